@@ -1,0 +1,190 @@
+#!/usr/bin/env python3
+"""Evaluate threadloom's structure inference in-process against gold, per split.
+
+Usage:
+  python scripts/eval_structure.py [--bench /work/shared/bench] [--docs DIR] [--min-conf medium]
+                                   [--calibration] [--timing]
+
+DIR holds raw/NAME.txt and gold/NAME.gold.json (as written by the bench's flatten.py); without
+--docs the bench's threads.jsonl is flattened into a temporary folder first. Metrics are the
+bench's own: this script imports score.py and calls its score_doc on every document.
+
+Held-out split, by whole source (the file-name prefix before "_", i.e. the thread_id prefix before
+"/"): the sources in HELD_OUT_SOURCES are never used for training or tuning
+(scripts/train_structure.py reads only the others). Dev = every other source.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import importlib.util
+import json
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+HELD_OUT_SOURCES = ("chesterbr", "timothyfitz", "andylockran", "tsew")
+DEFAULT_BENCH = Path(__file__).resolve().parents[2] / "shared" / "bench"
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
+
+from threadloom.model import Line, Thread  # noqa: E402
+from threadloom.structure import infer_structure  # noqa: E402
+
+
+def source_of(doc_name: str) -> str:
+    return doc_name.split("_", 1)[0]
+
+
+def is_held_out(doc_name: str) -> bool:
+    return source_of(doc_name) in HELD_OUT_SOURCES
+
+
+def load_module(path: Path, name: str) -> ModuleType:
+    spec = importlib.util.spec_from_file_location(name, path)
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def flatten_bench(bench: Path) -> Path:
+    out = Path(tempfile.mkdtemp(prefix="threadloom-eval-"))
+    subprocess.run([sys.executable, str(bench / "flatten.py"), str(bench / "threads.jsonl"), str(out)],
+                   check=True, capture_output=True)
+    return out
+
+
+def build_thread(text: str, source_file: str) -> Thread:
+    """The Thread the pipeline would hand over (without encoding repair)."""
+    lines: list[Line] = []
+    offset = 0
+    for i, raw in enumerate(text.split("\n"), start=1):
+        lines.append(Line(number=i, raw_char_start=offset, raw=raw, text=raw))
+        offset += len(raw) + 1
+    sha = hashlib.sha256(text.encode("utf-8")).hexdigest()
+    return Thread(thread_id=source_file, source_file=source_file, source_sha256=sha, raw_text=text, lines=tuple(lines))
+
+
+def predictions(thread: Thread) -> list[dict[str, Any]]:
+    """The comment rows score.py reads, as the release would write them."""
+    names = {s.key: s.name for s in thread.speakers}
+    rows = []
+    for c in thread.comments:
+        rows.append({
+            "comment_id": f"c{c.position}",
+            "parent_id": None if c.parent is None else f"c{c.parent}",
+            "is_post_author": c.is_post_author,
+            "speaker_name": None if c.is_post_author else names.get(c.speaker_key),
+            "raw_line_start": c.raw_line_start,
+            "raw_line_end": c.raw_line_end,
+        })
+    return rows
+
+
+def empty_acc() -> dict[str, int]:
+    return dict.fromkeys(["b_tp", "b_fp", "b_fn", "span_n", "span_ok", "par_n", "par_ok", "auth_n", "auth_ok",
+                          "name_n", "name_ok", "name_pred_n", "name_pred_ok"], 0)
+
+
+def summarise(acc: dict[str, int]) -> dict[str, float]:
+    """Exactly score.py's formulas."""
+    def div(x: float, y: float) -> float:
+        return x / y if y else 0.0
+    p, r = div(acc["b_tp"], acc["b_tp"] + acc["b_fp"]), div(acc["b_tp"], acc["b_tp"] + acc["b_fn"])
+    return {
+        "boundary_f1": round(div(2 * p * r, p + r), 4),
+        "exact_span": round(div(acc["span_ok"], acc["span_n"]), 4),
+        "parent_acc": round(div(acc["par_ok"], acc["par_n"]), 4),
+        "author_acc": round(div(acc["auth_ok"], acc["auth_n"]), 4),
+        "name_recall": round(div(acc["name_ok"], acc["name_n"]), 4),
+        "name_precision": round(div(acc["name_pred_ok"], acc["name_pred_n"]), 4),
+        "n_gold_comments": acc["span_n"],
+    }
+
+
+def calibration(thread: Thread, gold: dict[str, Any], tally: dict[str, list[int]]) -> None:
+    """Per decision kind, count right/wrong among confidence >= 0.9 and below."""
+    gold_by_start = {g["start"]: g for g in gold["comments"]}
+    starts = {c.raw_line_start: c for c in thread.comments}
+    art_ok = thread.article_line_end == gold["article"]["end"]
+    _count(tally, "article", thread.article_decision.confidence, art_ok)
+    for c in thread.comments:
+        g = gold_by_start.get(c.raw_line_start)
+        _count(tally, "boundary", c.boundary.confidence, g is not None)
+        if g is None:
+            continue
+        _count(tally, "span", c.boundary.confidence, g["end"] == c.raw_line_end)
+        _count(tally, "author", c.post_author_decision.confidence, c.is_post_author == g["is_post_author"])
+        if g["parent"] is None:
+            ok = c.parent is None
+        else:
+            ok = c.parent is not None and thread.comments[c.parent].raw_line_start == g["parent"]
+        _count(tally, "parent", c.parent_decision.confidence, ok)
+    del starts
+
+
+def _count(tally: dict[str, list[int]], kind: str, confidence: float, ok: bool) -> None:
+    row = tally.setdefault(kind, [0, 0, 0, 0])  # high_ok, high_n, low_ok, low_n
+    base = 0 if confidence >= 0.9 else 2
+    row[base] += int(ok)
+    row[base + 1] += 1
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--bench", type=Path, default=DEFAULT_BENCH)
+    ap.add_argument("--docs", type=Path)
+    ap.add_argument("--min-conf", default="medium", choices=["low", "medium", "high"])
+    ap.add_argument("--calibration", action="store_true")
+    ap.add_argument("--timing", action="store_true")
+    ap.add_argument("--per-doc", action="store_true")
+    args = ap.parse_args()
+    score = load_module(args.bench / "score.py", "bench_score")
+    docs = args.docs or flatten_bench(args.bench)
+    accs = {"dev": empty_acc(), "held-out": empty_acc()}
+    tally: dict[str, dict[str, list[int]]] = {"dev": {}, "held-out": {}}
+    infer_seconds, ftfy_seconds, chars = 0.0, 0.0, 0
+    for gold_path in sorted((docs / "gold").glob("*.gold.json")):
+        gold = json.loads(gold_path.read_text(encoding="utf-8"))
+        text = (docs / "raw" / gold["doc"]).read_text(encoding="utf-8")
+        thread = build_thread(text, gold["doc"])
+        t0 = time.perf_counter()
+        built = infer_structure(thread)
+        infer_seconds += time.perf_counter() - t0
+        chars += len(text)
+        if args.timing:
+            import ftfy
+            t0 = time.perf_counter()
+            ftfy.fix_text(text)
+            ftfy_seconds += time.perf_counter() - t0
+        split = "held-out" if is_held_out(gold["doc"]) else "dev"
+        score.score_doc(gold, predictions(built), score.RANK[args.min_conf], accs[split])
+        if args.per_doc:
+            one = empty_acc()
+            score.score_doc(gold, predictions(built), score.RANK[args.min_conf], one)
+            print(split, gold["doc"][:50], json.dumps(summarise(one)))
+        calibration(built, gold, tally[split])
+    keys = ["boundary_f1", "exact_span", "parent_acc", "author_acc", "name_recall", "name_precision", "n_gold_comments"]
+    print(f"{'split':10}" + "".join(f"{k:>16}" for k in keys))
+    for split, acc in accs.items():
+        row = summarise(acc)
+        print(f"{split:10}" + "".join(f"{row[k]:>16}" for k in keys))
+    if args.calibration:
+        print("\ncalibration: accuracy (n) of decisions with confidence >= 0.9 vs < 0.9")
+        for split, kinds in tally.items():
+            for kind, (hok, hn, lok, ln) in sorted(kinds.items()):
+                hi = f"{hok / hn:.3f} ({hn})" if hn else "- (0)"
+                lo = f"{lok / ln:.3f} ({ln})" if ln else "- (0)"
+                print(f"  {split:9} {kind:9} >=0.9: {hi:>14}   <0.9: {lo:>14}")
+    if args.timing:
+        print(f"\ntiming: infer_structure {infer_seconds:.3f}s, ftfy.fix_text {ftfy_seconds:.3f}s over {chars} chars")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,182 @@
+"""Shared lexical cues: the generic English words and shapes that open, close and address comments.
+
+Every lexicon here is generic conversational English (greetings, thanks, praise, sign-offs), never
+text from a particular blog. Stages turn these cues into features or evidence strings.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+# Words that open a new comment: greeting someone, or reacting to what came before.
+GREETINGS = frozenset({"hi", "hey", "hello", "dear", "howdy", "greetings", "yo", "hiya"})
+THANKS = frozenset({"thanks", "thank", "thx", "ty", "cheers", "kudos", "appreciate"})
+PRAISE = frozenset({
+    "great", "nice", "awesome", "excellent", "amazing", "love", "loved", "wonderful", "brilliant",
+    "fantastic", "superb", "cool", "beautiful", "perfect", "wow", "impressive", "fabulous", "good",
+    "congrats", "congratulations", "bravo", "outstanding", "terrific", "lovely", "ditto", "amen",
+})
+ANSWERS = frozenset({
+    "yes", "no", "yeah", "yep", "nope", "sure", "ok", "okay", "glad", "sorry", "correct", "right",
+    "exactly", "absolutely", "agreed", "indeed", "haha", "lol", "ah", "oh", "hmm", "well", "welcome",
+})
+# Words that carry a paragraph on inside the same comment.
+CONNECTIVES = frozenset({
+    "and", "but", "also", "or", "then", "however", "plus", "otherwise", "anyway", "besides",
+    "ps", "p.s", "edit", "update", "btw", "furthermore", "additionally", "meanwhile", "because",
+    "here", "example", "e.g", "i.e", "unfortunately", "instead", "finally", "another",
+})
+# Sign-offs that close a comment; the line after one is usually the writer's name.
+SIGN_OFFS = frozenset({
+    "cheers", "thanks", "thank you", "regards", "best", "best regards", "kind regards", "thx",
+    "many thanks", "thanks again", "all the best", "take care", "sincerely", "warm regards",
+    "best wishes", "greetings", "ciao", "later", "peace", "enjoy",
+})
+# Words that name the post ("great post") when a reader addresses its author.
+POST_NOUNS = frozenset({
+    "post", "article", "tutorial", "guide", "write-up", "writeup", "piece", "blog", "read",
+    "review", "tip", "tips", "theme", "explanation", "work", "stuff", "job", "series", "info",
+})
+# Capitalised words that are not names even when they stand where a name could (vocative slots).
+NOT_NAMES = frozenset({
+    "i", "the", "a", "an", "thanks", "thank", "hi", "hey", "hello", "dear", "great", "nice", "yes",
+    "no", "ok", "okay", "sure", "sorry", "well", "oh", "ah", "so", "and", "but", "or", "this",
+    "that", "it", "you", "we", "they", "he", "she", "my", "your", "our", "all", "guys", "folks",
+    "everyone", "everybody", "man", "dude", "sir", "madam", "mate", "buddy", "friend", "again",
+    "much", "lot", "lots", "very", "so", "too", "also", "just", "cheers", "regards", "best",
+    "love", "awesome", "cool", "wow", "lol", "haha", "please", "there", "here", "what", "why",
+    "how", "when", "where", "who", "which", "if", "then", "now", "good", "bad", "really", "btw",
+    "edit", "update", "ps", "note", "agreed", "true", "indeed", "exactly", "right", "correct",
+    "glad", "welcome", "hope", "let", "me", "us", "them", "him", "her", "one", "some", "any",
+    "amazing", "excellent", "perfect", "brilliant", "fantastic", "wonderful", "congrats", "kudos",
+    "apple", "google", "microsoft", "ios", "ipad", "iphone", "android", "windows", "linux", "mac",
+    "english", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday",
+    "january", "february", "march", "april", "may", "june", "july", "august", "september",
+    "october", "november", "december", "ditto", "amen", "bravo", "wait", "anyway", "anyways",
+    "otherwise", "however", "unfortunately", "fortunately", "actually", "basically", "seriously",
+    "honestly", "definitely", "absolutely", "again", "first", "second", "finally", "yeah", "yep",
+    "nope", "hmm", "umm", "brother", "sister", "bro", "team", "people", "all", "world", "again",
+})
+
+WORD_RE = re.compile(r"[A-Za-z][A-Za-z'’.-]*")
+NAME_RE = r"[A-Z][a-z]+(?:[-'][A-Z]?[a-z]+)?"
+# "Thanks, Steve." / "Thanks Steve!" / "Thank you, Lee" — thanks aimed at a named person.
+THANKS_VOCATIVE_RE = re.compile(
+    r"\b(?:[Tt]hanks(?: (?:again|so much|a lot|for that))?|[Tt]hank you(?: (?:so much|again))?|"
+    r"[Cc]heers|[Kk]udos)[,!]? (" + NAME_RE + r")\b(?!['’]s)"
+)
+# "Hi Michael," / "Hey Amber!" / "Dear Joe" — a greeting that names the addressee.
+GREETING_VOCATIVE_RE = re.compile(r"^(?:[Hh]i|[Hh]ey|[Hh]ello|[Dd]ear|[Hh]owdy|[Hh]iya)[,!]? (" + NAME_RE + r")\b")
+# "Amber, ..." / "Amber – ..." / "@amber" / "Erik: ..." at the start of a comment.
+OPENING_VOCATIVE_RE = re.compile(r"^(" + NAME_RE + r")\s*(?:,|:|\s[–—-]\s)")
+AT_MENTION_RE = re.compile(r"^@([A-Za-z][A-Za-z0-9_]{1,30})\b")
+# "... great post, Amber." / "Spot on Amber!" — a name closing a sentence.
+CLOSING_VOCATIVE_RE = re.compile(r"(?:,|\b(?:post|article|stuff|work|job|on|guide|tutorial))\s(" + NAME_RE + r")\s*[.!?]")
+# A signature line: "-Joe", "— Joe Smith", "Joe" or "Joe, engineer at X".
+SIGNATURE_RE = re.compile(r"^(?:[-–—~]+\s*)?(" + NAME_RE + r")(?:\s" + NAME_RE + r")?(?:,\s.{0,60})?$")
+CODE_RE = re.compile(r"[{}<>;=$`|\\]|^\s|^#|^//|\(\)|\w\.\w+\(|^[a-z_]+:|^[a-z_]+\s*\(")
+BULLET_RE = re.compile(r"^\s*(?:[-*•–]|\d+[.)]|[a-z][.)])\s")
+EMOTICON_RE = re.compile(r"[:;]-?[)(DPp]|\(:|:\w+:|\b(?:lol|haha)\b|[\U0001F600-\U0001F64F]", re.IGNORECASE)
+SECOND_PERSON_RE = re.compile(r"\b(?:you|your|you're|you've|yours|u)\b", re.IGNORECASE)
+FIRST_PERSON_RE = re.compile(r"\b(?:i|i'm|i've|i'd|i'll|my|me)\b", re.IGNORECASE)
+PRAISE_POST_RE = re.compile(
+    r"\b(?:great|nice|awesome|excellent|amazing|wonderful|brilliant|fantastic|good|cool|useful|"
+    r"helpful|informative|interesting|fabulous|superb|lovely|love|loved|enjoyed|like|liked)\s+"
+    r"(?:the\s+|this\s+|your\s+|that\s+)?(?:\w+\s+)?(?:" + "|".join(sorted(POST_NOUNS)) + r")\b",
+    re.IGNORECASE,
+)
+AUTHOR_SELF_RE = re.compile(
+    r"\b(?:my (?:post|article|tutorial|guide|review|theme|blog|site|video)|i wrote|i'll (?:add|update|"
+    r"look|fix|check|try)|in the (?:post|article)|thanks for (?:reading|the kind|stopping|checking|"
+    r"the feedback|your (?:kind|feedback|comment))|glad (?:you|it|i|to)|you're welcome|happy to help|"
+    r"hope (?:this|that|it) helps|let me know|feel free)\b",
+    re.IGNORECASE,
+)
+READER_RE = re.compile(
+    r"\b(?:your (?:post|article|tutorial|guide|blog|site|theme|work|review)|thanks for (?:sharing|"
+    r"the (?:post|article|tutorial|guide|tip|tips|write)|writing|this|posting|putting)|"
+    r"you (?:wrote|mentioned|said|describe)|i (?:tried|followed|have a question|am using|'m using)|"
+    r"keep up|subscribed|bookmarked)\b",
+    re.IGNORECASE,
+)
+# An article's closing call to action ("leave a comment below"): the comments start right after it.
+CALL_TO_ACTION_RE = re.compile(
+    r"\b(?:comments? (?:below|section)|leave (?:a|me a) (?:comment|note|message)|hit me up|tweet me|"
+    r"drop me a|let me know|feel free to|get in touch|in the comments|questions\?|share your)\b",
+    re.IGNORECASE,
+)
+_TERMINAL = tuple(".!?…)]\"'”’»:;")
+
+
+@dataclass(frozen=True)
+class Mention:
+    """A name used in a comment, what kind of cue it came from, and the words that show it."""
+
+    name: str
+    cue: str  # "thanks-vocative", "greeting-vocative", "opening-vocative", "at-mention", "closing-vocative"
+    words: str
+
+
+def words(text: str) -> list[str]:
+    return [w.lower().strip(".'’-") for w in WORD_RE.findall(text)]
+
+
+def first_word(text: str) -> str:
+    found = words(text[:60])
+    return found[0] if found else ""
+
+
+def is_name(word: str) -> bool:
+    """A capitalised word that could be a first name (not a generic word)."""
+    return bool(re.fullmatch(NAME_RE, word)) and word.lower() not in NOT_NAMES and len(word) > 1
+
+
+def ends_sentence(text: str) -> bool:
+    return text.rstrip().endswith(_TERMINAL)
+
+
+def is_code(text: str) -> bool:
+    return bool(CODE_RE.search(text)) and len(words(text)) < 0.8 * max(1, len(text.split()))
+
+
+def is_sign_off(text: str) -> bool:
+    """A short closing line such as "Cheers," or "Thanks again!"."""
+    core = text.strip().rstrip(",.!-—– ").lower()
+    return core in SIGN_OFFS
+
+
+def signature_name(text: str) -> str | None:
+    """The name on a signature line ("-Joe", "Joe", "Sheldon, manager at X"), if the line is one."""
+    stripped = text.strip()
+    if len(stripped) > 80 or stripped.endswith((".", "?", "!")) and not stripped.startswith(("-", "–", "—")):
+        return None
+    match = SIGNATURE_RE.match(stripped)
+    if not match or not is_name(match.group(1)):
+        return None
+    return match.group(1)
+
+
+def mentions(text: str) -> list[Mention]:
+    """Names this text addresses, in order, each with the cue that found it."""
+    found: list[Mention] = []
+    first_line = text.split("\n", 1)[0]
+    for regex, cue, lines in (
+        (GREETING_VOCATIVE_RE, "greeting-vocative", [first_line]),
+        (OPENING_VOCATIVE_RE, "opening-vocative", [first_line]),
+        (AT_MENTION_RE, "at-mention", text.split("\n")),
+        (THANKS_VOCATIVE_RE, "thanks-vocative", [text]),
+        (CLOSING_VOCATIVE_RE, "closing-vocative", [text]),
+    ):
+        for line in lines:
+            for match in regex.finditer(line):
+                name = match.group(1)
+                if cue == "at-mention":
+                    name = name[:1].upper() + name[1:]
+                if is_name(name) or (cue == "at-mention" and name.lower() not in NOT_NAMES):
+                    found.append(Mention(name, cue, match.group(0).strip()))
+    return found
+
+
+def slug(name: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-") or "x"

@@ -1,0 +1,51 @@
+"""Logistic scorers whose weights were learned by scripts/train_structure.py (a small JSON file).
+
+Inference is stdlib only: a sparse dot product and a sigmoid, deterministic and offline.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from functools import lru_cache
+from importlib import resources
+
+Features = dict[str, float]
+WEIGHTS_FILE = "structure_weights.json"
+
+
+@lru_cache(maxsize=1)
+def all_weights() -> dict[str, dict[str, float]]:
+    """Every model's weights, by model name; empty when the file has not been trained yet."""
+    try:
+        text = resources.files("threadloom").joinpath(WEIGHTS_FILE).read_text(encoding="utf-8")
+    except (FileNotFoundError, OSError):
+        return {}
+    loaded: dict[str, dict[str, float]] = json.loads(text)
+    return loaded
+
+
+def sigmoid(x: float) -> float:
+    if x >= 0:
+        return 1.0 / (1.0 + math.exp(-x))
+    z = math.exp(x)
+    return z / (1.0 + z)
+
+
+def logit(model: str, features: Features) -> float:
+    weights = all_weights().get(model, {})
+    return sum(weights.get(name, 0.0) * value for name, value in features.items())
+
+
+def probability(model: str, features: Features) -> float:
+    return sigmoid(logit(model, features))
+
+
+def top_reasons(model: str, features: Features, sign: float, k: int = 3) -> list[str]:
+    """The k features that pushed this decision hardest in the direction `sign` (+1 or -1)."""
+    weights = all_weights().get(model, {})
+    scored = sorted(
+        ((weights.get(name, 0.0) * value * sign, name) for name, value in features.items() if name != "bias"),
+        reverse=True,
+    )
+    return [name for contribution, name in scored[:k] if contribution > 0]

@@ -1,0 +1,140 @@
+"""The one data model that flows through every stage: a Thread holding Lines, Comments, Speakers.
+
+Stages never edit a Thread in place: each takes a Thread and returns a new one
+(``dataclasses.replace``), so any stage can be run, tested or swapped on its own.
+
+Conventions used everywhere:
+- line numbers are 1-based and inclusive, counted in the raw file (``raw_line_*``);
+- character offsets are 0-based code-point offsets into the decoded raw text, end exclusive;
+- every inferred value carries a ``Decision``: a confidence in [0, 1] and its evidence.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Repair:
+    """One change made to the raw text by the encoding repair."""
+
+    raw_line: int  # 1-based line of the raw file
+    raw_char_start: int  # 0-based offset of `before` in the raw text
+    raw_char_end: int  # exclusive
+    before: str
+    after: str
+    rule: str  # which rule made the change, e.g. "ftfy:fix_encoding" or "stray_a_circumflex"
+
+
+@dataclass(frozen=True)
+class Line:
+    """One line of the raw document, as received and as repaired."""
+
+    number: int  # 1-based
+    raw_char_start: int  # offset of the line's first character in the raw text
+    raw: str  # as received, without its line end
+    text: str  # after encoding repair
+    repairs: tuple[Repair, ...] = ()
+
+    @property
+    def raw_char_end(self) -> int:
+        return self.raw_char_start + len(self.raw)
+
+    @property
+    def is_blank(self) -> bool:
+        return not self.text.strip()
+
+
+@dataclass(frozen=True)
+class Decision:
+    """An inferred value's confidence in [0, 1] and the cues that support it."""
+
+    confidence: float
+    evidence: tuple[str, ...] = ()
+
+
+UNDECIDED = Decision(0.0, ("not inferred",))
+
+
+@dataclass(frozen=True)
+class Comment:
+    """One comment: a run of raw lines, its parent, and who wrote it."""
+
+    position: int  # 0-based display order within the thread
+    raw_line_start: int  # 1-based, inclusive
+    raw_line_end: int  # 1-based, inclusive
+    boundary: Decision = UNDECIDED
+    parent: int | None = None  # position of the parent comment; None = a reply to the post
+    parent_decision: Decision = UNDECIDED
+    speaker_key: str = ""  # key of a Speaker of the same thread
+    speaker_decision: Decision = UNDECIDED
+    is_post_author: bool = False
+    post_author_decision: Decision = UNDECIDED
+
+
+@dataclass(frozen=True)
+class Speaker:
+    """A person in one thread: named from the text or metadata, or anonymous."""
+
+    key: str  # unique within the thread, readable: "post-author", "name-steve", "anon-3"
+    name: str | None  # None when the text never names them
+    is_post_author: bool
+    name_decision: Decision = UNDECIDED
+
+
+@dataclass(frozen=True)
+class Thread:
+    """One raw document turned into a conversation."""
+
+    thread_id: str
+    source_file: str  # path of the raw file relative to the raw directory, POSIX separators
+    source_sha256: str
+    raw_text: str
+    lines: tuple[Line, ...]
+    metadata: dict[str, Any] = field(default_factory=dict)
+    article_line_end: int = 0  # last raw line of the article; 0 = the document has no article
+    article_decision: Decision = UNDECIDED
+    comments: tuple[Comment, ...] = ()
+    speakers: tuple[Speaker, ...] = ()
+
+    @property
+    def repairs(self) -> tuple[Repair, ...]:
+        return tuple(r for line in self.lines for r in line.repairs)
+
+    def line(self, number: int) -> Line:
+        """The raw line with this 1-based number."""
+        return self.lines[number - 1]
+
+    def span_text(self, start: int, end: int) -> str:
+        """Repaired text of raw lines start..end (1-based, inclusive): non-blank lines joined by
+        newlines, with a line hard-wrapped mid-sentence joined to the next by a space."""
+        parts: list[str] = []
+        for number in range(start, end + 1):
+            text = self.line(number).text.rstrip("\r")
+            if not text.strip():
+                continue
+            if parts and is_hard_wrap(parts[-1], text):
+                parts[-1] = parts[-1].rstrip() + " " + text.lstrip()
+            else:
+                parts.append(text)
+        return "\n".join(parts)
+
+    def speaker(self, key: str) -> Speaker:
+        for speaker in self.speakers:
+            if speaker.key == key:
+                return speaker
+        raise KeyError(key)
+
+
+_SENTENCE_END = tuple(".!?:;…)]\"'”’»")
+
+
+def is_hard_wrap(previous: str, following: str) -> bool:
+    """A long line that stops mid-sentence, followed by a line that carries on in lower case, reads
+    as one paragraph wrapped by a fixed-width client rather than as two paragraphs."""
+    previous = previous.rstrip()
+    following = following.lstrip()
+    if len(previous) < 40 or not following or previous.endswith(_SENTENCE_END):
+        return False
+    return following[0].islower()

@@ -1,0 +1,39 @@
+"""One call turns one raw document into one Thread; everything else composes that call.
+
+`process_text` is pure (no I/O, no global state), so it can run in any worker of any engine.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .model import Thread
+from .repair import repair_text
+from .sources import RawDocument, sha256_hex, thread_id_for
+from .structure import infer_structure
+
+
+def process_text(
+    text: str,
+    source_file: str,
+    metadata: dict[str, Any] | None = None,
+    *,
+    thread_id: str | None = None,
+    sha256: str | None = None,
+) -> Thread:
+    """Repair the encoding of `text`, then infer its article, comments, replies and speakers."""
+    thread = Thread(
+        thread_id=thread_id or thread_id_for(source_file),
+        source_file=source_file,
+        source_sha256=sha256 or sha256_hex(text.encode("utf-8")),
+        raw_text=text,
+        lines=repair_text(text),
+        metadata=dict(metadata or {}),
+    )
+    return infer_structure(thread)
+
+
+def process_document(doc: RawDocument) -> Thread:
+    return process_text(
+        doc.text, doc.source_file, doc.metadata, thread_id=doc.thread_id, sha256=doc.sha256
+    )

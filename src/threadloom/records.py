@@ -1,0 +1,131 @@
+"""A Thread as flat rows of the three configs: threads, comments, speakers.
+
+Ids are deterministic and readable: a comment is `<thread_id>/L<first raw line>`, a speaker is
+`<thread_id>/<key>` (post-author, name-<slug>, anon-<n>).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .model import Comment, Decision, Repair, Thread
+
+Row = dict[str, Any]
+
+
+def comment_id(thread: Thread, comment: Comment) -> str:
+    return f"{thread.thread_id}/L{comment.raw_line_start}"
+
+
+def speaker_id(thread: Thread, key: str) -> str:
+    return f"{thread.thread_id}/{key}"
+
+
+def repair_row(repair: Repair) -> Row:
+    return {
+        "raw_line": repair.raw_line,
+        "raw_char_start": repair.raw_char_start,
+        "raw_char_end": repair.raw_char_end,
+        "before": repair.before,
+        "after": repair.after,
+        "rule": repair.rule,
+    }
+
+
+def _decision(prefix: str, decision: Decision) -> Row:
+    return {
+        f"{prefix}_confidence": round(float(decision.confidence), 4),
+        f"{prefix}_evidence": list(decision.evidence),
+    }
+
+
+def _repairs_in(thread: Thread, first: int, last: int) -> list[Row]:
+    return [repair_row(r) for n in range(first, last + 1) for r in thread.line(n).repairs]
+
+
+def depths(thread: Thread) -> list[int]:
+    """Depth of every comment: 1 for a reply to the post, the parent's depth + 1 otherwise."""
+    result: list[int] = []
+    for comment in thread.comments:
+        result.append(1 if comment.parent is None else result[comment.parent] + 1)
+    return result
+
+
+def comment_rows(thread: Thread) -> list[Row]:
+    rows = []
+    depth_of = depths(thread)
+    for comment in thread.comments:
+        speaker = thread.speaker(comment.speaker_key)
+        first, last = thread.line(comment.raw_line_start), thread.line(comment.raw_line_end)
+        parent = None if comment.parent is None else thread.comments[comment.parent]
+        rows.append({
+            "thread_id": thread.thread_id,
+            "comment_id": comment_id(thread, comment),
+            "source_file": thread.source_file,
+            "position": comment.position,
+            "parent_id": None if parent is None else comment_id(thread, parent),
+            "depth": depth_of[comment.position],
+            "raw_line_start": comment.raw_line_start,
+            "raw_line_end": comment.raw_line_end,
+            "raw_char_start": first.raw_char_start,
+            "raw_char_end": last.raw_char_end,
+            "text": thread.span_text(comment.raw_line_start, comment.raw_line_end),
+            "is_post_author": comment.is_post_author,
+            "speaker_id": speaker_id(thread, speaker.key),
+            "speaker_name": speaker.name,
+            **_decision("boundary", comment.boundary),
+            **_decision("parent", comment.parent_decision),
+            **_decision("speaker", comment.speaker_decision),
+            **_decision("post_author", comment.post_author_decision),
+            "repairs": _repairs_in(thread, comment.raw_line_start, comment.raw_line_end),
+        })
+    return rows
+
+
+def speaker_rows(thread: Thread) -> list[Row]:
+    rows = []
+    for speaker in thread.speakers:
+        ids = [comment_id(thread, c) for c in thread.comments if c.speaker_key == speaker.key]
+        rows.append({
+            "thread_id": thread.thread_id,
+            "speaker_id": speaker_id(thread, speaker.key),
+            "speaker_name": speaker.name,
+            "is_post_author": speaker.is_post_author,
+            **_decision("name", speaker.name_decision),
+            "n_comments": len(ids),
+            "comment_ids": ids,
+        })
+    return rows
+
+
+def thread_row(thread: Thread) -> Row:
+    meta = thread.metadata
+    author = next(s for s in thread.speakers if s.is_post_author)
+    has_article = thread.article_line_end > 0
+    depth_of = depths(thread)
+    return {
+        "thread_id": thread.thread_id,
+        "source_file": thread.source_file,
+        "source_sha256": thread.source_sha256,
+        "url": meta.get("url"),
+        "title": meta.get("title"),
+        "site": meta.get("site"),
+        "published": meta.get("published"),
+        "language": meta.get("language"),
+        "licence": meta.get("licence"),
+        "post_author_name": author.name,
+        "post_author_speaker_id": speaker_id(thread, author.key),
+        **_decision("post_author_name", author.name_decision),
+        "article_raw_line_start": 1 if has_article else None,
+        "article_raw_line_end": thread.article_line_end if has_article else None,
+        **_decision("article", thread.article_decision),
+        "article_text": thread.span_text(1, thread.article_line_end) if has_article else "",
+        "n_raw_lines": len(thread.lines),
+        "n_comments": len(thread.comments),
+        "n_top_level_comments": sum(c.parent is None for c in thread.comments),
+        "n_post_author_comments": sum(c.is_post_author for c in thread.comments),
+        "n_speakers": len(thread.speakers),
+        "max_depth": max(depth_of, default=0),
+        "n_repairs": len(thread.repairs),
+        "article_repairs": _repairs_in(thread, 1, thread.article_line_end),
+    }

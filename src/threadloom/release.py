@@ -1,0 +1,190 @@
+"""A release: one folder that is a Hugging Face dataset repository.
+
+    README.md                     dataset card (YAML header: configs, features, sizes)
+    DATASHEET.md                  Gebru et al. datasheet, its figures block rendered from this build
+    data/<config>/train-00000-of-00001.parquet
+    raw/<source_file>             the raw documents, byte for byte, so every span can be checked
+    manifest.json                 sha256 and size of every other file, versions, raw checksums
+
+The folder is written next to its final place and renamed into it, so a failed or interrupted
+build never leaves a partial release; an existing release is never changed unless asked.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import tempfile
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from importlib import metadata as importlib_metadata
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from . import __version__
+from .card import render_card, render_datasheet
+from .errors import ThreadloomError
+from .model import Thread
+from .records import Row, comment_rows, speaker_rows, thread_row
+from .schemas import CONFIGS, SCHEMA_VERSION, arrow_schema
+from .sources import Collection, sha256_hex
+from .stats import ReleaseStats, compute_stats
+
+MANIFEST = "manifest.json"
+DEPENDENCIES = ("pyarrow", "datasets", "ftfy", "click", "jsonschema")
+
+
+def parquet_path(config: str) -> str:
+    return f"data/{config}/train-00000-of-00001.parquet"
+
+
+@dataclass(frozen=True)
+class BuildResult:
+    out: Path
+    stats: ReleaseStats
+    unchanged: bool  # an identical release was already there; nothing was written
+
+
+def config_rows(threads: Iterable[Thread]) -> dict[str, list[Row]]:
+    rows: dict[str, list[Row]] = {config: [] for config in CONFIGS}
+    for thread in threads:
+        rows["threads"].append(thread_row(thread))
+        rows["comments"].extend(comment_rows(thread))
+        rows["speakers"].extend(speaker_rows(thread))
+    return rows
+
+
+def file_metadata(info: dict[str, Any], config: str) -> dict[bytes, bytes]:
+    """Key-value metadata of every Parquet file: versions, and the HF features so that
+    `datasets` reads back exactly the declared types."""
+    from datasets import Features
+
+    features = Features.from_arrow_schema(arrow_schema(config))
+    values = {
+        "threadloom.dataset": info["name"],
+        "threadloom.dataset_version": info["version"],
+        "threadloom.schema_version": SCHEMA_VERSION,
+        "threadloom.version": __version__,
+        "threadloom.config": config,
+        "huggingface": json.dumps({"info": {"features": features.to_dict()}}, sort_keys=True),
+    }
+    return {k.encode(): v.encode() for k, v in values.items()}
+
+
+def write_parquet(rows: list[Row], config: str, path: Path, info: dict[str, Any]) -> None:
+    schema = arrow_schema(config).with_metadata(file_metadata(info, config))
+    table = pa.Table.from_pylist(rows, schema=schema)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    # Fixed writer settings: the same rows give byte-identical files.
+    pq.write_table(table, path, compression="zstd", compression_level=9, use_dictionary=True,
+                   write_statistics=True, row_group_size=100_000)
+
+
+def environment() -> dict[str, str]:
+    versions = {"threadloom": __version__}
+    for name in DEPENDENCIES:
+        try:
+            versions[name] = importlib_metadata.version(name)
+        except importlib_metadata.PackageNotFoundError:  # pragma: no cover - deps are required
+            versions[name] = "not installed"
+    return versions
+
+
+def write_manifest(folder: Path, info: dict[str, Any], collection: Collection) -> None:
+    files = []
+    for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+        rel = path.relative_to(folder).as_posix()
+        if rel == MANIFEST:
+            continue
+        data = path.read_bytes()
+        files.append({"path": rel, "bytes": len(data), "sha256": sha256_hex(data)})
+    manifest = {
+        "dataset": info["name"],
+        "dataset_version": info["version"],
+        "schema_version": SCHEMA_VERSION,
+        "built_with": environment(),
+        "raw_documents": [
+            {"source_file": d.source_file, "sha256": d.sha256} for d in collection.documents
+        ],
+        "files": files,
+    }
+    text = json.dumps(manifest, indent=2, ensure_ascii=False, sort_keys=False) + "\n"
+    (folder / MANIFEST).write_text(text, encoding="utf-8")
+
+
+def write_release(
+    folder: Path, collection: Collection, threads: list[Thread], datasheet_template: str | None
+) -> ReleaseStats:
+    """Write every file of the release into `folder` (which must be empty)."""
+    info = collection.info
+    rows = config_rows(threads)
+    for config in CONFIGS:
+        write_parquet(rows[config], config, folder / parquet_path(config), info)
+    for doc in collection.documents:
+        target = folder / "raw" / doc.source_file
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(doc.data)
+    stats = compute_stats(rows, folder)
+    (folder / "README.md").write_text(render_card(info, stats), encoding="utf-8")
+    (folder / "DATASHEET.md").write_text(render_datasheet(datasheet_template, stats), encoding="utf-8")
+    write_manifest(folder, info, collection)
+    return stats
+
+
+def _same_files(a: Path, b: Path) -> bool:
+    def listing(folder: Path) -> dict[str, bytes]:
+        return {p.relative_to(folder).as_posix(): p.read_bytes()
+                for p in folder.rglob("*") if p.is_file()}
+
+    return listing(a) == listing(b)
+
+
+def build_release(
+    collection: Collection,
+    out: Path,
+    process: Callable[[Any], Thread],
+    *,
+    datasheet_template: str | None = None,
+    force: bool = False,
+) -> BuildResult:
+    """Process every document and write the release to `out`, atomically.
+
+    An identical release already at `out` is left as it is; a different one is refused unless
+    `force`, since a published version must never change under the same number."""
+    threads = [process(doc) for doc in collection.documents]
+    out = out.resolve()
+    out.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.building-", dir=out.parent))
+    try:
+        stats = write_release(staging, collection, threads, datasheet_template)
+        _fsync_tree(staging)
+        if out.exists():
+            if _same_files(staging, out):
+                shutil.rmtree(staging)
+                return BuildResult(out, stats, unchanged=True)
+            if not force:
+                raise ThreadloomError(
+                    str(out), f"a different release of version {collection.info['version']} "
+                    "is already there", "bump the version in dataset.json, or pass --force")
+            retired = out.with_name(f".{out.name}.replaced-{os.getpid()}")
+            os.replace(out, retired)
+            os.replace(staging, out)
+            shutil.rmtree(retired, ignore_errors=True)
+        else:
+            os.replace(staging, out)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    return BuildResult(out, stats, unchanged=False)
+
+
+def _fsync_tree(folder: Path) -> None:
+    """Flush file contents before the rename makes the release visible."""
+    for path in folder.rglob("*"):
+        if path.is_file():
+            with open(path, "rb") as handle:
+                os.fsync(handle.fileno())

@@ -1,0 +1,193 @@
+"""Segmentation: where the article stops, and where each comment starts and ends.
+
+The article cut is chosen globally: every line gets a learned probability of reading like a comment,
+and the cut is the split that best explains all lines (article-like before, comment-like after).
+Comment starts are scored from each line and its neighbours, then decoded left to right.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+from . import cues
+from .learned import Features, probability, top_reasons
+from .model import Decision, is_hard_wrap
+
+
+@dataclass(frozen=True)
+class TextLine:
+    """A non-blank raw line: its 1-based number and repaired text."""
+
+    number: int
+    text: str
+
+
+@dataclass(frozen=True)
+class Span:
+    start: int  # 1-based raw line numbers, inclusive
+    end: int
+    decision: Decision
+
+
+def _length_bucket(text: str) -> str:
+    n = len(text.split())
+    for limit, name in ((3, "1-3"), (8, "4-8"), (20, "9-20"), (50, "21-50")):
+        if n <= limit:
+            return name
+    return "50+"
+
+
+def opener_class(text: str) -> str:
+    """What kind of word opens this line: greeting, thanks, praise, answer, connective, i, other."""
+    word = cues.first_word(text)
+    for name, lexicon in (
+        ("greeting", cues.GREETINGS),
+        ("thanks", cues.THANKS),
+        ("praise", cues.PRAISE),
+        ("answer", cues.ANSWERS),
+        ("connective", cues.CONNECTIVES),
+    ):
+        if word in lexicon:
+            return name
+    if text.lstrip().startswith("@"):
+        return "at"
+    if word in ("i", "i'm", "i've", "i'd", "i'll", "im"):
+        return "i"
+    return "other"
+
+
+def text_features(text: str, prefix: str) -> Features:
+    """Shape and cue features of one line, named with a prefix ("cur", "prev", ...)."""
+    stripped = text.strip()
+    feats: Features = {
+        f"{prefix}:len={_length_bucket(stripped)}": 1.0,
+        f"{prefix}:open={opener_class(stripped)}": 1.0,
+    }
+    flags = {
+        "code": cues.is_code(stripped),
+        "bullet": bool(cues.BULLET_RE.match(stripped)),
+        "lower": stripped[:1].islower(),
+        "ends_q": stripped.endswith("?"),
+        "ends_colon": stripped.endswith(":"),
+        "ends_comma": stripped.endswith(","),
+        "no_terminal": not cues.ends_sentence(stripped),
+        "has_you": bool(cues.SECOND_PERSON_RE.search(stripped)),
+        "has_i": bool(cues.FIRST_PERSON_RE.search(stripped)),
+        "praise_post": bool(cues.PRAISE_POST_RE.search(stripped)),
+        "reader": bool(cues.READER_RE.search(stripped)),
+        "author_self": bool(cues.AUTHOR_SELF_RE.search(stripped)),
+        "emoticon": bool(cues.EMOTICON_RE.search(stripped)),
+        "exclaim": "!" in stripped,
+        "vocative": bool(cues.mentions(stripped)),
+        "sign_off": cues.is_sign_off(stripped),
+        "signature": cues.signature_name(stripped) is not None,
+        "call_to_action": bool(cues.CALL_TO_ACTION_RE.search(stripped)),
+        "url": "http" in stripped or "www." in stripped,
+        "heading": len(stripped.split()) <= 8 and not cues.ends_sentence(stripped) and stripped[:1].isupper(),
+    }
+    for name, on in flags.items():
+        if on:
+            feats[f"{prefix}:{name}"] = 1.0
+    return feats
+
+
+# ---- article / comments cut ------------------------------------------------------------------
+
+
+def article_features(lines: list[TextLine], index: int) -> Features:
+    """Does line `index` read like a comment (as opposed to article prose)?"""
+    feats: Features = {"bias": 1.0}
+    feats.update(text_features(lines[index].text, "cur"))
+    if index > 0:
+        feats.update({k: v * 0.5 for k, v in text_features(lines[index - 1].text, "prev").items()})
+    if index + 1 < len(lines):
+        feats.update({k: v * 0.5 for k, v in text_features(lines[index + 1].text, "next").items()})
+    return feats
+
+
+def _comment_likeness(lines: list[TextLine], index: int) -> float:
+    """P(line reads like a comment); code lines say nothing either way (both parts hold code)."""
+    if cues.is_code(lines[index].text):
+        return 0.5
+    return min(max(probability("article", article_features(lines, index)), 1e-4), 1 - 1e-4)
+
+
+def article_cut(lines: list[TextLine]) -> tuple[int, Decision]:
+    """Index (into `lines`) of the first comment line, chosen as the most likely single split."""
+    if not lines:
+        return 0, Decision(1.0, ("empty document",))
+    probs = [_comment_likeness(lines, i) for i in range(len(lines))]
+    # score[k] = log P(lines before k are article, lines from k are comments)
+    comment_suffix = [0.0] * (len(lines) + 1)
+    for i in range(len(lines) - 1, -1, -1):
+        comment_suffix[i] = comment_suffix[i + 1] + math.log(probs[i])
+    scores: list[float] = []
+    article_prefix = 0.0
+    for k in range(len(lines)):  # at least one comment line
+        scores.append(article_prefix + comment_suffix[k])
+        article_prefix += math.log(1 - probs[k])
+    best = max(range(len(scores)), key=lambda k: (scores[k], -k))
+    top = scores[best]
+    total = sum(math.exp(s - top) for s in scores)
+    confidence = round(1.0 / total, 3)  # posterior of the chosen cut among all cuts
+    first = lines[best]
+    evidence = [f"global-cut: line {first.number} is where comment-like lines begin "
+                f"(posterior {confidence:.2f} over all cuts)"]
+    reasons = top_reasons("article", article_features(lines, best), +1.0)
+    if reasons:
+        evidence.append(f"first-comment cues: {', '.join(reasons)} in '{first.text[:50]}'")
+    return best, Decision(confidence, tuple(evidence))
+
+
+# ---- comment boundaries ----------------------------------------------------------------------
+
+
+def start_features(prev: str, cur: str, nxt: str | None, author_name: str | None = None) -> Features:
+    """Does `cur` start a new comment, given the line before it and the one after?"""
+    feats: Features = {"bias": 1.0}
+    feats.update(text_features(cur, "cur"))
+    feats.update(text_features(prev, "prev"))
+    if nxt is not None:
+        nf = text_features(nxt, "next")
+        feats.update({k: 0.5 * v for k, v in nf.items() if k.split(":")[1] in ("code", "bullet", "lower", "sign_off", "signature")})
+    if is_hard_wrap(prev, cur):
+        feats["hard_wrap"] = 1.0
+    prev_words = set(cues.words(prev)) - cues.NOT_NAMES
+    cur_words = set(cues.words(cur)) - cues.NOT_NAMES
+    if prev_words and cur_words:
+        overlap = len(prev_words & cur_words) / min(len(prev_words), len(cur_words))
+        feats["overlap"] = round(overlap, 3)
+    if len(prev.split()) <= 4 and opener_class(prev) == "greeting":
+        feats["prev_greeting_line"] = 1.0
+    if cues.is_code(prev) and cues.is_code(cur):
+        feats["both_code"] = 1.0
+    if author_name:
+        if any(m.name == author_name for m in cues.mentions(cur)):
+            feats["cur_addresses_author"] = 1.0
+    return feats
+
+
+def start_probability(prev: str, cur: str, nxt: str | None, author_name: str | None = None) -> float:
+    return probability("start", start_features(prev, cur, nxt, author_name))
+
+
+def comment_spans(lines: list[TextLine], first: int, author_name: str | None = None) -> list[Span]:
+    """Split lines[first:] into comments; each span gets a Decision on its start."""
+    spans: list[Span] = []
+    if first >= len(lines):
+        return spans
+    start = first
+    start_decision = Decision(0.9, ("first line after the article cut",))
+    for i in range(first + 1, len(lines)):
+        nxt = lines[i + 1].text if i + 1 < len(lines) else None
+        feats = start_features(lines[i - 1].text, lines[i].text, nxt, author_name)
+        p = probability("start", feats)
+        if p >= 0.5:
+            spans.append(Span(lines[start].number, lines[i - 1].number, start_decision))
+            reasons = top_reasons("start", feats, +1.0)
+            start_decision = Decision(round(p, 3), (f"start-cues: {', '.join(reasons) or 'line shape'} "
+                                                    f"at '{lines[i].text[:40]}'",))
+            start = i
+    spans.append(Span(lines[start].number, lines[-1].number, start_decision))
+    return spans

@@ -1,0 +1,58 @@
+"""A thread of a release as an indented tree, for a person checking the result in a terminal."""
+
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+from typing import Any
+
+import pyarrow.compute as pc
+import pyarrow.parquet as pq
+
+from .errors import ThreadloomError
+from .release import parquet_path
+
+
+def _read(folder: Path, config: str, thread_id: str | None = None) -> list[dict[str, Any]]:
+    path = folder / parquet_path(config)
+    try:
+        table = pq.read_table(path)
+    except FileNotFoundError:
+        raise ThreadloomError(str(path), "missing", "is this a threadloom release folder?") from None
+    if thread_id is not None:
+        table = table.filter(pc.equal(table["thread_id"], thread_id))
+    rows: list[dict[str, Any]] = table.to_pylist()
+    return rows
+
+
+def render_tree(folder: Path, thread_id: str | None = None, *, width: int = 100) -> str:
+    threads = _read(folder, "threads")
+    if not threads:
+        raise ThreadloomError(str(folder), "the release has no threads")
+    if thread_id is None:
+        thread_id = threads[0]["thread_id"]
+    matches = [t for t in threads if t["thread_id"] == thread_id]
+    if not matches:
+        known = ", ".join(t["thread_id"] for t in threads[:5])
+        raise ThreadloomError(thread_id, "no such thread in the release", f"known: {known}, ...")
+    thread = matches[0]
+    comments = _read(folder, "comments", thread_id)
+    author = thread["post_author_name"] or "unknown"
+    out = [
+        f"{thread_id}  {thread['title'] or ''}".rstrip(),
+        f"post by {author} (name confidence {thread['post_author_name_confidence']:.2f}); "
+        f"article lines 1-{thread['article_raw_line_end'] or 0} "
+        f"(confidence {thread['article_confidence']:.2f}); {len(comments)} comments",
+        "",
+    ]
+    for c in comments:
+        indent = "    " * (c["depth"] - 1)
+        who = c["speaker_name"] or c["speaker_id"].rsplit("/", 1)[-1]
+        mark = " [post author]" if c["is_post_author"] else ""
+        head = (f"{indent}└ L{c['raw_line_start']}-{c['raw_line_end']} {who}{mark} "
+                f"(span {c['boundary_confidence']:.2f}, parent {c['parent_confidence']:.2f}, "
+                f"speaker {c['speaker_confidence']:.2f})")
+        first_words = " ".join(c["text"].split())
+        body = textwrap.shorten(first_words, width=max(20, width - len(indent) - 4), placeholder=" …")
+        out += [head, f"{indent}  {body}"]
+    return "\n".join(out)
