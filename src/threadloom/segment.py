@@ -99,11 +99,15 @@ def article_features(lines: list[TextLine], index: int) -> Features:
     """Does line `index` read like a comment (as opposed to article prose)?"""
     feats: Features = {"bias": 1.0}
     feats.update(text_features(lines[index].text, "cur"))
+    # neighbours at half weight: a comment's quiet continuation lines sit among chatty ones
     if index > 0:
         feats.update({k: v * 0.5 for k, v in text_features(lines[index - 1].text, "prev").items()})
     if index + 1 < len(lines):
         feats.update({k: v * 0.5 for k, v in text_features(lines[index + 1].text, "next").items()})
     return feats
+
+
+OPENER_WEIGHT = 2.0  # how much the first comment line must read like a comment opener
 
 
 def _comment_likeness(lines: list[TextLine], index: int) -> float:
@@ -125,7 +129,8 @@ def article_cut(lines: list[TextLine]) -> tuple[int, Decision]:
     scores: list[float] = []
     article_prefix = 0.0
     for k in range(len(lines)):  # at least one comment line
-        scores.append(article_prefix + comment_suffix[k])
+        opener = start_probability(lines[k - 1].text, lines[k].text, None) if k else 0.5
+        scores.append(article_prefix + comment_suffix[k] + OPENER_WEIGHT * math.log(max(opener, 1e-4)))
         article_prefix += math.log(1 - probs[k])
     best = max(range(len(scores)), key=lambda k: (scores[k], -k))
     top = scores[best]
@@ -172,6 +177,14 @@ def start_probability(prev: str, cur: str, nxt: str | None, author_name: str | N
     return probability("start", start_features(prev, cur, nxt, author_name))
 
 
+def closes_comment(prev: str, cur: str) -> bool:
+    """A sign-off followed by a name ("Cheers," / "Marta"), or a lone sign-off ending a comment:
+    both close the comment before them rather than open a new one."""
+    if cues.is_sign_off(prev) and prev.rstrip().endswith(",") and cues.signature_name(cur):
+        return True
+    return cues.is_sign_off(cur) and len(cur.split()) <= 3 and cur.rstrip().endswith((",", "!", "."))
+
+
 def comment_spans(lines: list[TextLine], first: int, author_name: str | None = None) -> list[Span]:
     """Split lines[first:] into comments; each span gets a Decision on its start."""
     spans: list[Span] = []
@@ -183,6 +196,8 @@ def comment_spans(lines: list[TextLine], first: int, author_name: str | None = N
         nxt = lines[i + 1].text if i + 1 < len(lines) else None
         feats = start_features(lines[i - 1].text, lines[i].text, nxt, author_name)
         p = probability("start", feats)
+        if closes_comment(lines[i - 1].text, lines[i].text):
+            p = min(p, 0.05)
         if p >= 0.5:
             spans.append(Span(lines[start].number, lines[i - 1].number, start_decision))
             reasons = top_reasons("start", feats, +1.0)

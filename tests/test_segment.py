@@ -1,0 +1,43 @@
+from __future__ import annotations
+
+from conftest import make_thread
+from threads import ROSES, ROSES_ARTICLE_END, ROSES_STARTS
+
+from threadloom.segment import TextLine, article_cut, comment_spans, start_probability
+from threadloom.structure import infer_structure
+
+
+def _lines(texts: list[str]) -> list[TextLine]:
+    return [TextLine(i, t) for i, t in enumerate(texts, start=1)]
+
+
+def test_article_cut_lands_where_praise_for_the_post_begins() -> None:
+    first, decision = article_cut(_lines(ROSES))
+    assert first == ROSES_ARTICLE_END  # index of the first comment line == last article line number
+    assert 0.0 <= decision.confidence <= 1.0 and decision.evidence
+
+
+def test_comment_starts_follow_openers_and_sign_offs() -> None:
+    spans = comment_spans(_lines(ROSES), ROSES_ARTICLE_END)
+    assert [s.start for s in spans] == ROSES_STARTS
+
+
+def test_sign_off_and_signature_stay_with_their_comment() -> None:
+    spans = comment_spans(_lines(ROSES), ROSES_ARTICLE_END)
+    assert spans[-1].end == len(ROSES)
+
+
+def test_hard_wrapped_line_continues_the_comment() -> None:
+    prev = "I tried this last weekend and the bushes looked much tidier, but I was worried about the"
+    assert start_probability(prev, "thorns scratching my arms the whole time.", None) < 0.5
+
+
+def test_greeting_line_opens_a_new_comment() -> None:
+    assert start_probability("That is all there is to it, really.", "Hi Nora, quick question about timing.", None) > 0.5
+
+
+def test_comments_cover_every_line_after_the_article_once() -> None:
+    thread = infer_structure(make_thread(ROSES))
+    covered = [n for c in thread.comments for n in range(c.raw_line_start, c.raw_line_end + 1)]
+    assert covered == list(range(thread.article_line_end + 1, len(ROSES) + 1))
+    assert [c.position for c in thread.comments] == list(range(len(thread.comments)))

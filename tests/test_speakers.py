@@ -1,0 +1,57 @@
+from __future__ import annotations
+
+from conftest import make_thread
+from threads import ROSES
+
+from threadloom import cues
+from threadloom.names import identify
+from threadloom.speakers import author_flags, learn_author_name
+from threadloom.structure import infer_structure
+
+
+def test_author_name_is_the_name_readers_address_most() -> None:
+    texts = ["Great post, Nora!", "Lovely guide, Nora.", "Thanks, Pete. I leave them open."]
+    assert learn_author_name(texts).name == "Nora"
+
+
+def test_a_name_addressed_once_is_not_taken_for_the_author() -> None:
+    assert learn_author_name(["Great post, Nora!", "Nice one."]).name is None
+
+
+def test_metadata_author_is_used_and_said_so() -> None:
+    learned = learn_author_name(["Great post!"], "Nora Lind")
+    assert learned.name == "Nora Lind" and "metadata" in learned.decision.evidence[0]
+
+
+def test_thanking_a_reader_by_name_reads_as_the_author() -> None:
+    texts = ["Do you seal the cuts afterwards?", "Thanks, Pete. I leave them open on a dry day."]
+    assert author_flags(texts, "Nora")[1][0] is True
+
+
+def test_praising_the_author_by_name_reads_as_a_reader() -> None:
+    assert author_flags(["Great post, Nora! Very helpful."], "Nora")[0][0] is False
+
+
+def test_thanks_vocative_names_the_parent_speaker() -> None:
+    texts = ["Do you seal the cuts?", "Thanks, Pete. I leave them open."]
+    ids = identify(texts, [None, 0], [False, True], "Nora")
+    assert ids[0].name == "Pete"
+    assert "thanks-vocative" in ids[0].decision.evidence[0]
+
+
+def test_signature_line_names_its_own_comment() -> None:
+    ids = identify(["Lovely guide.\nCheers,\nMarta"], [None], [False], "Nora")
+    assert ids[0].name == "Marta"
+
+
+def test_signature_needs_a_name_not_a_generic_word() -> None:
+    assert cues.signature_name("Thanks") is None
+    assert cues.signature_name("-Joe") == "Joe"
+
+
+def test_every_speaker_key_exists_and_post_author_is_present() -> None:
+    thread = infer_structure(make_thread(ROSES))
+    keys = {s.key for s in thread.speakers}
+    assert "post-author" in keys
+    assert all(c.speaker_key in keys for c in thread.comments)
+    assert all(c.speaker_key == "post-author" for c in thread.comments if c.is_post_author)
