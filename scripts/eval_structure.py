@@ -55,8 +55,11 @@ def load_module(path: Path, name: str) -> ModuleType:
 
 def flatten_bench(bench: Path) -> Path:
     out = Path(tempfile.mkdtemp(prefix="threadloom-eval-"))
-    subprocess.run([sys.executable, str(bench / "flatten.py"), str(bench / "threads.jsonl"), str(out)],
-                   check=True, capture_output=True)
+    subprocess.run(
+        [sys.executable, str(bench / "flatten.py"), str(bench / "threads.jsonl"), str(out)],
+        check=True,
+        capture_output=True,
+    )
     return out
 
 
@@ -68,7 +71,13 @@ def build_thread(text: str, source_file: str) -> Thread:
         lines.append(Line(number=i, raw_char_start=offset, raw=raw, text=raw))
         offset += len(raw) + 1
     sha = hashlib.sha256(text.encode("utf-8")).hexdigest()
-    return Thread(thread_id=source_file, source_file=source_file, source_sha256=sha, raw_text=text, lines=tuple(lines))
+    return Thread(
+        thread_id=source_file,
+        source_file=source_file,
+        source_sha256=sha,
+        raw_text=text,
+        lines=tuple(lines),
+    )
 
 
 def predictions(thread: Thread) -> list[dict[str, Any]]:
@@ -76,26 +85,46 @@ def predictions(thread: Thread) -> list[dict[str, Any]]:
     names = {s.key: s.name for s in thread.speakers}
     rows = []
     for c in thread.comments:
-        rows.append({
-            "comment_id": f"c{c.position}",
-            "parent_id": None if c.parent is None else f"c{c.parent}",
-            "is_post_author": c.is_post_author,
-            "speaker_name": None if c.is_post_author else names.get(c.speaker_key),
-            "raw_line_start": c.raw_line_start,
-            "raw_line_end": c.raw_line_end,
-        })
+        rows.append(
+            {
+                "comment_id": f"c{c.position}",
+                "parent_id": None if c.parent is None else f"c{c.parent}",
+                "is_post_author": c.is_post_author,
+                "speaker_name": None if c.is_post_author else names.get(c.speaker_key),
+                "raw_line_start": c.raw_line_start,
+                "raw_line_end": c.raw_line_end,
+            }
+        )
     return rows
 
 
 def empty_acc() -> dict[str, int]:
-    return dict.fromkeys(["b_tp", "b_fp", "b_fn", "span_n", "span_ok", "par_n", "par_ok", "auth_n", "auth_ok",
-                          "name_n", "name_ok", "name_pred_n", "name_pred_ok"], 0)
+    return dict.fromkeys(
+        [
+            "b_tp",
+            "b_fp",
+            "b_fn",
+            "span_n",
+            "span_ok",
+            "par_n",
+            "par_ok",
+            "auth_n",
+            "auth_ok",
+            "name_n",
+            "name_ok",
+            "name_pred_n",
+            "name_pred_ok",
+        ],
+        0,
+    )
 
 
 def summarise(acc: dict[str, int]) -> dict[str, float]:
     """Exactly score.py's formulas."""
+
     def div(x: float, y: float) -> float:
         return x / y if y else 0.0
+
     p, r = div(acc["b_tp"], acc["b_tp"] + acc["b_fp"]), div(acc["b_tp"], acc["b_tp"] + acc["b_fn"])
     return {
         "boundary_f1": round(div(2 * p * r, p + r), 4),
@@ -120,7 +149,12 @@ def calibration(thread: Thread, gold: dict[str, Any], tally: dict[str, list[int]
         if g is None:
             continue
         _count(tally, "span", c.boundary.confidence, g["end"] == c.raw_line_end)
-        _count(tally, "author", c.post_author_decision.confidence, c.is_post_author == g["is_post_author"])
+        _count(
+            tally,
+            "author",
+            c.post_author_decision.confidence,
+            c.is_post_author == g["is_post_author"],
+        )
         if g["parent"] is None:
             ok = c.parent is None
         else:
@@ -137,7 +171,9 @@ def _count(tally: dict[str, list[int]], kind: str, confidence: float, ok: bool) 
 
 
 def main() -> None:
-    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     ap.add_argument("--bench", type=Path, default=DEFAULT_BENCH)
     ap.add_argument("--docs", type=Path)
     ap.add_argument("--min-conf", default="medium", choices=["low", "medium", "high"])
@@ -160,6 +196,7 @@ def main() -> None:
         chars += len(text)
         if args.timing:
             import ftfy
+
             t0 = time.perf_counter()
             ftfy.fix_text(text)
             ftfy_seconds += time.perf_counter() - t0
@@ -170,7 +207,15 @@ def main() -> None:
             score.score_doc(gold, predictions(built), score.RANK[args.min_conf], one)
             print(split, gold["doc"][:50], json.dumps(summarise(one)))
         calibration(built, gold, tally[split])
-    keys = ["boundary_f1", "exact_span", "parent_acc", "author_acc", "name_recall", "name_precision", "n_gold_comments"]
+    keys = [
+        "boundary_f1",
+        "exact_span",
+        "parent_acc",
+        "author_acc",
+        "name_recall",
+        "name_precision",
+        "n_gold_comments",
+    ]
     print(f"{'split':10}" + "".join(f"{k:>16}" for k in keys))
     for split, acc in accs.items():
         row = summarise(acc)
@@ -183,7 +228,10 @@ def main() -> None:
                 lo = f"{lok / ln:.3f} ({ln})" if ln else "- (0)"
                 print(f"  {split:9} {kind:9} >=0.9: {hi:>14}   <0.9: {lo:>14}")
     if args.timing:
-        print(f"\ntiming: infer_structure {infer_seconds:.3f}s, ftfy.fix_text {ftfy_seconds:.3f}s over {chars} chars")
+        print(
+            f"\ntiming: infer_structure {infer_seconds:.3f}s, "
+            f"ftfy.fix_text {ftfy_seconds:.3f}s over {chars} chars"
+        )
 
 
 if __name__ == "__main__":

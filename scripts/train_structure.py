@@ -19,10 +19,9 @@ from pathlib import Path
 from typing import Any
 
 from eval_structure import DEFAULT_BENCH, build_thread, flatten_bench, is_held_out
-
 from threadloom.learned import WEIGHTS_FILE, Features, sigmoid
 from threadloom.replies import MAX_CANDIDATES, CommentView, parent_features, path_to_root
-from threadloom.segment import TextLine, article_features, start_features
+from threadloom.segment import article_features, start_features
 from threadloom.speakers import author_features, learn_author_name
 from threadloom.structure import text_lines
 
@@ -30,7 +29,9 @@ Example = tuple[Features, int]
 OUT = Path(__file__).resolve().parents[1] / "src" / "threadloom" / WEIGHTS_FILE
 
 
-def fit(examples: list[Example], l2: float = 0.01, epochs: int = 500, rate: float = 0.5) -> dict[str, float]:
+def fit(
+    examples: list[Example], l2: float = 0.01, epochs: int = 500, rate: float = 0.5
+) -> dict[str, float]:
     """Logistic regression by full-batch AdaGrad; deterministic (sorted features, fixed epochs)."""
     names = sorted({name for feats, _ in examples for name in feats})
     weights = dict.fromkeys(names, 0.0)
@@ -61,19 +62,31 @@ def doc_examples(gold: dict[str, Any], text: str, sets: dict[str, list[Example]]
     by_number: dict[int, int] = {line.number: i for i, line in enumerate(lines)}
     for i in range(first + 1, len(lines)):
         nxt = lines[i + 1].text if i + 1 < len(lines) else None
-        sets["start"].append((start_features(lines[i - 1].text, lines[i].text, nxt, short), int(lines[i].number in starts)))
+        sets["start"].append(
+            (
+                start_features(lines[i - 1].text, lines[i].text, nxt, short),
+                int(lines[i].number in starts),
+            )
+        )
     del by_number
     comments = gold["comments"]
     texts = [thread.span_text(g["start"], g["end"]) for g in comments]
     flags = [bool(g["is_post_author"]) for g in comments]
     index_of = {g["start"]: j for j, g in enumerate(comments)}
-    parents: list[int | None] = [None if g["parent"] is None else index_of[g["parent"]] for g in comments]
+    parents: list[int | None] = [
+        None if g["parent"] is None else index_of[g["parent"]] for g in comments
+    ]
     depths: list[int] = []
     for j, g in enumerate(comments):
         depths.append(0 if parents[j] is None else depths[parents[j]] + 1)  # type: ignore[index]
         if g.get("speaker_conf", "high") != "low":
             prev = texts[j - 1] if j else None
-            sets["author"].append((author_features(texts[j], prev, flags[j - 1] if j else False, short), int(flags[j])))
+            sets["author"].append(
+                (
+                    author_features(texts[j], prev, flags[j - 1] if j else False, short),
+                    int(flags[j]),
+                )
+            )
         if j == 0:
             continue
         cur = CommentView(texts[j], flags[j])
@@ -84,7 +97,9 @@ def doc_examples(gold: dict[str, Any], text: str, sets: dict[str, list[Example]]
 
 
 def main() -> None:
-    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     ap.add_argument("--bench", type=Path, default=DEFAULT_BENCH)
     args = ap.parse_args()
     docs = flatten_bench(args.bench)

@@ -1,10 +1,8 @@
 from __future__ import annotations
 
-from conftest import make_thread
-from threads import ROSES
-
 from threadloom.replies import CommentView, infer_parents, path_to_root
 from threadloom.structure import infer_structure
+from threads import ROSES, make_thread
 
 
 def test_first_comment_answers_the_post() -> None:

@@ -1,10 +1,8 @@
 from __future__ import annotations
 
-from conftest import make_thread
-from threads import ROSES, ROSES_ARTICLE_END, ROSES_STARTS
-
 from threadloom.segment import TextLine, article_cut, comment_spans, start_probability
 from threadloom.structure import infer_structure
+from threads import ROSES, ROSES_ARTICLE_END, ROSES_STARTS, make_thread
 
 
 def _lines(texts: list[str]) -> list[TextLine]:
@@ -28,12 +26,19 @@ def test_sign_off_and_signature_stay_with_their_comment() -> None:
 
 
 def test_hard_wrapped_line_continues_the_comment() -> None:
-    prev = "I tried this last weekend and the bushes looked much tidier, but I was worried about the"
+    prev = (
+        "I tried this last weekend and the bushes looked much tidier, but I was worried about the"
+    )
     assert start_probability(prev, "thorns scratching my arms the whole time.", None) < 0.5
 
 
 def test_greeting_line_opens_a_new_comment() -> None:
-    assert start_probability("That is all there is to it, really.", "Hi Nora, quick question about timing.", None) > 0.5
+    assert (
+        start_probability(
+            "That is all there is to it, really.", "Hi Nora, quick question about timing.", None
+        )
+        > 0.5
+    )
 
 
 def test_comments_cover_every_line_after_the_article_once() -> None:

@@ -1,12 +1,10 @@
 from __future__ import annotations
 
-from conftest import make_thread
-from threads import ROSES
-
 from threadloom import cues
 from threadloom.names import identify
 from threadloom.speakers import author_flags, learn_author_name
 from threadloom.structure import infer_structure
+from threads import ROSES, make_thread
 
 
 def test_author_name_is_the_name_readers_address_most() -> None:

@@ -1,6 +1,11 @@
-"""Small thread shapes written for these tests (invented people, invented topics)."""
+"""Small thread shapes written for these tests (invented people, invented topics), and a helper
+that builds a Thread from lines the way the pipeline does."""
 
 from __future__ import annotations
+
+import hashlib
+
+from threadloom.model import Line, Thread
 
 # A how-to article about pruning roses, then comments: praise to the author (Nora), a question,
 # the author's answer, the asker's thanks, and a signed comment.
@@ -20,3 +25,14 @@ ROSES = [
 ]
 ROSES_ARTICLE_END = 4
 ROSES_STARTS = [5, 6, 7, 9, 10]
+
+
+def make_thread(lines: list[str], metadata: dict[str, str] | None = None) -> Thread:
+    built: list[Line] = []
+    offset = 0
+    for i, text in enumerate(lines, start=1):
+        built.append(Line(number=i, raw_char_start=offset, raw=text, text=text))
+        offset += len(text) + 1
+    raw = "\n".join(lines)
+    sha = hashlib.sha256(raw.encode("utf-8")).hexdigest()
+    return Thread("t/1", "t_1.txt", sha, raw, tuple(built), metadata=dict(metadata or {}))

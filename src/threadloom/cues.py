@@ -12,52 +12,321 @@ from dataclasses import dataclass
 # Words that open a new comment: greeting someone, or reacting to what came before.
 GREETINGS = frozenset({"hi", "hey", "hello", "dear", "howdy", "greetings", "yo", "hiya"})
 THANKS = frozenset({"thanks", "thank", "thx", "ty", "cheers", "kudos", "appreciate"})
-PRAISE = frozenset({
-    "great", "nice", "awesome", "excellent", "amazing", "love", "loved", "wonderful", "brilliant",
-    "fantastic", "superb", "cool", "beautiful", "perfect", "wow", "impressive", "fabulous", "good",
-    "congrats", "congratulations", "bravo", "outstanding", "terrific", "lovely", "ditto", "amen",
-})
-ANSWERS = frozenset({
-    "yes", "no", "yeah", "yep", "nope", "sure", "ok", "okay", "glad", "sorry", "correct", "right",
-    "exactly", "absolutely", "agreed", "indeed", "haha", "lol", "ah", "oh", "hmm", "well", "welcome",
-})
+PRAISE = frozenset(
+    {
+        "great",
+        "nice",
+        "awesome",
+        "excellent",
+        "amazing",
+        "love",
+        "loved",
+        "wonderful",
+        "brilliant",
+        "fantastic",
+        "superb",
+        "cool",
+        "beautiful",
+        "perfect",
+        "wow",
+        "impressive",
+        "fabulous",
+        "good",
+        "congrats",
+        "congratulations",
+        "bravo",
+        "outstanding",
+        "terrific",
+        "lovely",
+        "ditto",
+        "amen",
+    }
+)
+ANSWERS = frozenset(
+    {
+        "yes",
+        "no",
+        "yeah",
+        "yep",
+        "nope",
+        "sure",
+        "ok",
+        "okay",
+        "glad",
+        "sorry",
+        "correct",
+        "right",
+        "exactly",
+        "absolutely",
+        "agreed",
+        "indeed",
+        "haha",
+        "lol",
+        "ah",
+        "oh",
+        "hmm",
+        "well",
+        "welcome",
+    }
+)
 # Words that carry a paragraph on inside the same comment.
-CONNECTIVES = frozenset({
-    "and", "but", "also", "or", "then", "however", "plus", "otherwise", "anyway", "besides",
-    "ps", "p.s", "edit", "update", "btw", "furthermore", "additionally", "meanwhile", "because",
-    "here", "example", "e.g", "i.e", "unfortunately", "instead", "finally", "another",
-})
+CONNECTIVES = frozenset(
+    {
+        "and",
+        "but",
+        "also",
+        "or",
+        "then",
+        "however",
+        "plus",
+        "otherwise",
+        "anyway",
+        "besides",
+        "ps",
+        "p.s",
+        "edit",
+        "update",
+        "btw",
+        "furthermore",
+        "additionally",
+        "meanwhile",
+        "because",
+        "here",
+        "example",
+        "e.g",
+        "i.e",
+        "unfortunately",
+        "instead",
+        "finally",
+        "another",
+    }
+)
 # Sign-offs that close a comment; the line after one is usually the writer's name.
-SIGN_OFFS = frozenset({
-    "cheers", "thanks", "thank you", "regards", "best", "best regards", "kind regards", "thx",
-    "many thanks", "thanks again", "all the best", "take care", "sincerely", "warm regards",
-    "best wishes", "greetings", "ciao", "later", "peace", "enjoy",
-})
+SIGN_OFFS = frozenset(
+    {
+        "cheers",
+        "thanks",
+        "thank you",
+        "regards",
+        "best",
+        "best regards",
+        "kind regards",
+        "thx",
+        "many thanks",
+        "thanks again",
+        "all the best",
+        "take care",
+        "sincerely",
+        "warm regards",
+        "best wishes",
+        "greetings",
+        "ciao",
+        "later",
+        "peace",
+        "enjoy",
+    }
+)
 # Words that name the post ("great post") when a reader addresses its author.
-POST_NOUNS = frozenset({
-    "post", "article", "tutorial", "guide", "write-up", "writeup", "piece", "blog", "read",
-    "review", "tip", "tips", "theme", "explanation", "work", "stuff", "job", "series", "info",
-})
+POST_NOUNS = frozenset(
+    {
+        "post",
+        "article",
+        "tutorial",
+        "guide",
+        "write-up",
+        "writeup",
+        "piece",
+        "blog",
+        "read",
+        "review",
+        "tip",
+        "tips",
+        "theme",
+        "explanation",
+        "work",
+        "stuff",
+        "job",
+        "series",
+        "info",
+    }
+)
 # Capitalised words that are not names even when they stand where a name could (vocative slots).
-NOT_NAMES = frozenset({
-    "i", "the", "a", "an", "thanks", "thank", "hi", "hey", "hello", "dear", "great", "nice", "yes",
-    "no", "ok", "okay", "sure", "sorry", "well", "oh", "ah", "so", "and", "but", "or", "this",
-    "that", "it", "you", "we", "they", "he", "she", "my", "your", "our", "all", "guys", "folks",
-    "everyone", "everybody", "man", "dude", "sir", "madam", "mate", "buddy", "friend", "again",
-    "much", "lot", "lots", "very", "so", "too", "also", "just", "cheers", "regards", "best",
-    "love", "awesome", "cool", "wow", "lol", "haha", "please", "there", "here", "what", "why",
-    "how", "when", "where", "who", "which", "if", "then", "now", "good", "bad", "really", "btw",
-    "edit", "update", "ps", "note", "agreed", "true", "indeed", "exactly", "right", "correct",
-    "glad", "welcome", "hope", "let", "me", "us", "them", "him", "her", "one", "some", "any",
-    "amazing", "excellent", "perfect", "brilliant", "fantastic", "wonderful", "congrats", "kudos",
-    "apple", "google", "microsoft", "ios", "ipad", "iphone", "android", "windows", "linux", "mac",
-    "english", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday",
-    "january", "february", "march", "april", "may", "june", "july", "august", "september",
-    "october", "november", "december", "ditto", "amen", "bravo", "wait", "anyway", "anyways",
-    "otherwise", "however", "unfortunately", "fortunately", "actually", "basically", "seriously",
-    "honestly", "definitely", "absolutely", "again", "first", "second", "finally", "yeah", "yep",
-    "nope", "hmm", "umm", "brother", "sister", "bro", "team", "people", "all", "world", "again",
-})
+NOT_NAMES = frozenset(
+    {
+        "i",
+        "the",
+        "a",
+        "an",
+        "thanks",
+        "thank",
+        "hi",
+        "hey",
+        "hello",
+        "dear",
+        "great",
+        "nice",
+        "yes",
+        "no",
+        "ok",
+        "okay",
+        "sure",
+        "sorry",
+        "well",
+        "oh",
+        "ah",
+        "so",
+        "and",
+        "but",
+        "or",
+        "this",
+        "that",
+        "it",
+        "you",
+        "we",
+        "they",
+        "he",
+        "she",
+        "my",
+        "your",
+        "our",
+        "all",
+        "guys",
+        "folks",
+        "everyone",
+        "everybody",
+        "man",
+        "dude",
+        "sir",
+        "madam",
+        "mate",
+        "buddy",
+        "friend",
+        "again",
+        "much",
+        "lot",
+        "lots",
+        "very",
+        "too",
+        "also",
+        "just",
+        "cheers",
+        "regards",
+        "best",
+        "love",
+        "awesome",
+        "cool",
+        "wow",
+        "lol",
+        "haha",
+        "please",
+        "there",
+        "here",
+        "what",
+        "why",
+        "how",
+        "when",
+        "where",
+        "who",
+        "which",
+        "if",
+        "then",
+        "now",
+        "good",
+        "bad",
+        "really",
+        "btw",
+        "edit",
+        "update",
+        "ps",
+        "note",
+        "agreed",
+        "true",
+        "indeed",
+        "exactly",
+        "right",
+        "correct",
+        "glad",
+        "welcome",
+        "hope",
+        "let",
+        "me",
+        "us",
+        "them",
+        "him",
+        "her",
+        "one",
+        "some",
+        "any",
+        "amazing",
+        "excellent",
+        "perfect",
+        "brilliant",
+        "fantastic",
+        "wonderful",
+        "congrats",
+        "kudos",
+        "apple",
+        "google",
+        "microsoft",
+        "ios",
+        "ipad",
+        "iphone",
+        "android",
+        "windows",
+        "linux",
+        "mac",
+        "english",
+        "monday",
+        "tuesday",
+        "wednesday",
+        "thursday",
+        "friday",
+        "saturday",
+        "sunday",
+        "january",
+        "february",
+        "march",
+        "april",
+        "may",
+        "june",
+        "july",
+        "august",
+        "september",
+        "october",
+        "november",
+        "december",
+        "ditto",
+        "amen",
+        "bravo",
+        "wait",
+        "anyway",
+        "anyways",
+        "otherwise",
+        "however",
+        "unfortunately",
+        "fortunately",
+        "actually",
+        "basically",
+        "seriously",
+        "honestly",
+        "definitely",
+        "absolutely",
+        "first",
+        "second",
+        "finally",
+        "yeah",
+        "yep",
+        "nope",
+        "hmm",
+        "umm",
+        "brother",
+        "sister",
+        "bro",
+        "team",
+        "people",
+        "world",
+    }
+)
 
 WORD_RE = re.compile(r"[A-Za-z][A-Za-z'’.-]*")
 NAME_RE = r"[A-Z][a-z]+(?:[-'][A-Z]?[a-z]+)?"
@@ -67,17 +336,25 @@ THANKS_VOCATIVE_RE = re.compile(
     r"[Cc]heers|[Kk]udos)[,!]? (" + NAME_RE + r")\b(?!['’]s)"
 )
 # "Hi Michael," / "Hey Amber!" / "Dear Joe" — a greeting that names the addressee.
-GREETING_VOCATIVE_RE = re.compile(r"^(?:[Hh]i|[Hh]ey|[Hh]ello|[Dd]ear|[Hh]owdy|[Hh]iya)[,!]? (" + NAME_RE + r")\b")
+GREETING_VOCATIVE_RE = re.compile(
+    r"^(?:[Hh]i|[Hh]ey|[Hh]ello|[Dd]ear|[Hh]owdy|[Hh]iya)[,!]? (" + NAME_RE + r")\b"
+)
 # "Amber, ..." / "Amber – ..." / "@amber" / "Erik: ..." at the start of a comment.
 OPENING_VOCATIVE_RE = re.compile(r"^(" + NAME_RE + r")\s*(?:,|:|\s[–—-]\s)")
 AT_MENTION_RE = re.compile(r"^@([A-Za-z][A-Za-z0-9_]{1,30})\b")
 # "... great post, Amber." / "Spot on Amber!" — a name closing a sentence.
-CLOSING_VOCATIVE_RE = re.compile(r"(?:,|\b(?:post|article|stuff|work|job|on|guide|tutorial))\s(" + NAME_RE + r")\s*[.!?]")
+CLOSING_VOCATIVE_RE = re.compile(
+    r"(?:,|\b(?:post|article|stuff|work|job|on|guide|tutorial))\s(" + NAME_RE + r")\s*[.!?]"
+)
 # A signature line: "-Joe", "— Joe Smith", "Joe" or "Joe, engineer at X".
-SIGNATURE_RE = re.compile(r"^(?:[-–—~]+\s*)?(" + NAME_RE + r")(?:\s" + NAME_RE + r")?(?:,\s.{0,60})?$")
+SIGNATURE_RE = re.compile(
+    r"^(?:[-–—~]+\s*)?(" + NAME_RE + r")(?:\s" + NAME_RE + r")?(?:,\s.{0,60})?$"
+)
 CODE_RE = re.compile(r"[{}<>;=$`|\\]|^\s|^#|^//|\(\)|\w\.\w+\(|^[a-z_]+:|^[a-z_]+\s*\(")
 BULLET_RE = re.compile(r"^\s*(?:[-*•–]|\d+[.)]|[a-z][.)])\s")
-EMOTICON_RE = re.compile(r"[:;]-?[)(DPp]|\(:|:\w+:|\b(?:lol|haha)\b|[\U0001F600-\U0001F64F]", re.IGNORECASE)
+EMOTICON_RE = re.compile(
+    r"[:;]-?[)(DPp]|\(:|:\w+:|\b(?:lol|haha)\b|[\U0001F600-\U0001F64F]", re.IGNORECASE
+)
 SECOND_PERSON_RE = re.compile(r"\b(?:you|your|you're|you've|yours|u)\b", re.IGNORECASE)
 FIRST_PERSON_RE = re.compile(r"\b(?:i|i'm|i've|i'd|i'll|my|me)\b", re.IGNORECASE)
 PRAISE_POST_RE = re.compile(
@@ -87,9 +364,11 @@ PRAISE_POST_RE = re.compile(
     re.IGNORECASE,
 )
 AUTHOR_SELF_RE = re.compile(
-    r"\b(?:my (?:post|article|tutorial|guide|review|theme|blog|site|video)|i wrote|i'll (?:add|update|"
-    r"look|fix|check|try)|in the (?:post|article)|thanks for (?:reading|the kind|stopping|checking|"
-    r"the feedback|your (?:kind|feedback|comment))|glad (?:you|it|i|to)|you're welcome|happy to help|"
+    r"\b(?:my (?:post|article|tutorial|guide|review|theme|blog|site|video)|i wrote|"
+    r"i'll (?:add|update|look|fix|check|try)|in the (?:post|article)|"
+    r"thanks for (?:reading|the kind|stopping|checking|the feedback|"
+    r"your (?:kind|feedback|comment))|"
+    r"glad (?:you|it|i|to)|you're welcome|happy to help|"
     r"hope (?:this|that|it) helps|let me know|feel free)\b",
     re.IGNORECASE,
 )
@@ -102,8 +381,9 @@ READER_RE = re.compile(
 )
 # An article's closing call to action ("leave a comment below"): the comments start right after it.
 CALL_TO_ACTION_RE = re.compile(
-    r"\b(?:comments? (?:below|section)|leave (?:a|me a) (?:comment|note|message)|hit me up|tweet me|"
-    r"drop me a|let me know|feel free to|get in touch|in the comments|questions\?|share your)\b",
+    r"\b(?:comments? (?:below|section)|leave (?:a|me a) (?:comment|note|message)|hit me up|"
+    r"tweet me|drop me a|let me know|feel free to|get in touch|in the comments|questions\?|"
+    r"share your)\b",
     re.IGNORECASE,
 )
 _TERMINAL = tuple(".!?…)]\"'”’»:;")
@@ -114,7 +394,7 @@ class Mention:
     """A name used in a comment, what kind of cue it came from, and the words that show it."""
 
     name: str
-    cue: str  # "thanks-vocative", "greeting-vocative", "opening-vocative", "at-mention", "closing-vocative"
+    cue: str  # e.g. "thanks-vocative", "greeting-vocative", "at-mention"
     words: str
 
 
@@ -136,8 +416,24 @@ def ends_sentence(text: str) -> bool:
     return text.rstrip().endswith(_TERMINAL)
 
 
+TECHNICAL_RE = re.compile(r"[_/=\\{}<>;$#|]|\w\.\w|\.\.\.+|^\W+$")
+
+
 def is_code(text: str) -> bool:
-    return bool(CODE_RE.search(text)) and len(words(text)) < 0.8 * max(1, len(text.split()))
+    """Code, configuration or command lines: symbols, or terse lower-case lines with no sentence."""
+    stripped = text.strip()
+    if CODE_RE.search(stripped) and len(words(stripped)) < 0.8 * max(1, len(stripped.split())):
+        return True
+    if cues_sentence_like(stripped):
+        return False
+    return bool(TECHNICAL_RE.search(stripped)) or (
+        stripped[:1].islower() and len(stripped.split()) <= 6
+    )
+
+
+def cues_sentence_like(text: str) -> bool:
+    """Ends like a sentence and has several words: prose, not code."""
+    return text.endswith((".", "!", "?")) and len(text.split()) >= 4 and not text.endswith("...")
 
 
 def is_sign_off(text: str) -> bool:
@@ -149,7 +445,9 @@ def is_sign_off(text: str) -> bool:
 def signature_name(text: str) -> str | None:
     """The name on a signature line ("-Joe", "Joe", "Sheldon, manager at X"), if the line is one."""
     stripped = text.strip()
-    if len(stripped) > 80 or stripped.endswith((".", "?", "!")) and not stripped.startswith(("-", "–", "—")):
+    if len(stripped) > 80 or (
+        stripped.endswith((".", "?", "!")) and not stripped.startswith(("-", "–", "—"))
+    ):
         return None
     match = SIGNATURE_RE.match(stripped)
     if not match or not is_name(match.group(1)):

@@ -52,7 +52,9 @@ def _name_claims(
         lines = text.split("\n")
         signature = cues.signature_name(lines[-1]) if len(lines) > 1 else None
         if signature and not authors[j] and signature != author_name:
-            claims.append((j, signature, 0.85, f"signature: last line '{lines[-1][:40]}' signs the comment"))
+            claims.append(
+                (j, signature, 0.85, f"signature: last line '{lines[-1][:40]}' signs the comment")
+            )
         parent = parents[j]
         if parent is None or authors[parent]:
             continue
@@ -60,8 +62,14 @@ def _name_claims(
             if mention.cue not in PARENT_NAMING_CUES or mention.name == author_name:
                 continue
             confidence = 0.85 if authors[j] else 0.7
-            claims.append((parent, mention.name, confidence,
-                           f"{mention.cue}: '{mention.words}' names the parent's speaker"))
+            claims.append(
+                (
+                    parent,
+                    mention.name,
+                    confidence,
+                    f"{mention.cue}: '{mention.words}' names the parent's speaker",
+                )
+            )
             break
     return claims
 
@@ -78,16 +86,18 @@ def identify(
         # a reader answering the author's reply to them: A asks, author answers, A follows up
         if authors[j] or not authors[prev] or parent is None or authors[parent]:
             continue
-        if parents[prev] == parent or parent == prev:
-            asker = parent if parents[prev] == parent else parents[prev]
-            if asker is not None and not authors[asker]:
+        if parents[prev] == parent:  # the author's answer and this comment share a parent
+            asker = parent
+            if not authors[asker]:
                 groups.join(asker, j)
-                same_evidence[j] = f"follow-up: replies under the author's answer to comment {asker}"
+                same_evidence[j] = (
+                    f"follow-up: replies under the author's answer to comment {asker}"
+                )
     best: dict[int, tuple[float, str, str]] = {}
-    for position, name, confidence, evidence in _name_claims(texts, parents, authors, author_name):
+    for position, name, confidence, why in _name_claims(texts, parents, authors, author_name):
         root = groups.find(position)
         if root not in best or confidence > best[root][0]:
-            best[root] = (confidence, name, evidence)
+            best[root] = (confidence, name, why)
     identities: list[Identity] = []
     for j in range(n):
         root = groups.find(j)
@@ -96,5 +106,7 @@ def identify(
             confidence, name, why = best[root]
             identities.append(Identity(root, name, Decision(confidence, (why, *evidence))))
         else:
-            identities.append(Identity(root, None, Decision(0.5, ("no name in the text", *evidence))))
+            identities.append(
+                Identity(root, None, Decision(0.5, ("no name in the text", *evidence)))
+            )
     return identities

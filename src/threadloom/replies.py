@@ -37,7 +37,11 @@ def path_to_root(parents: list[int | None], last: int) -> list[int]:
 
 
 def parent_features(
-    cur: CommentView, cand: CommentView | None, depth_from_prev: int, cand_depth: int, author_name: str | None
+    cur: CommentView,
+    cand: CommentView | None,
+    depth_from_prev: int,
+    cand_depth: int,
+    author_name: str | None,
 ) -> Features:
     """Is `cand` (None = the post) the comment `cur` replies to?"""
     found = cues.mentions(cur.text)
@@ -58,14 +62,20 @@ def parent_features(
             feats["post:addresses_other"] = 1.0
         if open_word in cues.ANSWERS:
             feats["post:open_answer"] = 1.0
-        if open_word in cues.THANKS and not first_line.lower().startswith(("thanks for", "thank you for")):
+        if open_word in cues.THANKS and not first_line.lower().startswith(
+            ("thanks for", "thank you for")
+        ):
             feats["post:open_thanks"] = 1.0
         if open_word in cues.GREETINGS:
             feats["post:open_greeting"] = 1.0
         if cues.first_word(first_line) in cues.PRAISE:
             feats["post:open_praise"] = 1.0
         return feats
-    feats = {"cmt:bias": 1.0, f"cmt:up={min(depth_from_prev, 3)}": 1.0, f"cmt:depth={min(cand_depth, 3)}": 1.0}
+    feats = {
+        "cmt:bias": 1.0,
+        f"cmt:up={min(depth_from_prev, 3)}": 1.0,
+        f"cmt:depth={min(cand_depth, 3)}": 1.0,
+    }
     feats[f"cmt:cur_{'a' if cur.is_author else 'r'}_cand_{'a' if cand.is_author else 'r'}"] = 1.0
     if "?" in cand.text:
         feats["cmt:cand_asks"] = 1.0
@@ -78,13 +88,17 @@ def parent_features(
         feats["cmt:addresses_author_cand_author"] = 1.0
     cur_words, cand_words = _content_words(cur.text), _content_words(cand.text)
     if cur_words and cand_words:
-        feats["cmt:overlap"] = round(len(cur_words & cand_words) / min(len(cur_words), len(cand_words)), 3)
+        feats["cmt:overlap"] = round(
+            len(cur_words & cand_words) / min(len(cur_words), len(cand_words)), 3
+        )
     if open_word in cues.ANSWERS or open_word in cues.THANKS:
         feats["cmt:open_reply_word"] = 1.0
     return feats
 
 
-def infer_parents(views: list[CommentView], author_name: str | None) -> list[tuple[int | None, Decision]]:
+def infer_parents(
+    views: list[CommentView], author_name: str | None
+) -> list[tuple[int | None, Decision]]:
     """Each comment's parent position (None = the post), chosen left to right."""
     parents: list[int | None] = []
     depths: list[int] = []
@@ -93,9 +107,16 @@ def infer_parents(views: list[CommentView], author_name: str | None) -> list[tup
         if j == 0:
             parents.append(None)
             depths.append(0)
-            out.append((None, Decision(0.95, ("first-comment: the first comment can only answer the post",))))
+            out.append(
+                (
+                    None,
+                    Decision(0.95, ("first-comment: the first comment can only answer the post",)),
+                )
+            )
             continue
-        candidates: list[tuple[int | None, Features]] = [(None, parent_features(cur, None, 0, 0, author_name))]
+        candidates: list[tuple[int | None, Features]] = [
+            (None, parent_features(cur, None, 0, 0, author_name))
+        ]
         for up, c in enumerate(path_to_root(parents, j - 1)[:MAX_CANDIDATES]):
             candidates.append((c, parent_features(cur, views[c], up, depths[c], author_name)))
         scored = [(probability("parent", f), -i, cand, f) for i, (cand, f) in enumerate(candidates)]

@@ -84,7 +84,9 @@ def text_features(text: str, prefix: str) -> Features:
         "signature": cues.signature_name(stripped) is not None,
         "call_to_action": bool(cues.CALL_TO_ACTION_RE.search(stripped)),
         "url": "http" in stripped or "www." in stripped,
-        "heading": len(stripped.split()) <= 8 and not cues.ends_sentence(stripped) and stripped[:1].isupper(),
+        "heading": len(stripped.split()) <= 8
+        and not cues.ends_sentence(stripped)
+        and stripped[:1].isupper(),
     }
     for name, on in flags.items():
         if on:
@@ -130,15 +132,19 @@ def article_cut(lines: list[TextLine]) -> tuple[int, Decision]:
     article_prefix = 0.0
     for k in range(len(lines)):  # at least one comment line
         opener = start_probability(lines[k - 1].text, lines[k].text, None) if k else 0.5
-        scores.append(article_prefix + comment_suffix[k] + OPENER_WEIGHT * math.log(max(opener, 1e-4)))
+        scores.append(
+            article_prefix + comment_suffix[k] + OPENER_WEIGHT * math.log(max(opener, 1e-4))
+        )
         article_prefix += math.log(1 - probs[k])
     best = max(range(len(scores)), key=lambda k: (scores[k], -k))
     top = scores[best]
     total = sum(math.exp(s - top) for s in scores)
     confidence = round(1.0 / total, 3)  # posterior of the chosen cut among all cuts
     first = lines[best]
-    evidence = [f"global-cut: line {first.number} is where comment-like lines begin "
-                f"(posterior {confidence:.2f} over all cuts)"]
+    evidence = [
+        f"global-cut: line {first.number} is where comment-like lines begin "
+        f"(posterior {confidence:.2f} over all cuts)"
+    ]
     reasons = top_reasons("article", article_features(lines, best), +1.0)
     if reasons:
         evidence.append(f"first-comment cues: {', '.join(reasons)} in '{first.text[:50]}'")
@@ -148,14 +154,22 @@ def article_cut(lines: list[TextLine]) -> tuple[int, Decision]:
 # ---- comment boundaries ----------------------------------------------------------------------
 
 
-def start_features(prev: str, cur: str, nxt: str | None, author_name: str | None = None) -> Features:
+def start_features(
+    prev: str, cur: str, nxt: str | None, author_name: str | None = None
+) -> Features:
     """Does `cur` start a new comment, given the line before it and the one after?"""
     feats: Features = {"bias": 1.0}
     feats.update(text_features(cur, "cur"))
     feats.update(text_features(prev, "prev"))
     if nxt is not None:
         nf = text_features(nxt, "next")
-        feats.update({k: 0.5 * v for k, v in nf.items() if k.split(":")[1] in ("code", "bullet", "lower", "sign_off", "signature")})
+        feats.update(
+            {
+                k: 0.5 * v
+                for k, v in nf.items()
+                if k.split(":")[1] in ("code", "bullet", "lower", "sign_off", "signature")
+            }
+        )
     if is_hard_wrap(prev, cur):
         feats["hard_wrap"] = 1.0
     prev_words = set(cues.words(prev)) - cues.NOT_NAMES
@@ -167,13 +181,14 @@ def start_features(prev: str, cur: str, nxt: str | None, author_name: str | None
         feats["prev_greeting_line"] = 1.0
     if cues.is_code(prev) and cues.is_code(cur):
         feats["both_code"] = 1.0
-    if author_name:
-        if any(m.name == author_name for m in cues.mentions(cur)):
-            feats["cur_addresses_author"] = 1.0
+    if author_name and any(m.name == author_name for m in cues.mentions(cur)):
+        feats["cur_addresses_author"] = 1.0
     return feats
 
 
-def start_probability(prev: str, cur: str, nxt: str | None, author_name: str | None = None) -> float:
+def start_probability(
+    prev: str, cur: str, nxt: str | None, author_name: str | None = None
+) -> float:
     return probability("start", start_features(prev, cur, nxt, author_name))
 
 
@@ -182,7 +197,9 @@ def closes_comment(prev: str, cur: str) -> bool:
     both close the comment before them rather than open a new one."""
     if cues.is_sign_off(prev) and prev.rstrip().endswith(",") and cues.signature_name(cur):
         return True
-    return cues.is_sign_off(cur) and len(cur.split()) <= 3 and cur.rstrip().endswith((",", "!", "."))
+    return (
+        cues.is_sign_off(cur) and len(cur.split()) <= 3 and cur.rstrip().endswith((",", "!", "."))
+    )
 
 
 def comment_spans(lines: list[TextLine], first: int, author_name: str | None = None) -> list[Span]:
@@ -201,8 +218,10 @@ def comment_spans(lines: list[TextLine], first: int, author_name: str | None = N
         if p >= 0.5:
             spans.append(Span(lines[start].number, lines[i - 1].number, start_decision))
             reasons = top_reasons("start", feats, +1.0)
-            start_decision = Decision(round(p, 3), (f"start-cues: {', '.join(reasons) or 'line shape'} "
-                                                    f"at '{lines[i].text[:40]}'",))
+            start_decision = Decision(
+                round(p, 3),
+                (f"start-cues: {', '.join(reasons) or 'line shape'} at '{lines[i].text[:40]}'",),
+            )
             start = i
     spans.append(Span(lines[start].number, lines[-1].number, start_decision))
     return spans

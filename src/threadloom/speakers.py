@@ -16,7 +16,13 @@ from .model import Decision
 
 POST_AUTHOR_KEY = "post-author"
 # Cues that address someone directly; "closing-vocative" is weaker (could be a third person).
-ADDRESS_CUES = ("greeting-vocative", "opening-vocative", "at-mention", "thanks-vocative", "closing-vocative")
+ADDRESS_CUES = (
+    "greeting-vocative",
+    "opening-vocative",
+    "at-mention",
+    "thanks-vocative",
+    "closing-vocative",
+)
 
 
 @dataclass(frozen=True)
@@ -28,7 +34,9 @@ class AuthorName:
 def learn_author_name(texts: list[str], metadata_name: str | None = None) -> AuthorName:
     """The name commenters address most often across the thread, if it is addressed enough."""
     if metadata_name:
-        return AuthorName(metadata_name, Decision(0.95, (f"metadata: post_author is '{metadata_name}'",)))
+        return AuthorName(
+            metadata_name, Decision(0.95, (f"metadata: post_author is '{metadata_name}'",))
+        )
     counts: Counter[str] = Counter()
     example: dict[str, str] = {}
     signed: set[str] = set()
@@ -40,17 +48,24 @@ def learn_author_name(texts: list[str], metadata_name: str | None = None) -> Aut
         signature = cues.signature_name(text.rsplit("\n", 1)[-1]) if "\n" in text else None
         if signature:
             signed.add(signature)
-    ranked = sorted(((n, name) for name, n in counts.items() if name not in signed), key=lambda x: (-x[0], x[1]))
+    ranked = sorted(
+        ((n, name) for name, n in counts.items() if name not in signed), key=lambda x: (-x[0], x[1])
+    )
     if not ranked or ranked[0][0] < 2:
         return AuthorName(None, Decision(0.6, ("no name is addressed in two or more comments",)))
     n, name = ranked[0]
     runner_up = ranked[1][0] if len(ranked) > 1 else 0
     confidence = min(0.97, 0.5 + 0.1 * n - 0.1 * runner_up)
-    evidence = (f"addressed-most: '{name}' is addressed in {n} comments (next best {runner_up})", example[name])
+    evidence = (
+        f"addressed-most: '{name}' is addressed in {n} comments (next best {runner_up})",
+        example[name],
+    )
     return AuthorName(name, Decision(round(max(confidence, 0.3), 3), evidence))
 
 
-def author_features(text: str, prev_text: str | None, prev_is_author: bool, author_name: str | None) -> Features:
+def author_features(
+    text: str, prev_text: str | None, prev_is_author: bool, author_name: str | None
+) -> Features:
     """Does this comment read like the post author answering (rather than a reader)?"""
     feats: Features = {"bias": 1.0}
     first_line = text.split("\n", 1)[0]
@@ -61,11 +76,20 @@ def author_features(text: str, prev_text: str | None, prev_is_author: bool, auth
     other = [m for m in found if m.name != author_name]
     for m in other:
         feats[f"addresses_other:{m.cue}"] = 1.0
-    for name, regex in (("praise_post", cues.PRAISE_POST_RE), ("reader", cues.READER_RE), ("author_self", cues.AUTHOR_SELF_RE)):
+    for name, regex in (
+        ("praise_post", cues.PRAISE_POST_RE),
+        ("reader", cues.READER_RE),
+        ("author_self", cues.AUTHOR_SELF_RE),
+    ):
         if regex.search(text):
             feats[name] = 1.0
     word = cues.first_word(first_line)
-    for name, lexicon in (("greeting", cues.GREETINGS), ("thanks", cues.THANKS), ("praise", cues.PRAISE), ("answer", cues.ANSWERS)):
+    for name, lexicon in (
+        ("greeting", cues.GREETINGS),
+        ("thanks", cues.THANKS),
+        ("praise", cues.PRAISE),
+        ("answer", cues.ANSWERS),
+    ):
         if word in lexicon:
             feats[f"open:{name}"] = 1.0
     if first_line.lower().startswith(("thanks for", "thank you for")):

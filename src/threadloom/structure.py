@@ -9,7 +9,7 @@ from dataclasses import replace
 
 from . import cues
 from .model import Comment, Decision, Speaker, Thread
-from .names import identify
+from .names import Identity, identify
 from .replies import CommentView, infer_parents
 from .segment import TextLine, article_cut, comment_spans
 from .speakers import POST_AUTHOR_KEY, AuthorName, author_flags, learn_author_name
@@ -26,13 +26,17 @@ def infer_structure(thread: Thread) -> Thread:
     first, article_decision = article_cut(lines)
     article_end = lines[first - 1].number if first > 0 else 0
     meta_name = thread.metadata.get("post_author") if thread.metadata else None
-    author = learn_author_name([line.text for line in lines[first:]], meta_name if isinstance(meta_name, str) else None)
+    author = learn_author_name(
+        [line.text for line in lines[first:]], meta_name if isinstance(meta_name, str) else None
+    )
     short_name = author.name.split()[0] if author.name else None
     spans = comment_spans(lines, first, short_name)
     texts = [thread.span_text(s.start, s.end) for s in spans]
     flags = author_flags(texts, short_name)
     is_author = [flag for flag, _ in flags]
-    parents = infer_parents([CommentView(t, a) for t, a in zip(texts, is_author)], short_name)
+    parents = infer_parents(
+        [CommentView(t, a) for t, a in zip(texts, is_author, strict=False)], short_name
+    )
     identities = identify(texts, [p for p, _ in parents], is_author, short_name)
     keys, speakers = _speaker_keys(is_author, identities, author)
     comments = tuple(
@@ -60,14 +64,14 @@ def infer_structure(thread: Thread) -> Thread:
 
 
 def _speaker_keys(
-    is_author: list[bool], identities: list, author: AuthorName
+    is_author: list[bool], identities: list[Identity], author: AuthorName
 ) -> tuple[list[str], tuple[Speaker, ...]]:
     """Readable keys: post-author, name-<slug> for named groups, anon-<n> in order of appearance."""
     speakers: list[Speaker] = [Speaker(POST_AUTHOR_KEY, author.name, True, author.decision)]
     key_of_group: dict[int, str] = {}
     keys: list[str] = []
     anon = 0
-    for flag, identity in zip(is_author, identities):
+    for flag, identity in zip(is_author, identities, strict=False):
         if flag:
             keys.append(POST_AUTHOR_KEY)
             continue
