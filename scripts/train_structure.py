@@ -30,7 +30,7 @@ OUT = Path(__file__).resolve().parents[1] / "src" / "threadloom" / WEIGHTS_FILE
 
 
 def fit(
-    examples: list[Example], l2: float = 0.01, epochs: int = 500, rate: float = 0.5
+    examples: list[Example], l2: float = 0.003, epochs: int = 1000, rate: float = 0.5
 ) -> dict[str, float]:
     """Logistic regression by full-batch AdaGrad; deterministic (sorted features, fixed epochs)."""
     names = sorted({name for feats, _ in examples for name in feats})

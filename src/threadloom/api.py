@@ -30,5 +30,4 @@ def build(
         datasheet = Path(raw_dir).resolve().parent / "DATASHEET.md"
     template = datasheet.read_text(encoding="utf-8") if datasheet is not None else None
     target = out if out is not None else default_release_dir(collection.info)
-    return build_release(collection, target, process_document,
-                         datasheet_template=template, force=force)
+    return build_release(collection, target, process_document, datasheet_template=template, force=force)

@@ -39,16 +39,24 @@ def card_header(info: dict[str, Any], stats: ReleaseStats) -> dict[str, Any]:
         "task_categories": ["text-generation", "text-classification"],
         "size_categories": [_size_category(stats.n_comments)],
         "configs": [
-            {"config_name": config, "data_files": [{"split": "train", "path": parquet_path(config)}],
-             **({"default": True} if config == "comments" else {})}
+            {
+                "config_name": config,
+                "data_files": [{"split": "train", "path": parquet_path(config)}],
+                **({"default": True} if config == "comments" else {}),
+            }
             for config in CONFIGS
         ],
         "dataset_info": [
             {
                 "config_name": config,
                 "features": Features.from_arrow_schema(arrow_schema(config))._to_yaml_list(),
-                "splits": [{"name": "train", "num_bytes": stats.num_bytes.get(config, 0),
-                            "num_examples": stats.num_examples.get(config, 0)}],
+                "splits": [
+                    {
+                        "name": "train",
+                        "num_bytes": stats.num_bytes.get(config, 0),
+                        "num_examples": stats.num_examples.get(config, 0),
+                    }
+                ],
                 "dataset_size": stats.num_bytes.get(config, 0),
             }
             for config in CONFIGS
@@ -84,8 +92,10 @@ def replace_figures(text: str, stats: ReleaseStats) -> str:
 
 def render_datasheet(template: str | None, stats: ReleaseStats) -> str:
     if template is None:
-        template = ("# Datasheet\n\nNo datasheet was given to this build "
-                    "(pass one with `threadloom build --datasheet`).\n")
+        template = (
+            "# Datasheet\n\nNo datasheet was given to this build "
+            "(pass one with `threadloom build --datasheet`).\n"
+        )
     return replace_figures(template, stats)
 
 

@@ -52,20 +52,32 @@ def reports_errors(command: F) -> F:
 @click.version_option(__version__, prog_name="threadloom")
 @click.option("--debug", is_flag=True, help="Show a traceback when something fails.")
 def main(debug: bool) -> None:
-    """Rebuild flattened blog comment sections into a conversational dataset."""
+    """Rebuild flattened blog comment sections into a conversational dataset.
+
+    \b
+    Example:
+        threadloom build raw --out dist/my-threads/0.1.0 && threadloom validate dist/my-threads/0.1.0
+    """
 
 
 @main.command("build")
 @click.argument("raw_dir", default="raw", type=click.Path(path_type=Path))
-@click.option("--out", type=click.Path(path_type=Path), default=None,
-              help="The release folder itself (default: dist/<name>/<version>/).")
-@click.option("--datasheet", type=click.Path(path_type=Path, dir_okay=False), default=None,
-              help="Datasheet template (default: DATASHEET.md beside RAW_DIR, if there is one).")
+@click.option(
+    "--out",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="The release folder itself (default: dist/<name>/<version>/).",
+)
+@click.option(
+    "--datasheet",
+    type=click.Path(path_type=Path, dir_okay=False),
+    default=None,
+    help="Datasheet template (default: DATASHEET.md beside RAW_DIR, if there is one).",
+)
 @click.option("--force", is_flag=True, help="Replace a different release of the same version.")
 @click.option("--quiet", "-q", is_flag=True, help="Print nothing but errors.")
 @reports_errors
-def build_command(raw_dir: Path, out: Path | None, datasheet: Path | None, force: bool,
-                  quiet: bool) -> None:
+def build_command(raw_dir: Path, out: Path | None, datasheet: Path | None, force: bool, quiet: bool) -> None:
     """Build the dataset release from RAW_DIR (default: raw/).
 
     \b
@@ -76,9 +88,12 @@ def build_command(raw_dir: Path, out: Path | None, datasheet: Path | None, force
     if not quiet:
         stats = result.stats
         what = "unchanged, identical release already at" if result.unchanged else "wrote"
-        click.echo(f"threadloom: {what} {result.out} ({stats.n_threads} threads, "
-                   f"{stats.n_comments} comments, {stats.n_speakers} speakers, "
-                   f"{stats.n_repairs} repairs)", err=True)
+        click.echo(
+            f"threadloom: {what} {result.out} ({stats.n_threads} threads, "
+            f"{stats.n_comments} comments, {stats.n_speakers} speakers, "
+            f"{stats.n_repairs} repairs)",
+            err=True,
+        )
     click.echo(str(result.out))
 
 

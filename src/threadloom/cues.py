@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 # Words that open a new comment: greeting someone, or reacting to what came before.
 GREETINGS = frozenset({"hi", "hey", "hello", "dear", "howdy", "greetings", "yo", "hiya"})
@@ -347,21 +348,16 @@ CLOSING_VOCATIVE_RE = re.compile(
     r"(?:,|\b(?:post|article|stuff|work|job|on|guide|tutorial))\s(" + NAME_RE + r")\s*[.!?]"
 )
 # A signature line: "-Joe", "— Joe Smith", "Joe" or "Joe, engineer at X".
-SIGNATURE_RE = re.compile(
-    r"^(?:[-–—~]+\s*)?(" + NAME_RE + r")(?:\s" + NAME_RE + r")?(?:,\s.{0,60})?$"
-)
+SIGNATURE_RE = re.compile(r"^(?:[-–—~]+\s*)?(" + NAME_RE + r")(?:\s" + NAME_RE + r")?(?:,\s.{0,60})?$")
 CODE_RE = re.compile(r"[{}<>;=$`|\\]|^\s|^#|^//|\(\)|\w\.\w+\(|^[a-z_]+:|^[a-z_]+\s*\(")
 BULLET_RE = re.compile(r"^\s*(?:[-*•–]|\d+[.)]|[a-z][.)])\s")
-EMOTICON_RE = re.compile(
-    r"[:;]-?[)(DPp]|\(:|:\w+:|\b(?:lol|haha)\b|[\U0001F600-\U0001F64F]", re.IGNORECASE
-)
-SECOND_PERSON_RE = re.compile(r"\b(?:you|your|you're|you've|yours|u)\b", re.IGNORECASE)
-FIRST_PERSON_RE = re.compile(r"\b(?:i|i'm|i've|i'd|i'll|my|me)\b", re.IGNORECASE)
+EMOTICON_RE = re.compile(r"[:;]-?[)(dp]|\(:|:\w+:|\b(?:lol|haha)\b|[\U0001F600-\U0001F64F]")
+SECOND_PERSON_RE = re.compile(r"\b(?:you|your|you're|you've|yours|u)\b")
+FIRST_PERSON_RE = re.compile(r"\b(?:i|i'm|i've|i'd|i'll|my|me)\b")
 PRAISE_POST_RE = re.compile(
     r"\b(?:great|nice|awesome|excellent|amazing|wonderful|brilliant|fantastic|good|cool|useful|"
     r"helpful|informative|interesting|fabulous|superb|lovely|love|loved|enjoyed|like|liked)\s+"
     r"(?:the\s+|this\s+|your\s+|that\s+)?(?:\w+\s+)?(?:" + "|".join(sorted(POST_NOUNS)) + r")\b",
-    re.IGNORECASE,
 )
 AUTHOR_SELF_RE = re.compile(
     r"\b(?:my (?:post|article|tutorial|guide|review|theme|blog|site|video)|i wrote|"
@@ -370,23 +366,28 @@ AUTHOR_SELF_RE = re.compile(
     r"your (?:kind|feedback|comment))|"
     r"glad (?:you|it|i|to)|you're welcome|happy to help|"
     r"hope (?:this|that|it) helps|let me know|feel free)\b",
-    re.IGNORECASE,
 )
 READER_RE = re.compile(
     r"\b(?:your (?:post|article|tutorial|guide|blog|site|theme|work|review)|thanks for (?:sharing|"
     r"the (?:post|article|tutorial|guide|tip|tips|write)|writing|this|posting|putting)|"
     r"you (?:wrote|mentioned|said|describe)|i (?:tried|followed|have a question|am using|'m using)|"
     r"keep up|subscribed|bookmarked)\b",
-    re.IGNORECASE,
 )
 # An article's closing call to action ("leave a comment below"): the comments start right after it.
 CALL_TO_ACTION_RE = re.compile(
     r"\b(?:comments? (?:below|section)|leave (?:a|me a) (?:comment|note|message)|hit me up|"
     r"tweet me|drop me a|let me know|feel free to|get in touch|in the comments|questions\?|"
     r"share your)\b",
-    re.IGNORECASE,
 )
 _TERMINAL = tuple(".!?…)]\"'”’»:;")
+
+
+# The regexes above match lower-case text (case-folded matching is several times slower): use cue().
+
+
+def cue(regex: re.Pattern[str], text: str) -> bool:
+    """Does a lower-case cue regex match this text?"""
+    return regex.search(text.lower()) is not None
 
 
 @dataclass(frozen=True)
@@ -398,8 +399,13 @@ class Mention:
     words: str
 
 
+@lru_cache(maxsize=16384)
+def _words(text: str) -> tuple[str, ...]:
+    return tuple(w.lower().strip(".'’-") for w in WORD_RE.findall(text))
+
+
 def words(text: str) -> list[str]:
-    return [w.lower().strip(".'’-") for w in WORD_RE.findall(text)]
+    return list(_words(text))
 
 
 def first_word(text: str) -> str:
@@ -419,6 +425,12 @@ def ends_sentence(text: str) -> bool:
 TECHNICAL_RE = re.compile(r"[_/=\\{}<>;$#|]|\w\.\w|\.\.\.+|^\W+$")
 
 
+def head_tail(text: str) -> str:
+    """Where conversational cues live: a long line's opening and closing words (bounds the cost)."""
+    return text if len(text) <= 400 else text[:250] + " … " + text[-150:]
+
+
+@lru_cache(maxsize=16384)
 def is_code(text: str) -> bool:
     """Code, configuration or command lines: symbols, or terse lower-case lines with no sentence."""
     stripped = text.strip()
@@ -426,9 +438,7 @@ def is_code(text: str) -> bool:
         return True
     if cues_sentence_like(stripped):
         return False
-    return bool(TECHNICAL_RE.search(stripped)) or (
-        stripped[:1].islower() and len(stripped.split()) <= 6
-    )
+    return bool(TECHNICAL_RE.search(stripped)) or (stripped[:1].islower() and len(stripped.split()) <= 6)
 
 
 def cues_sentence_like(text: str) -> bool:
@@ -457,6 +467,12 @@ def signature_name(text: str) -> str | None:
 
 def mentions(text: str) -> list[Mention]:
     """Names this text addresses, in order, each with the cue that found it."""
+    return list(_mentions(text))
+
+
+@lru_cache(maxsize=8192)
+def _mentions(text: str) -> tuple[Mention, ...]:
+    """Cached: the same line or comment is asked about by several stages."""
     found: list[Mention] = []
     first_line = text.split("\n", 1)[0]
     for regex, cue, lines in (
@@ -473,7 +489,7 @@ def mentions(text: str) -> list[Mention]:
                     name = name[:1].upper() + name[1:]
                 if is_name(name) or (cue == "at-mention" and name.lower() not in NOT_NAMES):
                     found.append(Mention(name, cue, match.group(0).strip()))
-    return found
+    return tuple(found)
 
 
 def slug(name: str) -> str:

@@ -45,11 +45,7 @@ def top_reasons(model: str, features: Features, sign: float, k: int = 3) -> list
     """The k features that pushed this decision hardest in the direction `sign` (+1 or -1)."""
     weights = all_weights().get(model, {})
     scored = sorted(
-        (
-            (weights.get(name, 0.0) * value * sign, name)
-            for name, value in features.items()
-            if name != "bias"
-        ),
+        ((weights.get(name, 0.0) * value * sign, name) for name, value in features.items() if name != "bias"),
         reverse=True,
     )
     return [name for contribution, name in scored[:k] if contribution > 0]

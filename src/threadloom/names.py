@@ -52,9 +52,7 @@ def _name_claims(
         lines = text.split("\n")
         signature = cues.signature_name(lines[-1]) if len(lines) > 1 else None
         if signature and not authors[j] and signature != author_name:
-            claims.append(
-                (j, signature, 0.85, f"signature: last line '{lines[-1][:40]}' signs the comment")
-            )
+            claims.append((j, signature, 0.85, f"signature: last line '{lines[-1][:40]}' signs the comment"))
         parent = parents[j]
         if parent is None or authors[parent]:
             continue
@@ -90,9 +88,7 @@ def identify(
             asker = parent
             if not authors[asker]:
                 groups.join(asker, j)
-                same_evidence[j] = (
-                    f"follow-up: replies under the author's answer to comment {asker}"
-                )
+                same_evidence[j] = f"follow-up: replies under the author's answer to comment {asker}"
     best: dict[int, tuple[float, str, str]] = {}
     for position, name, confidence, why in _name_claims(texts, parents, authors, author_name):
         root = groups.find(position)
@@ -106,7 +102,5 @@ def identify(
             confidence, name, why = best[root]
             identities.append(Identity(root, name, Decision(confidence, (why, *evidence))))
         else:
-            identities.append(
-                Identity(root, None, Decision(0.5, ("no name in the text", *evidence)))
-            )
+            identities.append(Identity(root, None, Decision(0.5, ("no name in the text", *evidence))))
     return identities

@@ -34,6 +34,4 @@ def process_text(
 
 
 def process_document(doc: RawDocument) -> Thread:
-    return process_text(
-        doc.text, doc.source_file, doc.metadata, thread_id=doc.thread_id, sha256=doc.sha256
-    )
+    return process_text(doc.text, doc.source_file, doc.metadata, thread_id=doc.thread_id, sha256=doc.sha256)

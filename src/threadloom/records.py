@@ -58,27 +58,29 @@ def comment_rows(thread: Thread) -> list[Row]:
         speaker = thread.speaker(comment.speaker_key)
         first, last = thread.line(comment.raw_line_start), thread.line(comment.raw_line_end)
         parent = None if comment.parent is None else thread.comments[comment.parent]
-        rows.append({
-            "thread_id": thread.thread_id,
-            "comment_id": comment_id(thread, comment),
-            "source_file": thread.source_file,
-            "position": comment.position,
-            "parent_id": None if parent is None else comment_id(thread, parent),
-            "depth": depth_of[comment.position],
-            "raw_line_start": comment.raw_line_start,
-            "raw_line_end": comment.raw_line_end,
-            "raw_char_start": first.raw_char_start,
-            "raw_char_end": last.raw_char_end,
-            "text": thread.span_text(comment.raw_line_start, comment.raw_line_end),
-            "is_post_author": comment.is_post_author,
-            "speaker_id": speaker_id(thread, speaker.key),
-            "speaker_name": speaker.name,
-            **_decision("boundary", comment.boundary),
-            **_decision("parent", comment.parent_decision),
-            **_decision("speaker", comment.speaker_decision),
-            **_decision("post_author", comment.post_author_decision),
-            "repairs": _repairs_in(thread, comment.raw_line_start, comment.raw_line_end),
-        })
+        rows.append(
+            {
+                "thread_id": thread.thread_id,
+                "comment_id": comment_id(thread, comment),
+                "source_file": thread.source_file,
+                "position": comment.position,
+                "parent_id": None if parent is None else comment_id(thread, parent),
+                "depth": depth_of[comment.position],
+                "raw_line_start": comment.raw_line_start,
+                "raw_line_end": comment.raw_line_end,
+                "raw_char_start": first.raw_char_start,
+                "raw_char_end": last.raw_char_end,
+                "text": thread.span_text(comment.raw_line_start, comment.raw_line_end),
+                "is_post_author": comment.is_post_author,
+                "speaker_id": speaker_id(thread, speaker.key),
+                "speaker_name": speaker.name,
+                **_decision("boundary", comment.boundary),
+                **_decision("parent", comment.parent_decision),
+                **_decision("speaker", comment.speaker_decision),
+                **_decision("post_author", comment.post_author_decision),
+                "repairs": _repairs_in(thread, comment.raw_line_start, comment.raw_line_end),
+            }
+        )
     return rows
 
 
@@ -86,15 +88,17 @@ def speaker_rows(thread: Thread) -> list[Row]:
     rows = []
     for speaker in thread.speakers:
         ids = [comment_id(thread, c) for c in thread.comments if c.speaker_key == speaker.key]
-        rows.append({
-            "thread_id": thread.thread_id,
-            "speaker_id": speaker_id(thread, speaker.key),
-            "speaker_name": speaker.name,
-            "is_post_author": speaker.is_post_author,
-            **_decision("name", speaker.name_decision),
-            "n_comments": len(ids),
-            "comment_ids": ids,
-        })
+        rows.append(
+            {
+                "thread_id": thread.thread_id,
+                "speaker_id": speaker_id(thread, speaker.key),
+                "speaker_name": speaker.name,
+                "is_post_author": speaker.is_post_author,
+                **_decision("name", speaker.name_decision),
+                "n_comments": len(ids),
+                "comment_ids": ids,
+            }
+        )
     return rows
 
 

@@ -80,8 +80,15 @@ def write_parquet(rows: list[Row], config: str, path: Path, info: dict[str, Any]
     table = pa.Table.from_pylist(rows, schema=schema)
     path.parent.mkdir(parents=True, exist_ok=True)
     # Fixed writer settings: the same rows give byte-identical files.
-    pq.write_table(table, path, compression="zstd", compression_level=9, use_dictionary=True,
-                   write_statistics=True, row_group_size=100_000)
+    pq.write_table(
+        table,
+        path,
+        compression="zstd",
+        compression_level=9,
+        use_dictionary=True,
+        write_statistics=True,
+        row_group_size=100_000,
+    )
 
 
 def environment() -> dict[str, str]:
@@ -107,9 +114,7 @@ def write_manifest(folder: Path, info: dict[str, Any], collection: Collection) -
         "dataset_version": info["version"],
         "schema_version": SCHEMA_VERSION,
         "built_with": environment(),
-        "raw_documents": [
-            {"source_file": d.source_file, "sha256": d.sha256} for d in collection.documents
-        ],
+        "raw_documents": [{"source_file": d.source_file, "sha256": d.sha256} for d in collection.documents],
         "files": files,
     }
     text = json.dumps(manifest, indent=2, ensure_ascii=False, sort_keys=False) + "\n"
@@ -137,8 +142,7 @@ def write_release(
 
 def _same_files(a: Path, b: Path) -> bool:
     def listing(folder: Path) -> dict[str, bytes]:
-        return {p.relative_to(folder).as_posix(): p.read_bytes()
-                for p in folder.rglob("*") if p.is_file()}
+        return {p.relative_to(folder).as_posix(): p.read_bytes() for p in folder.rglob("*") if p.is_file()}
 
     return listing(a) == listing(b)
 
@@ -168,8 +172,10 @@ def build_release(
                 return BuildResult(out, stats, unchanged=True)
             if not force:
                 raise ThreadloomError(
-                    str(out), f"a different release of version {collection.info['version']} "
-                    "is already there", "bump the version in dataset.json, or pass --force")
+                    str(out),
+                    f"a different release of version {collection.info['version']} is already there",
+                    "bump the version in dataset.json, or pass --force",
+                )
             retired = out.with_name(f".{out.name}.replaced-{os.getpid()}")
             os.replace(out, retired)
             os.replace(staging, out)

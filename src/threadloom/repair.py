@@ -88,8 +88,9 @@ def repair_line(raw: str, number: int, raw_char_start: int) -> Line:
                 continue
             start = origin[i1] if i1 < len(origin) else len(raw)
             end = origin[i2 - 1] + 1 if i2 > i1 else start
-            repairs.append(Repair(number, raw_char_start + start, raw_char_start + end,
-                                  text[i1:i2], new[j1:j2], rule))
+            repairs.append(
+                Repair(number, raw_char_start + start, raw_char_start + end, text[i1:i2], new[j1:j2], rule)
+            )
             new_origin.extend([start] * (j2 - j1))
         text, origin = new, new_origin
     return Line(number, raw_char_start, raw, text, tuple(repairs))

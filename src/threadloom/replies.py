@@ -52,9 +52,9 @@ def parent_features(
         feats: Features = {"post:bias": 1.0}
         if cur.is_author:
             feats["post:cur_author"] = 1.0
-        if cues.PRAISE_POST_RE.search(cur.text):
+        if cues.cue(cues.PRAISE_POST_RE, cur.text):
             feats["post:praise_post"] = 1.0
-        if cues.READER_RE.search(cur.text):
+        if cues.cue(cues.READER_RE, cur.text):
             feats["post:reader"] = 1.0
         if author_name and author_name in addressed:
             feats["post:addresses_author"] = 1.0
@@ -62,9 +62,7 @@ def parent_features(
             feats["post:addresses_other"] = 1.0
         if open_word in cues.ANSWERS:
             feats["post:open_answer"] = 1.0
-        if open_word in cues.THANKS and not first_line.lower().startswith(
-            ("thanks for", "thank you for")
-        ):
+        if open_word in cues.THANKS and not first_line.lower().startswith(("thanks for", "thank you for")):
             feats["post:open_thanks"] = 1.0
         if open_word in cues.GREETINGS:
             feats["post:open_greeting"] = 1.0
@@ -88,17 +86,13 @@ def parent_features(
         feats["cmt:addresses_author_cand_author"] = 1.0
     cur_words, cand_words = _content_words(cur.text), _content_words(cand.text)
     if cur_words and cand_words:
-        feats["cmt:overlap"] = round(
-            len(cur_words & cand_words) / min(len(cur_words), len(cand_words)), 3
-        )
+        feats["cmt:overlap"] = round(len(cur_words & cand_words) / min(len(cur_words), len(cand_words)), 3)
     if open_word in cues.ANSWERS or open_word in cues.THANKS:
         feats["cmt:open_reply_word"] = 1.0
     return feats
 
 
-def infer_parents(
-    views: list[CommentView], author_name: str | None
-) -> list[tuple[int | None, Decision]]:
+def infer_parents(views: list[CommentView], author_name: str | None) -> list[tuple[int | None, Decision]]:
     """Each comment's parent position (None = the post), chosen left to right."""
     parents: list[int | None] = []
     depths: list[int] = []

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from functools import lru_cache
 
 from . import cues
 from .learned import Features, probability, top_reasons
@@ -38,6 +39,7 @@ def _length_bucket(text: str) -> str:
     return "50+"
 
 
+@lru_cache(maxsize=16384)
 def opener_class(text: str) -> str:
     """What kind of word opens this line: greeting, thanks, praise, answer, connective, i, other."""
     word = cues.first_word(text)
@@ -59,11 +61,15 @@ def opener_class(text: str) -> str:
 
 def text_features(text: str, prefix: str) -> Features:
     """Shape and cue features of one line, named with a prefix ("cur", "prev", ...)."""
+    return {f"{prefix}:{name}": 1.0 for name in line_cues(text)}
+
+
+@lru_cache(maxsize=8192)
+def line_cues(text: str) -> tuple[str, ...]:
+    """The cue names that hold for one line; cached because each line is seen up to six times."""
     stripped = text.strip()
-    feats: Features = {
-        f"{prefix}:len={_length_bucket(stripped)}": 1.0,
-        f"{prefix}:open={opener_class(stripped)}": 1.0,
-    }
+    found = [f"len={_length_bucket(stripped)}", f"open={opener_class(stripped)}"]
+    cue_text = cues.head_tail(stripped)
     flags = {
         "code": cues.is_code(stripped),
         "bullet": bool(cues.BULLET_RE.match(stripped)),
@@ -72,26 +78,22 @@ def text_features(text: str, prefix: str) -> Features:
         "ends_colon": stripped.endswith(":"),
         "ends_comma": stripped.endswith(","),
         "no_terminal": not cues.ends_sentence(stripped),
-        "has_you": bool(cues.SECOND_PERSON_RE.search(stripped)),
-        "has_i": bool(cues.FIRST_PERSON_RE.search(stripped)),
-        "praise_post": bool(cues.PRAISE_POST_RE.search(stripped)),
-        "reader": bool(cues.READER_RE.search(stripped)),
-        "author_self": bool(cues.AUTHOR_SELF_RE.search(stripped)),
-        "emoticon": bool(cues.EMOTICON_RE.search(stripped)),
+        "has_you": bool(cues.cue(cues.SECOND_PERSON_RE, cue_text)),
+        "has_i": bool(cues.cue(cues.FIRST_PERSON_RE, cue_text)),
+        "praise_post": bool(cues.cue(cues.PRAISE_POST_RE, cue_text)),
+        "reader": bool(cues.cue(cues.READER_RE, cue_text)),
+        "author_self": bool(cues.cue(cues.AUTHOR_SELF_RE, cue_text)),
+        "emoticon": bool(cues.cue(cues.EMOTICON_RE, cue_text)),
         "exclaim": "!" in stripped,
-        "vocative": bool(cues.mentions(stripped)),
+        "vocative": bool(cues.mentions(cue_text)),
         "sign_off": cues.is_sign_off(stripped),
         "signature": cues.signature_name(stripped) is not None,
-        "call_to_action": bool(cues.CALL_TO_ACTION_RE.search(stripped)),
+        "call_to_action": bool(cues.cue(cues.CALL_TO_ACTION_RE, cue_text)),
         "url": "http" in stripped or "www." in stripped,
-        "heading": len(stripped.split()) <= 8
-        and not cues.ends_sentence(stripped)
-        and stripped[:1].isupper(),
+        "heading": len(stripped.split()) <= 8 and not cues.ends_sentence(stripped) and stripped[:1].isupper(),
     }
-    for name, on in flags.items():
-        if on:
-            feats[f"{prefix}:{name}"] = 1.0
-    return feats
+    found.extend(name for name, on in flags.items() if on)
+    return tuple(found)
 
 
 # ---- article / comments cut ------------------------------------------------------------------
@@ -132,9 +134,7 @@ def article_cut(lines: list[TextLine]) -> tuple[int, Decision]:
     article_prefix = 0.0
     for k in range(len(lines)):  # at least one comment line
         opener = start_probability(lines[k - 1].text, lines[k].text, None) if k else 0.5
-        scores.append(
-            article_prefix + comment_suffix[k] + OPENER_WEIGHT * math.log(max(opener, 1e-4))
-        )
+        scores.append(article_prefix + comment_suffix[k] + OPENER_WEIGHT * math.log(max(opener, 1e-4)))
         article_prefix += math.log(1 - probs[k])
     best = max(range(len(scores)), key=lambda k: (scores[k], -k))
     top = scores[best]
@@ -154,9 +154,11 @@ def article_cut(lines: list[TextLine]) -> tuple[int, Decision]:
 # ---- comment boundaries ----------------------------------------------------------------------
 
 
-def start_features(
-    prev: str, cur: str, nxt: str | None, author_name: str | None = None
-) -> Features:
+# Cues that address someone at the very start of a line: a comment opening to its addressee.
+OPENING_CUES = ("greeting-vocative", "opening-vocative", "at-mention")
+
+
+def start_features(prev: str, cur: str, nxt: str | None, author_name: str | None = None) -> Features:
     """Does `cur` start a new comment, given the line before it and the one after?"""
     feats: Features = {"bias": 1.0}
     feats.update(text_features(cur, "cur"))
@@ -179,6 +181,13 @@ def start_features(
         feats["overlap"] = round(overlap, 3)
     if len(prev.split()) <= 4 and opener_class(prev) == "greeting":
         feats["prev_greeting_line"] = 1.0
+    opener = opener_class(cur)
+    if prev.rstrip().endswith("?") and opener in ("answer", "thanks"):
+        feats["question_then_answer"] = 1.0
+    if opener == "thanks" and len(cur.split()) <= 3:
+        feats["short_thanks_line"] = 1.0
+    if any(m.cue in OPENING_CUES for m in cues.mentions(cur)):
+        feats["cur_opens_with_vocative"] = 1.0
     if cues.is_code(prev) and cues.is_code(cur):
         feats["both_code"] = 1.0
     if author_name and any(m.name == author_name for m in cues.mentions(cur)):
@@ -186,9 +195,7 @@ def start_features(
     return feats
 
 
-def start_probability(
-    prev: str, cur: str, nxt: str | None, author_name: str | None = None
-) -> float:
+def start_probability(prev: str, cur: str, nxt: str | None, author_name: str | None = None) -> float:
     return probability("start", start_features(prev, cur, nxt, author_name))
 
 
@@ -197,9 +204,7 @@ def closes_comment(prev: str, cur: str) -> bool:
     both close the comment before them rather than open a new one."""
     if cues.is_sign_off(prev) and prev.rstrip().endswith(",") and cues.signature_name(cur):
         return True
-    return (
-        cues.is_sign_off(cur) and len(cur.split()) <= 3 and cur.rstrip().endswith((",", "!", "."))
-    )
+    return cues.is_sign_off(cur) and len(cur.split()) <= 3 and cur.rstrip().endswith((",", "!", "."))
 
 
 def comment_spans(lines: list[TextLine], first: int, author_name: str | None = None) -> list[Span]:

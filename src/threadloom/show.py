@@ -38,10 +38,12 @@ def render_tree(folder: Path, thread_id: str | None = None, *, width: int = 100)
     thread = matches[0]
     comments = _read(folder, "comments", thread_id)
     author = thread["post_author_name"] or "unknown"
+    article_end = thread["article_raw_line_end"]
+    article = f"article lines 1-{article_end}" if article_end else "no article"
     out = [
         f"{thread_id}  {thread['title'] or ''}".rstrip(),
         f"post by {author} (name confidence {thread['post_author_name_confidence']:.2f}); "
-        f"article lines 1-{thread['article_raw_line_end'] or 0} "
+        f"{article} "
         f"(confidence {thread['article_confidence']:.2f}); {len(comments)} comments",
         "",
     ]
@@ -49,9 +51,11 @@ def render_tree(folder: Path, thread_id: str | None = None, *, width: int = 100)
         indent = "    " * (c["depth"] - 1)
         who = c["speaker_name"] or c["speaker_id"].rsplit("/", 1)[-1]
         mark = " [post author]" if c["is_post_author"] else ""
-        head = (f"{indent}└ L{c['raw_line_start']}-{c['raw_line_end']} {who}{mark} "
-                f"(span {c['boundary_confidence']:.2f}, parent {c['parent_confidence']:.2f}, "
-                f"speaker {c['speaker_confidence']:.2f})")
+        head = (
+            f"{indent}└ L{c['raw_line_start']}-{c['raw_line_end']} {who}{mark} "
+            f"(span {c['boundary_confidence']:.2f}, parent {c['parent_confidence']:.2f}, "
+            f"speaker {c['speaker_confidence']:.2f})"
+        )
         first_words = " ".join(c["text"].split())
         body = textwrap.shorten(first_words, width=max(20, width - len(indent) - 4), placeholder=" …")
         out += [head, f"{indent}  {body}"]

@@ -129,15 +129,19 @@ def load_collection(root: Path) -> Collection:
             ignored.append(rel)
     for sidecar in sorted(sidecars):
         if sidecar[: -len(META_SUFFIX)] + DOCUMENT_SUFFIX not in {d.source_file for d in documents}:
-            raise ThreadloomError(sidecar, "metadata for a document that does not exist",
-                                  "remove it or add the .txt beside it")
+            raise ThreadloomError(
+                sidecar, "metadata for a document that does not exist", "remove it or add the .txt beside it"
+            )
     if not documents:
         raise ThreadloomError(str(root), "no .txt documents found", "put raw documents in it")
     seen: dict[str, str] = {}
     for doc in documents:
         if doc.thread_id in seen:
-            raise ThreadloomError(doc.source_file, f"its thread id {doc.thread_id!r} is already "
-                                  f"taken by {seen[doc.thread_id]}", "rename one of the files")
+            raise ThreadloomError(
+                doc.source_file,
+                f"its thread id {doc.thread_id!r} is already taken by {seen[doc.thread_id]}",
+                "rename one of the files",
+            )
         seen[doc.thread_id] = doc.source_file
     return Collection(root, info, tuple(documents), tuple(ignored))
 

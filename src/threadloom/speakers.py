@@ -34,9 +34,7 @@ class AuthorName:
 def learn_author_name(texts: list[str], metadata_name: str | None = None) -> AuthorName:
     """The name commenters address most often across the thread, if it is addressed enough."""
     if metadata_name:
-        return AuthorName(
-            metadata_name, Decision(0.95, (f"metadata: post_author is '{metadata_name}'",))
-        )
+        return AuthorName(metadata_name, Decision(0.95, (f"metadata: post_author is '{metadata_name}'",)))
     counts: Counter[str] = Counter()
     example: dict[str, str] = {}
     signed: set[str] = set()
@@ -81,7 +79,7 @@ def author_features(
         ("reader", cues.READER_RE),
         ("author_self", cues.AUTHOR_SELF_RE),
     ):
-        if regex.search(text):
+        if cues.cue(regex, text):
             feats[name] = 1.0
     word = cues.first_word(first_line)
     for name, lexicon in (
@@ -96,7 +94,15 @@ def author_features(
         feats["open:thanks_for"] = 1.0
     if "?" in text:
         feats["asks"] = 1.0
-    if cues.SECOND_PERSON_RE.search(text):
+    opening = [m for m in found if m.cue in ("greeting-vocative", "opening-vocative", "at-mention")]
+    if any(m.name != author_name for m in opening):
+        feats["opens_to_other"] = 1.0
+    if author_name is None and found:
+        feats["addresses_someone_author_unknown"] = 1.0
+    if prev_text is not None and "?" in prev_text:
+        feats[f"prev_asks_open:{cues.first_word(first_line) in cues.ANSWERS}"] = 1.0
+        feats[f"prev_asks_cur_asks:{'?' in text}"] = 1.0
+    if cues.cue(cues.SECOND_PERSON_RE, text):
         feats["you"] = 1.0
     last = text.rsplit("\n", 1)[-1]
     if "\n" in text and cues.signature_name(last):

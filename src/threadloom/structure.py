@@ -34,9 +34,7 @@ def infer_structure(thread: Thread) -> Thread:
     texts = [thread.span_text(s.start, s.end) for s in spans]
     flags = author_flags(texts, short_name)
     is_author = [flag for flag, _ in flags]
-    parents = infer_parents(
-        [CommentView(t, a) for t, a in zip(texts, is_author, strict=False)], short_name
-    )
+    parents = infer_parents([CommentView(t, a) for t, a in zip(texts, is_author, strict=False)], short_name)
     identities = identify(texts, [p for p, _ in parents], is_author, short_name)
     keys, speakers = _speaker_keys(is_author, identities, author)
     comments = tuple(

@@ -41,8 +41,7 @@ class Report:
         return ", ".join(f"{n} {config}" for config, n in self.counts.items())
 
     def to_dict(self) -> dict[str, Any]:
-        return {"release": str(self.folder), "ok": self.ok, "counts": self.counts,
-                "problems": self.problems}
+        return {"release": str(self.folder), "ok": self.ok, "counts": self.counts, "problems": self.problems}
 
 
 def validate_release(folder: Path) -> Report:
@@ -51,29 +50,31 @@ def validate_release(folder: Path) -> Report:
     if not folder.is_dir():
         report.add(str(folder), "not a directory")
         return report
-    check_manifest(folder, report)
+    manifest = check_manifest(folder, report)
     rows: dict[str, list[Row]] = {}
     for config in CONFIGS:
         loaded = read_config(folder, config, report)
         if loaded is not None:
             rows[config] = loaded
             report.counts[config] = len(loaded)
+    if manifest is not None:
+        check_manifest_versions(folder, manifest, report)
     if len(rows) == len(CONFIGS):
         check_integrity(folder, rows, report)
     return report
 
 
-def check_manifest(folder: Path, report: Report) -> None:
+def check_manifest(folder: Path, report: Report) -> dict[str, Any] | None:
     path = folder / MANIFEST
     try:
         manifest = json.loads(path.read_text(encoding="utf-8"))
         listed = {entry["path"]: entry for entry in manifest["files"]}
     except FileNotFoundError:
         report.add(MANIFEST, "missing")
-        return
+        return None
     except (ValueError, KeyError, TypeError) as err:
         report.add(MANIFEST, f"unreadable: {err}")
-        return
+        return None
     present = {p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file()}
     present.discard(MANIFEST)
     for rel in sorted(present - set(listed)):
@@ -84,6 +85,30 @@ def check_manifest(folder: Path, report: Report) -> None:
         data = (folder / rel).read_bytes()
         if len(data) != listed[rel].get("bytes") or sha256_hex(data) != listed[rel].get("sha256"):
             report.add(rel, "checksum does not match the manifest (the file was changed or damaged)")
+    return dict(manifest)
+
+
+def check_manifest_versions(folder: Path, manifest: dict[str, Any], report: Report) -> None:
+    """The manifest's versions and raw checksums, which no file checksum covers, must agree with
+    the Parquet metadata and the raw files."""
+    for config in CONFIGS:
+        rel = parquet_path(config)
+        try:
+            meta = pq.read_schema(folder / rel).metadata or {}
+        except Exception:  # a missing or damaged file is reported by read_config
+            continue
+        for key in ("dataset_version", "schema_version"):
+            value = meta.get(f"threadloom.{key}".encode())
+            if value is not None and manifest.get(key) != value.decode():
+                report.add(MANIFEST, f"{key} {manifest.get(key)!r} differs from {value.decode()!r} in {rel}")
+    for entry in manifest.get("raw_documents", []):
+        raw = folder / "raw" / str(entry.get("source_file"))
+        if raw.is_file() and sha256_hex(raw.read_bytes()) != entry.get("sha256"):
+            report.add(
+                MANIFEST,
+                f"raw_documents records a sha256 for {entry.get('source_file')} "
+                "that its raw file does not have",
+            )
 
 
 def read_config(folder: Path, config: str, report: Report) -> list[Row] | None:
@@ -98,7 +123,7 @@ def read_config(folder: Path, config: str, report: Report) -> list[Row] | None:
         return None
     expected = arrow_schema(config)
     if not table.schema.remove_metadata().equals(expected):
-        report.add(rel, "Arrow schema differs from schemas/" f"{config}.schema.json")
+        report.add(rel, f"Arrow schema differs from schemas/{config}.schema.json")
         return None
     meta = table.schema.metadata or {}
     for key in (b"threadloom.dataset_version", b"threadloom.schema_version", b"threadloom.version"):
@@ -138,18 +163,21 @@ def check_integrity(folder: Path, rows: dict[str, list[Row]], report: Report) ->
     for thread in threads:
         thread_comments = by_thread[thread["thread_id"]]
         thread_speakers = [s for s in speakers if s["thread_id"] == thread["thread_id"]]
-        for problem in thread_problems(folder, thread, thread_comments, thread_speakers,
-                                       speakers_by_id):
-            report.add(f"{where_c} thread {thread['thread_id']}", problem)
+        for config, problem in thread_problems(
+            folder, thread, thread_comments, thread_speakers, speakers_by_id
+        ):
+            where = parquet_path(config) if config in CONFIGS else config
+            report.add(f"{where} thread {thread['thread_id']}", problem)
 
 
-def thread_problems(folder: Path, thread: Row, comments: list[Row], speakers: list[Row],
-                    speakers_by_id: dict[str, Row]) -> Iterator[str]:
-    """Every integrity rule of one thread."""
-    yield from _order_and_parents(comments)
+def thread_problems(
+    folder: Path, thread: Row, comments: list[Row], speakers: list[Row], speakers_by_id: dict[str, Row]
+) -> Iterator[tuple[str, str]]:
+    """Every integrity rule of one thread, each problem with the config (or file) it is in."""
+    yield from (("comments", problem) for problem in _order_and_parents(comments))
     yield from _spans(folder, thread, comments)
     yield from _speakers(thread, comments, speakers, speakers_by_id)
-    yield from _counts(thread, comments, speakers)
+    yield from (("threads", problem) for problem in _counts(thread, comments, speakers))
 
 
 def _order_and_parents(comments: list[Row]) -> Iterator[str]:
@@ -171,8 +199,10 @@ def _order_and_parents(comments: list[Row]) -> Iterator[str]:
             expected_depth = c["depth"]
             path = [cid]
         elif parent not in path:
-            yield f"{cid}: parent {parent!r} is not on the path from the previous comment to the " \
-                  "post (breaks depth-first display order)"
+            yield (
+                f"{cid}: parent {parent!r} is not on the path from the previous comment to the "
+                "post (breaks depth-first display order)"
+            )
             expected_depth = depth_of[parent] + 1
             path = [cid]
         else:
@@ -195,57 +225,62 @@ def _raw_lines(folder: Path, thread: Row) -> list[tuple[int, str]] | str:
     return list(split_raw_lines(data.decode("utf-8")))
 
 
-def _spans(folder: Path, thread: Row, comments: list[Row]) -> Iterator[str]:
+def _spans(folder: Path, thread: Row, comments: list[Row]) -> Iterator[tuple[str, str]]:
     lines = _raw_lines(folder, thread)
     if isinstance(lines, str):
-        yield lines
+        yield f"raw/{thread['source_file']}", lines
         return
     n = len(lines)
     if thread["n_raw_lines"] != n:
-        yield f"n_raw_lines is {thread['n_raw_lines']}, the raw file has {n} lines"
+        yield "threads", f"n_raw_lines is {thread['n_raw_lines']}, the raw file has {n} lines"
     article_end = thread["article_raw_line_end"] or 0
     if article_end > n:
-        yield f"the article ends at line {article_end}, past the raw file's {n} lines"
+        yield "threads", f"the article ends at line {article_end}, past the raw file's {n} lines"
     owner: dict[int, str] = {}
     previous_end = article_end
     for c in comments:
         cid, start, end = c["comment_id"], c["raw_line_start"], c["raw_line_end"]
         if not 1 <= start <= end <= n:
-            yield f"{cid}: lines {start}-{end} are not inside the raw file (1-{n})"
+            yield "comments", f"{cid}: lines {start}-{end} are not inside the raw file (1-{n})"
             continue
         if start <= previous_end:
-            yield f"{cid}: starts at line {start}, inside the article or an earlier comment"
+            yield "comments", f"{cid}: starts at line {start}, inside the article or an earlier comment"
         previous_end = max(previous_end, end)
-        if c["raw_char_start"] != lines[start - 1][0] or \
-                c["raw_char_end"] != lines[end - 1][0] + len(lines[end - 1][1]):
-            yield f"{cid}: character offsets do not match lines {start}-{end} of the raw file"
+        if c["raw_char_start"] != lines[start - 1][0] or c["raw_char_end"] != lines[end - 1][0] + len(
+            lines[end - 1][1]
+        ):
+            yield "comments", f"{cid}: character offsets do not match lines {start}-{end} of the raw file"
         for number in range(start, end + 1):
             owner.setdefault(number, cid)
     for number in range(article_end + 1, n + 1):
         if lines[number - 1][1].strip() and number not in owner:
-            yield f"raw line {number} is neither in the article nor in any comment"
+            yield "comments", f"raw line {number} is neither in the article nor in any comment"
 
 
-def _speakers(thread: Row, comments: list[Row], speakers: list[Row],
-              speakers_by_id: dict[str, Row]) -> Iterator[str]:
+def _speakers(
+    thread: Row, comments: list[Row], speakers: list[Row], speakers_by_id: dict[str, Row]
+) -> Iterator[tuple[str, str]]:
     authors = [s for s in speakers if s["is_post_author"]]
     if len(authors) != 1:
-        yield f"{len(authors)} speakers are marked as the post author, expected 1"
+        yield "speakers", f"{len(authors)} speakers are marked as the post author, expected 1"
     if thread["post_author_speaker_id"] not in {s["speaker_id"] for s in authors}:
-        yield f"post_author_speaker_id {thread['post_author_speaker_id']!r} is not its post author"
+        yield "threads", f"post_author_speaker_id {thread['post_author_speaker_id']!r} is not its post author"
     for c in comments:
         speaker = speakers_by_id.get(c["speaker_id"])
         if speaker is None or speaker["thread_id"] != c["thread_id"]:
-            yield f"{c['comment_id']}: speaker {c['speaker_id']!r} is not a speaker of this thread"
+            yield (
+                "comments",
+                f"{c['comment_id']}: speaker {c['speaker_id']!r} is not a speaker of this thread",
+            )
             continue
         if speaker["speaker_name"] != c["speaker_name"]:
-            yield f"{c['comment_id']}: speaker_name differs from its speaker's name"
+            yield "comments", f"{c['comment_id']}: speaker_name differs from its speaker's name"
         if speaker["is_post_author"] != c["is_post_author"]:
-            yield f"{c['comment_id']}: is_post_author differs from its speaker's"
+            yield "comments", f"{c['comment_id']}: is_post_author differs from its speaker's"
     for s in speakers:
         ids = [c["comment_id"] for c in comments if c["speaker_id"] == s["speaker_id"]]
         if s["comment_ids"] != ids or s["n_comments"] != len(ids):
-            yield f"speaker {s['speaker_id']}: comment_ids/n_comments disagree with the comments"
+            yield "speakers", f"speaker {s['speaker_id']}: comment_ids/n_comments disagree with the comments"
 
 
 def _counts(thread: Row, comments: list[Row], speakers: list[Row]) -> Iterator[str]:

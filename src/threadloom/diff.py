@@ -1,0 +1,164 @@
+"""What changed between two releases: threads and comments added or removed, and for the comments
+both have, changed boundaries, parents, speakers and repaired text.
+
+Comments are matched by `comment_id` (`<thread_id>/L<first raw line>`), so a comment whose first
+line moved shows as one removed and one added; a comment that keeps its start but ends elsewhere
+is a changed boundary.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pyarrow.parquet as pq
+
+from .errors import ThreadloomError
+from .release import MANIFEST, parquet_path
+
+Row = dict[str, Any]
+
+# What a change of each kind compares, for comments both releases have.
+COMMENT_FIELDS: dict[str, tuple[str, ...]] = {
+    "boundary": ("raw_line_end",),
+    "parent": ("parent_id",),
+    "speaker": ("speaker_id", "speaker_name", "is_post_author"),
+    "text": ("text", "repairs"),
+}
+THREAD_FIELDS: dict[str, tuple[str, ...]] = {
+    "raw": ("source_sha256",),
+    "article": ("article_raw_line_end",),
+    "metadata": ("url", "title", "site", "published", "language", "licence", "post_author_name"),
+}
+
+
+@dataclass
+class ReleaseDiff:
+    old: Path
+    new: Path
+    old_version: str
+    new_version: str
+    threads_added: list[str] = field(default_factory=list)
+    threads_removed: list[str] = field(default_factory=list)
+    thread_changes: dict[str, list[Row]] = field(default_factory=dict)
+    comments_added: list[str] = field(default_factory=list)
+    comments_removed: list[str] = field(default_factory=list)
+    comment_changes: dict[str, list[Row]] = field(default_factory=dict)
+    files_changed: list[str] = field(default_factory=list)
+
+    @property
+    def same_data(self) -> bool:
+        return not (self.threads_added or self.threads_removed or self.comments_added
+                    or self.comments_removed or any(self.thread_changes.values())
+                    or any(self.comment_changes.values()))
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "old": {"release": str(self.old), "version": self.old_version},
+            "new": {"release": str(self.new), "version": self.new_version},
+            "same_data": self.same_data,
+            "threads": {"added": self.threads_added, "removed": self.threads_removed,
+                        "changed": self.thread_changes},
+            "comments": {"added": self.comments_added, "removed": self.comments_removed,
+                         "changed": self.comment_changes},
+            "files_changed": self.files_changed,
+        }
+
+
+def _rows(folder: Path, config: str) -> list[Row]:
+    path = folder / parquet_path(config)
+    try:
+        rows: list[Row] = pq.read_table(path).to_pylist()
+    except FileNotFoundError:
+        raise ThreadloomError(str(path), "missing", "is this a threadloom release folder?") from None
+    except Exception as err:  # pyarrow raises several types for damaged files
+        raise ThreadloomError(str(path), f"not a readable Parquet file ({type(err).__name__})",
+                              "run threadloom validate on it") from None
+    return rows
+
+
+def _manifest(folder: Path) -> dict[str, Any]:
+    path = folder / MANIFEST
+    try:
+        value: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ThreadloomError(str(path), "missing", "is this a threadloom release folder?") from None
+    except ValueError as err:
+        raise ThreadloomError(str(path), f"not JSON ({err})", "run threadloom validate on it") from None
+    return value
+
+
+def _changes(old: dict[str, Row], new: dict[str, Row],
+             kinds: dict[str, tuple[str, ...]]) -> dict[str, list[Row]]:
+    """Per kind, one entry per id both have whose fields of that kind differ."""
+    result: dict[str, list[Row]] = {kind: [] for kind in kinds}
+    for key in (k for k in old if k in new):
+        for kind, names in kinds.items():
+            before = {n: old[key][n] for n in names if old[key][n] != new[key][n]}
+            if before:
+                result[kind].append({"id": key, "old": before,
+                                     "new": {n: new[key][n] for n in before}})
+    return result
+
+
+def diff_releases(old: Path, new: Path) -> ReleaseDiff:
+    old, new = Path(old), Path(new)
+    old_manifest, new_manifest = _manifest(old), _manifest(new)
+    result = ReleaseDiff(old, new, str(old_manifest.get("dataset_version")),
+                         str(new_manifest.get("dataset_version")))
+    old_threads = {r["thread_id"]: r for r in _rows(old, "threads")}
+    new_threads = {r["thread_id"]: r for r in _rows(new, "threads")}
+    result.threads_added = [t for t in new_threads if t not in old_threads]
+    result.threads_removed = [t for t in old_threads if t not in new_threads]
+    result.thread_changes = _changes(old_threads, new_threads, THREAD_FIELDS)
+    old_comments = {r["comment_id"]: r for r in _rows(old, "comments")}
+    new_comments = {r["comment_id"]: r for r in _rows(new, "comments")}
+    result.comments_added = [c for c in new_comments if c not in old_comments]
+    result.comments_removed = [c for c in old_comments if c not in new_comments]
+    result.comment_changes = _changes(old_comments, new_comments, COMMENT_FIELDS)
+    old_files = {f["path"]: f["sha256"] for f in old_manifest.get("files", [])}
+    new_files = {f["path"]: f["sha256"] for f in new_manifest.get("files", [])}
+    result.files_changed = sorted(p for p in old_files.keys() | new_files.keys()
+                                  if old_files.get(p) != new_files.get(p))
+    return result
+
+
+def _short(value: Any, width: int = 60) -> str:
+    text = json.dumps(value, ensure_ascii=False) if not isinstance(value, str) else repr(value)
+    return text if len(text) <= width else text[: width - 3] + "..."
+
+
+def _ids(ids: list[str], limit: int) -> list[str]:
+    shown = [f"    {i}" for i in ids[:limit]]
+    return shown + ([f"    ... and {len(ids) - limit} more"] if len(ids) > limit else [])
+
+
+def render_diff(result: ReleaseDiff, limit: int = 20) -> str:
+    """The diff for a person: counts first, then up to `limit` examples of each kind."""
+    lines = [f"{result.old} (version {result.old_version}) -> "
+             f"{result.new} (version {result.new_version})"]
+    if result.same_data:
+        lines.append("same threads and comments, no changes in the data")
+    for label, ids in (("threads added", result.threads_added),
+                       ("threads removed", result.threads_removed),
+                       ("comments added", result.comments_added),
+                       ("comments removed", result.comments_removed)):
+        if ids:
+            lines.append(f"{label}: {len(ids)}")
+            lines.extend(_ids(ids, limit))
+    for scope, changes in (("thread", result.thread_changes), ("comment", result.comment_changes)):
+        for kind, entries in changes.items():
+            if not entries:
+                continue
+            lines.append(f"{scope}s with a changed {kind}: {len(entries)}")
+            for entry in entries[:limit]:
+                parts = ", ".join(f"{name} {_short(entry['old'][name])} -> {_short(entry['new'][name])}"
+                                  for name in entry["old"])
+                lines.append(f"    {entry['id']}: {parts}")
+            if len(entries) > limit:
+                lines.append(f"    ... and {len(entries) - limit} more")
+    lines.append(f"files whose checksum changed: {len(result.files_changed)}"
+                 + (f" ({', '.join(result.files_changed)})" if result.files_changed else ""))
+    return "\n".join(lines)

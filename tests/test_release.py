@@ -1,0 +1,250 @@
+"""A release folder: loadable by `datasets` offline, deterministic, immutable, atomic, and typed
+exactly as the JSON Schemas say."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import shutil
+from pathlib import Path
+
+import datasets
+import pyarrow.parquet as pq
+import pytest
+import yaml
+
+import threadloom
+from threadloom import release
+from threadloom.api import build, default_release_dir
+from threadloom.errors import ThreadloomError
+from threadloom.schemas import CONFIGS, SCHEMA_VERSION, arrow_schema, load_schema
+
+from conftest import SEED_RAW
+
+
+def _tree(folder: Path) -> dict[str, str]:
+    return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def _leftovers(parent: Path) -> list[str]:
+    return sorted(p.name for p in parent.iterdir() if ".building-" in p.name or ".replaced-" in p.name)
+
+
+def _card_header(folder: Path) -> dict[str, object]:
+    text = (folder / "README.md").read_text(encoding="utf-8")
+    assert text.startswith("---\n")
+    header: dict[str, object] = yaml.safe_load(text.split("---\n")[1])
+    return header
+
+
+@pytest.fixture
+def offline(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
+    monkeypatch.setenv("HF_DATASETS_OFFLINE", "1")
+    monkeypatch.setattr(datasets.config, "HF_HUB_OFFLINE", True, raising=False)
+    monkeypatch.setattr(datasets.config, "HF_DATASETS_OFFLINE", True, raising=False)
+
+
+@pytest.mark.parametrize("config", CONFIGS)
+def test_each_config_loads_offline_with_the_declared_features(
+    seed_release: Path, config: str, tmp_path: Path, offline: None
+) -> None:
+    loaded = datasets.load_dataset(str(seed_release), config, split="train",
+                                   cache_dir=str(tmp_path / "hf-cache"))
+    assert loaded.features == datasets.Features.from_arrow_schema(arrow_schema(config))
+    assert loaded.num_rows == pq.read_metadata(seed_release / release.parquet_path(config)).num_rows
+
+
+def test_comments_load_with_their_text_and_ids(small_release: Path, tmp_path: Path,
+                                               offline: None) -> None:
+    loaded = datasets.load_dataset(str(small_release), "comments", split="train",
+                                   cache_dir=str(tmp_path / "hf-cache"))
+    table = pq.read_table(small_release / release.parquet_path("comments"))
+    assert loaded["comment_id"] == table["comment_id"].to_pylist()
+    assert loaded["text"] == table["text"].to_pylist()
+
+
+@pytest.mark.parametrize("config", CONFIGS)
+def test_parquet_files_carry_version_metadata(seed_release: Path, config: str) -> None:
+    meta = pq.read_schema(seed_release / release.parquet_path(config)).metadata
+    assert meta[b"threadloom.dataset_version"] == b"0.1.0"
+    assert meta[b"threadloom.schema_version"] == SCHEMA_VERSION.encode()
+    assert meta[b"threadloom.version"] == threadloom.__version__.encode()
+    assert meta[b"threadloom.config"] == config.encode()
+
+
+@pytest.mark.parametrize("config", CONFIGS)
+def test_parquet_schema_is_the_arrow_schema_of_the_json_schema(seed_release: Path,
+                                                               config: str) -> None:
+    schema = pq.read_schema(seed_release / release.parquet_path(config))
+    assert schema.remove_metadata().equals(arrow_schema(config))
+
+
+@pytest.mark.parametrize("config", CONFIGS)
+def test_every_json_schema_property_is_a_column_with_its_nullability(config: str) -> None:
+    schema = load_schema(config)
+    arrow = arrow_schema(config)
+    assert arrow.names == list(schema["properties"])
+    for name, prop in schema["properties"].items():
+        types = prop["type"] if isinstance(prop["type"], list) else [prop["type"]]
+        assert arrow.field(name).nullable == ("null" in types), name
+
+
+@pytest.mark.parametrize("config", CONFIGS)
+def test_every_json_schema_column_is_required(config: str) -> None:
+    schema = load_schema(config)
+    assert sorted(schema["required"]) == sorted(schema["properties"])
+    assert schema["additionalProperties"] is False
+
+
+def test_integer_widths_come_from_x_arrow_type() -> None:
+    assert str(arrow_schema("comments").field("position").type) == "int32"
+    assert str(arrow_schema("comments").field("raw_char_start").type) == "int64"
+    assert str(arrow_schema("threads").field("article_raw_line_end").type) == "int32"
+
+
+def test_two_builds_into_different_folders_are_byte_identical(seed_release: Path,
+                                                              tmp_path: Path) -> None:
+    again = build(SEED_RAW, tmp_path / "again").out
+    assert _tree(again) == _tree(seed_release)
+    first = json.loads((seed_release / "manifest.json").read_text(encoding="utf-8"))
+    second = json.loads((again / "manifest.json").read_text(encoding="utf-8"))
+    assert first == second
+
+
+def test_manifest_lists_every_file_with_its_checksum(seed_release: Path) -> None:
+    manifest = json.loads((seed_release / "manifest.json").read_text(encoding="utf-8"))
+    tree = _tree(seed_release)
+    del tree["manifest.json"]
+    assert {f["path"]: f["sha256"] for f in manifest["files"]} == tree
+    assert manifest["dataset_version"] == "0.1.0"
+    assert manifest["schema_version"] == SCHEMA_VERSION
+
+
+def test_release_carries_the_raw_documents_byte_for_byte(seed_release: Path) -> None:
+    for doc in SEED_RAW.glob("*.txt"):
+        assert (seed_release / "raw" / doc.name).read_bytes() == doc.read_bytes()
+
+
+def test_rebuilding_into_the_same_folder_is_a_no_op(small_raw: Path, tmp_path: Path) -> None:
+    out = tmp_path / "rel"
+    build(small_raw, out)
+    before = {p: p.stat().st_mtime_ns for p in out.rglob("*")}
+    result = build(small_raw, out)
+    assert result.unchanged is True
+    assert {p: p.stat().st_mtime_ns for p in out.rglob("*")} == before
+    assert _leftovers(tmp_path) == []
+
+
+def test_first_build_is_not_reported_unchanged(small_raw: Path, tmp_path: Path) -> None:
+    assert build(small_raw, tmp_path / "rel").unchanged is False
+
+
+def test_different_build_into_an_existing_version_folder_is_refused(small_raw: Path,
+                                                                    tmp_path: Path) -> None:
+    out = build(small_raw, tmp_path / "rel").out
+    before = _tree(out)
+    with pytest.raises(ThreadloomError, match="already there"):
+        build(SEED_RAW, out)
+    assert _tree(out) == before
+    assert _leftovers(tmp_path) == []
+
+
+def test_force_replaces_a_different_release_of_the_same_version(small_raw: Path,
+                                                                tmp_path: Path) -> None:
+    out = build(small_raw, tmp_path / "rel").out
+    result = build(SEED_RAW, out, force=True)
+    assert result.unchanged is False
+    assert sorted(p.name for p in (out / "raw").iterdir()) == ["000_d56ce07caea43617.txt"]
+    assert _leftovers(tmp_path) == []
+
+
+def _fail_on_speakers(monkeypatch: pytest.MonkeyPatch) -> None:
+    real = release.write_parquet
+
+    def write_then_fail(rows: list[dict[str, object]], config: str, path: Path,
+                        info: dict[str, object]) -> None:
+        if config == "speakers":
+            raise OSError("disk full (simulated)")
+        real(rows, config, path, info)
+
+    monkeypatch.setattr(release, "write_parquet", write_then_fail)
+
+
+def test_failed_build_leaves_no_folder_and_no_temporary_folder(
+    small_raw: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _fail_on_speakers(monkeypatch)
+    with pytest.raises(OSError, match="simulated"):
+        build(small_raw, tmp_path / "rel")
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_failed_forced_rebuild_leaves_the_existing_release_untouched(
+    small_raw: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    out = build(small_raw, tmp_path / "rel").out
+    before = _tree(out)
+    _fail_on_speakers(monkeypatch)
+    with pytest.raises(OSError, match="simulated"):
+        build(SEED_RAW, out, force=True)
+    assert _tree(out) == before
+    assert _leftovers(tmp_path) == []
+
+
+def test_failed_build_of_a_new_version_leaves_the_earlier_version_untouched(
+    small_raw: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    earlier = build(small_raw, tmp_path / "0.0.1").out
+    before = _tree(earlier)
+    _fail_on_speakers(monkeypatch)
+    with pytest.raises(OSError):
+        build(small_raw, tmp_path / "0.0.2")
+    assert _tree(earlier) == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["0.0.1"]
+
+
+def test_card_header_parses_and_lists_the_three_configs_with_data_files(seed_release: Path) -> None:
+    header = _card_header(seed_release)
+    configs = header["configs"]
+    assert isinstance(configs, list)
+    assert [c["config_name"] for c in configs] == list(CONFIGS)
+    for c in configs:
+        (files,) = c["data_files"]
+        assert files["split"] == "train"
+        assert (seed_release / files["path"]).is_file()
+    assert [c["config_name"] for c in configs if c.get("default")] == ["comments"]
+
+
+def test_card_header_counts_match_the_parquet_files(seed_release: Path) -> None:
+    info = {c["config_name"]: c for c in _card_header(seed_release)["dataset_info"]}
+    for config in CONFIGS:
+        rows = pq.read_metadata(seed_release / release.parquet_path(config)).num_rows
+        assert info[config]["splits"][0]["num_examples"] == rows
+
+
+def test_card_header_takes_name_and_licence_from_dataset_json(small_release: Path) -> None:
+    header = _card_header(small_release)
+    assert header["pretty_name"] == "threadloom test collection"
+    assert header["license"] == "cc-by-4.0"
+
+
+def test_default_release_dir_is_dist_name_version() -> None:
+    info = {"name": "my-threads", "version": "1.2.3"}
+    assert default_release_dir(info) == Path("dist/my-threads/1.2.3")
+
+
+def test_build_without_datasheet_ships_a_placeholder_with_figures(small_release: Path) -> None:
+    text = (small_release / "DATASHEET.md").read_text(encoding="utf-8")
+    assert "No datasheet was given" in text
+    assert "threadloom:figures:start" in text
+
+
+def test_release_of_a_copied_raw_folder_equals_the_seed_release_data(seed_release: Path,
+                                                                   tmp_path: Path) -> None:
+    raw = Path(shutil.copytree(SEED_RAW, tmp_path / "elsewhere" / "raw"))
+    out = build(raw, tmp_path / "rel").out
+    for config in CONFIGS:
+        path = release.parquet_path(config)
+        assert (out / path).read_bytes() == (seed_release / path).read_bytes()

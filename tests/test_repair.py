@@ -1,0 +1,151 @@
+"""Encoding repair: mojibake undone, genuine text untouched, every change recorded with raw offsets.
+
+The cases live in data/repair_cases.json (kinds: in_the_wild mojibake, synthetic stray-Â cases,
+negatives that must not change), run by one parametrized test, as in python-ftfy.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from threadloom import repair
+from threadloom.model import Line
+from threadloom.repair import repair_line, repair_text, split_raw_lines
+
+from conftest import SEED_TXT
+
+CASES: list[dict[str, Any]] = json.loads(
+    (Path(__file__).parent / "data" / "repair_cases.json").read_text(encoding="utf-8"))
+
+
+def _family(rule: str) -> str:
+    return "ftfy" if rule.startswith("ftfy") else rule
+
+
+def _repaired(lines: tuple[Line, ...]) -> str:
+    return "\n".join(line.text for line in lines)
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c["id"] for c in CASES])
+def test_repair_case(case: dict[str, Any]) -> None:
+    lines = repair_text(case["text"])
+    assert _repaired(lines) == case["expected"]
+    rules = [r.rule for line in lines for r in line.repairs]
+    assert sorted({_family(rule) for rule in rules}) == sorted(case["rules"])
+    if case["kind"] == "negative":
+        assert rules == []
+    for line in lines:
+        if len({r.rule for r in line.repairs}) == 1:  # one step: offsets point into the raw text
+            for r in line.repairs:
+                assert case["text"][r.raw_char_start:r.raw_char_end] == r.before
+                assert r.raw_line == line.number
+
+
+def test_repair_case_ids_are_unique() -> None:
+    ids = [c["id"] for c in CASES]
+    assert len(ids) == len(set(ids))
+
+
+def test_single_step_repairs_replayed_on_the_raw_line_give_the_repaired_line() -> None:
+    for case in CASES:
+        for line in repair_text(case["text"]):
+            if len({r.rule for r in line.repairs}) != 1:
+                continue
+            rebuilt, cursor = [], line.raw_char_start
+            for r in line.repairs:
+                rebuilt.append(case["text"][cursor:r.raw_char_start] + r.after)
+                cursor = r.raw_char_end
+            rebuilt.append(case["text"][cursor:line.raw_char_end])
+            assert "".join(rebuilt) == line.text, case["id"]
+
+
+def test_stray_a_circumflex_is_recorded_with_its_rule_and_raw_offset() -> None:
+    line = repair_line("Thanks for this.Â", number=7, raw_char_start=100)
+    assert line.text == "Thanks for this."
+    (r,) = line.repairs
+    assert (r.raw_line, r.raw_char_start, r.raw_char_end) == (7, 116, 117)
+    assert (r.before, r.after, r.rule) == ("Â", "", "stray_a_circumflex")
+
+
+def test_repair_offsets_are_relative_to_the_whole_raw_text() -> None:
+    text = "First line is plain.\r\nSecond has a cafÃ© in it.\r\n"
+    lines = repair_text(text)
+    (r,) = lines[1].repairs
+    assert text[r.raw_char_start:r.raw_char_end] == r.before == "Ã©"
+    assert r.raw_line == 2
+
+
+def test_carriage_return_is_part_of_the_line_end_not_of_the_text() -> None:
+    lines = repair_text("One.Â\r\nTwo.\r\n")
+    assert [line.raw for line in lines] == ["One.Â", "Two."]
+    assert [line.text for line in lines] == ["One.", "Two."]
+
+
+def test_pure_ascii_line_is_returned_unchanged_without_running_any_step(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    def refuse(text: str) -> tuple[str, str]:
+        raise AssertionError("a repair step ran on an ASCII line")
+
+    monkeypatch.setattr(repair, "STEPS", (refuse,))
+    line = repair_line("Plain ASCII, with &amp; and 'quotes' -- unchanged.", 3, 40)
+    assert line.text == line.raw
+    assert line.repairs == ()
+
+
+def test_non_ascii_line_does_run_the_steps(monkeypatch: pytest.MonkeyPatch) -> None:
+    seen: list[str] = []
+
+    def spy(text: str) -> tuple[str, str]:
+        seen.append(text)
+        return text, "spy"
+
+    monkeypatch.setattr(repair, "STEPS", (spy,))
+    repair_line("Straße", 1, 0)
+    assert seen == ["Straße"]
+
+
+def test_seed_document_loses_exactly_its_four_stray_a_circumflex() -> None:
+    raw = SEED_TXT.read_text(encoding="utf-8")
+    lines = repair_text(raw)
+    repairs = [r for line in lines for r in line.repairs]
+    assert len(repairs) == 4
+    assert {(r.before, r.after, r.rule) for r in repairs} == {("Â", "", "stray_a_circumflex")}
+    assert all(raw[r.raw_char_start:r.raw_char_end] == "Â" for r in repairs)
+    removed = {r.raw_char_start for r in repairs}
+    expected = "".join(ch for i, ch in enumerate(raw) if i not in removed)
+    repaired = "".join(line.text + raw[line.raw_char_end:line.raw_char_end + 1] for line in lines)
+    assert repaired == expected
+
+
+def test_seed_document_has_no_a_circumflex_left_after_repair() -> None:
+    lines = repair_text(SEED_TXT.read_text(encoding="utf-8"))
+    assert not any("Â" in line.text for line in lines)
+
+
+def test_split_raw_lines_does_not_invent_a_line_after_the_final_newline() -> None:
+    assert list(split_raw_lines("a\nb\n")) == [(0, "a"), (2, "b")]
+    assert list(split_raw_lines("a\n\nb")) == [(0, "a"), (2, ""), (3, "b")]
+
+
+@given(st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=200))
+def test_raw_lines_cover_the_text_exactly(text: str) -> None:
+    lines = repair_text(text)
+    for line in lines:
+        assert text[line.raw_char_start:line.raw_char_end] == line.raw
+    for line, following in zip(lines, lines[1:]):
+        assert text[line.raw_char_end:following.raw_char_start] in ("\n", "\r\n")
+    assert text[lines[-1].raw_char_end:] in ("", "\n", "\r\n", "\r")
+
+
+@given(st.text(alphabet=st.sampled_from("abc ÂÃ©â€™\u00a0\r\n"), max_size=60))
+def test_every_repair_stays_inside_its_raw_line(text: str) -> None:
+    for line in repair_text(text):
+        for r in line.repairs:
+            assert line.raw_char_start <= r.raw_char_start <= r.raw_char_end <= line.raw_char_end
