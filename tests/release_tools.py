@@ -37,8 +37,7 @@ def refresh_manifest(folder: Path) -> None:
     for entry in manifest["files"]:
         data = (folder / entry["path"]).read_bytes()
         entry["bytes"], entry["sha256"] = len(data), sha256_hex(data)
-    manifest_path.write_text(json.dumps(manifest, indent=2, ensure_ascii=False) + "\n",
-                             encoding="utf-8")
+    manifest_path.write_text(json.dumps(manifest, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
 
 
 def rewrite_config(folder: Path, config: str, rows: list[Row]) -> None:

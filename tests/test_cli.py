@@ -7,13 +7,14 @@ import shutil
 from collections.abc import Callable
 from pathlib import Path
 
+import click
 import pytest
 from click.testing import CliRunner, Result
 
-from threadloom.cli import main
-
 from conftest import SEED_RAW, SMALL_RAW
 from release_tools import read_rows, write_rows
+from threadloom import cli
+from threadloom.cli import main
 
 SEED = "000_d56ce07caea43617"
 
@@ -93,6 +94,18 @@ def test_build_debug_shows_the_traceback(tmp_path: Path) -> None:
     result = CliRunner().invoke(main, ["--debug", "build", str(tmp_path / "nowhere")])
     assert result.exit_code == 1
     assert "Traceback" in result.stderr
+
+
+def test_unexpected_error_is_one_line_without_traceback(
+    seed_release: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def broken(*args: object, **kwargs: object) -> str:
+        raise RuntimeError("something\nunexpected")
+
+    monkeypatch.setattr(cli, "render_tree", broken)
+    result = run("show", seed_release)
+    assert result.exit_code == 1
+    _assert_one_error_line(result, "RuntimeError", "something unexpected", "--debug")
 
 
 def test_validate_valid_release_exits_0(seed_release: Path) -> None:
@@ -179,11 +192,25 @@ def test_show_respects_the_width(small_release: Path) -> None:
     assert body and all(len(line) <= 40 for line in body)
 
 
-@pytest.mark.parametrize("command", [[], ["build"], ["validate"], ["show"]])
+def _command_paths(group: click.Group, prefix: tuple[str, ...] = ()) -> list[list[str]]:
+    paths = [list(prefix)]
+    for name, command in sorted(group.commands.items()):
+        if isinstance(command, click.Group):
+            paths += _command_paths(command, (*prefix, name))
+        else:
+            paths.append([*prefix, name])
+    return paths
+
+
+@pytest.mark.parametrize("command", _command_paths(main), ids=lambda c: " ".join(c) or "threadloom")
 def test_every_help_shows_an_example(command: list[str]) -> None:
     result = run(*command, "--help")
     assert result.exit_code == 0
     assert "Example" in result.stdout
+
+
+def test_the_core_commands_exist() -> None:
+    assert {"build", "validate", "show"} <= set(main.commands)
 
 
 @pytest.mark.parametrize(

@@ -7,24 +7,28 @@ import hashlib
 import json
 import shutil
 from pathlib import Path
+from typing import Any
 
 import datasets
+import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 import yaml
 
 import threadloom
+from conftest import SEED_RAW
 from threadloom import release
 from threadloom.api import build, default_release_dir
 from threadloom.errors import ThreadloomError
 from threadloom.schemas import CONFIGS, SCHEMA_VERSION, arrow_schema, load_schema
 
-from conftest import SEED_RAW
-
 
 def _tree(folder: Path) -> dict[str, str]:
-    return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(folder.rglob("*")) if p.is_file()}
+    return {
+        p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
 
 
 def _leftovers(parent: Path) -> list[str]:
@@ -50,16 +54,17 @@ def offline(monkeypatch: pytest.MonkeyPatch) -> None:
 def test_each_config_loads_offline_with_the_declared_features(
     seed_release: Path, config: str, tmp_path: Path, offline: None
 ) -> None:
-    loaded = datasets.load_dataset(str(seed_release), config, split="train",
-                                   cache_dir=str(tmp_path / "hf-cache"))
+    loaded = datasets.load_dataset(
+        str(seed_release), config, split="train", cache_dir=str(tmp_path / "hf-cache")
+    )
     assert loaded.features == datasets.Features.from_arrow_schema(arrow_schema(config))
     assert loaded.num_rows == pq.read_metadata(seed_release / release.parquet_path(config)).num_rows
 
 
-def test_comments_load_with_their_text_and_ids(small_release: Path, tmp_path: Path,
-                                               offline: None) -> None:
-    loaded = datasets.load_dataset(str(small_release), "comments", split="train",
-                                   cache_dir=str(tmp_path / "hf-cache"))
+def test_comments_load_with_their_text_and_ids(small_release: Path, tmp_path: Path, offline: None) -> None:
+    loaded = datasets.load_dataset(
+        str(small_release), "comments", split="train", cache_dir=str(tmp_path / "hf-cache")
+    )
     table = pq.read_table(small_release / release.parquet_path("comments"))
     assert loaded["comment_id"] == table["comment_id"].to_pylist()
     assert loaded["text"] == table["text"].to_pylist()
@@ -75,20 +80,25 @@ def test_parquet_files_carry_version_metadata(seed_release: Path, config: str) -
 
 
 @pytest.mark.parametrize("config", CONFIGS)
-def test_parquet_schema_is_the_arrow_schema_of_the_json_schema(seed_release: Path,
-                                                               config: str) -> None:
+def test_parquet_schema_is_the_arrow_schema_of_the_json_schema(seed_release: Path, config: str) -> None:
     schema = pq.read_schema(seed_release / release.parquet_path(config))
     assert schema.remove_metadata().equals(arrow_schema(config))
 
 
+def _assert_fields_match(properties: dict[str, Any], fields: list[pa.Field], where: str) -> None:
+    assert [f.name for f in fields] == list(properties), where
+    for field, (name, prop) in zip(fields, properties.items(), strict=True):
+        types = prop["type"] if isinstance(prop["type"], list) else [prop["type"]]
+        assert field.nullable == ("null" in types), f"{where}.{name}"
+        items = prop.get("items", {})
+        if "properties" in items:  # an array of objects is a list of structs
+            struct = field.type.value_type
+            _assert_fields_match(items["properties"], list(struct), f"{where}.{name}[]")
+
+
 @pytest.mark.parametrize("config", CONFIGS)
 def test_every_json_schema_property_is_a_column_with_its_nullability(config: str) -> None:
-    schema = load_schema(config)
-    arrow = arrow_schema(config)
-    assert arrow.names == list(schema["properties"])
-    for name, prop in schema["properties"].items():
-        types = prop["type"] if isinstance(prop["type"], list) else [prop["type"]]
-        assert arrow.field(name).nullable == ("null" in types), name
+    _assert_fields_match(load_schema(config)["properties"], list(arrow_schema(config)), config)
 
 
 @pytest.mark.parametrize("config", CONFIGS)
@@ -104,8 +114,7 @@ def test_integer_widths_come_from_x_arrow_type() -> None:
     assert str(arrow_schema("threads").field("article_raw_line_end").type) == "int32"
 
 
-def test_two_builds_into_different_folders_are_byte_identical(seed_release: Path,
-                                                              tmp_path: Path) -> None:
+def test_two_builds_into_different_folders_are_byte_identical(seed_release: Path, tmp_path: Path) -> None:
     again = build(SEED_RAW, tmp_path / "again").out
     assert _tree(again) == _tree(seed_release)
     first = json.loads((seed_release / "manifest.json").read_text(encoding="utf-8"))
@@ -141,8 +150,7 @@ def test_first_build_is_not_reported_unchanged(small_raw: Path, tmp_path: Path) 
     assert build(small_raw, tmp_path / "rel").unchanged is False
 
 
-def test_different_build_into_an_existing_version_folder_is_refused(small_raw: Path,
-                                                                    tmp_path: Path) -> None:
+def test_different_build_into_an_existing_version_folder_is_refused(small_raw: Path, tmp_path: Path) -> None:
     out = build(small_raw, tmp_path / "rel").out
     before = _tree(out)
     with pytest.raises(ThreadloomError, match="already there"):
@@ -151,8 +159,7 @@ def test_different_build_into_an_existing_version_folder_is_refused(small_raw: P
     assert _leftovers(tmp_path) == []
 
 
-def test_force_replaces_a_different_release_of_the_same_version(small_raw: Path,
-                                                                tmp_path: Path) -> None:
+def test_force_replaces_a_different_release_of_the_same_version(small_raw: Path, tmp_path: Path) -> None:
     out = build(small_raw, tmp_path / "rel").out
     result = build(SEED_RAW, out, force=True)
     assert result.unchanged is False
@@ -163,8 +170,9 @@ def test_force_replaces_a_different_release_of_the_same_version(small_raw: Path,
 def _fail_on_speakers(monkeypatch: pytest.MonkeyPatch) -> None:
     real = release.write_parquet
 
-    def write_then_fail(rows: list[dict[str, object]], config: str, path: Path,
-                        info: dict[str, object]) -> None:
+    def write_then_fail(
+        rows: list[dict[str, object]], config: str, path: Path, info: dict[str, object]
+    ) -> None:
         if config == "speakers":
             raise OSError("disk full (simulated)")
         real(rows, config, path, info)
@@ -178,6 +186,15 @@ def test_failed_build_leaves_no_folder_and_no_temporary_folder(
     _fail_on_speakers(monkeypatch)
     with pytest.raises(OSError, match="simulated"):
         build(small_raw, tmp_path / "rel")
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_failed_build_removes_the_folders_it_created_for_the_release(
+    small_raw: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _fail_on_speakers(monkeypatch)
+    with pytest.raises(OSError, match="simulated"):
+        build(small_raw, tmp_path / "dist" / "threadloom-test-small" / "0.0.1")
     assert list(tmp_path.iterdir()) == []
 
 
@@ -241,8 +258,9 @@ def test_build_without_datasheet_ships_a_placeholder_with_figures(small_release:
     assert "threadloom:figures:start" in text
 
 
-def test_release_of_a_copied_raw_folder_equals_the_seed_release_data(seed_release: Path,
-                                                                   tmp_path: Path) -> None:
+def test_release_of_a_copied_raw_folder_equals_the_seed_release_data(
+    seed_release: Path, tmp_path: Path
+) -> None:
     raw = Path(shutil.copytree(SEED_RAW, tmp_path / "elsewhere" / "raw"))
     out = build(raw, tmp_path / "rel").out
     for config in CONFIGS:

@@ -9,10 +9,9 @@ from pathlib import Path
 
 import pytest
 
+from conftest import SEED_RAW, SMALL_RAW
 from threadloom.errors import ThreadloomError
 from threadloom.sources import load_collection, thread_id_for
-
-from conftest import SEED_RAW, SMALL_RAW
 
 TEXT = "A short post about repotting cacti.\nGreat tips, thanks!\n"
 
@@ -163,10 +162,14 @@ def test_thread_id_replaces_runs_of_other_characters_with_one_underscore() -> No
 def test_thread_ids_are_the_same_on_every_load() -> None:
     first = [(d.thread_id, d.sha256) for d in load_collection(SMALL_RAW).documents]
     second = [(d.thread_id, d.sha256) for d in load_collection(SMALL_RAW).documents]
-    assert first == second == [
-        ("sourdough", hashlib.sha256((SMALL_RAW / "sourdough.txt").read_bytes()).hexdigest()),
-        ("trail-repair", hashlib.sha256((SMALL_RAW / "trail-repair.txt").read_bytes()).hexdigest()),
-    ]
+    assert (
+        first
+        == second
+        == [
+            ("sourdough", hashlib.sha256((SMALL_RAW / "sourdough.txt").read_bytes()).hexdigest()),
+            ("trail-repair", hashlib.sha256((SMALL_RAW / "trail-repair.txt").read_bytes()).hexdigest()),
+        ]
+    )
 
 
 def test_two_files_with_the_same_thread_id_are_refused(tmp_path: Path) -> None:

@@ -12,10 +12,9 @@ from pathlib import Path
 
 import pytest
 
+from release_tools import Row, raw_line_offsets, raw_lines, read_rows, refresh_manifest, rewrite_config
 from threadloom.release import MANIFEST, parquet_path
 from threadloom.validate import validate_release
-
-from release_tools import Row, raw_line_offsets, raw_lines, read_rows, refresh_manifest, rewrite_config
 
 SEED = "000_d56ce07caea43617"
 COMMENTS, THREADS, SPEAKERS = (parquet_path(c) for c in ("comments", "threads", "speakers"))
@@ -221,8 +220,11 @@ def test_parent_in_another_thread_is_reported(copy: Path) -> None:
         i = _three_top_level_in_a_row(rows)
         rows[i + 1]["parent_id"], rows[i + 1]["depth"] = other["comment_id"], 2
 
-    _assert_reported(_break(copy, "comments", change), f"{COMMENTS} thread {SEED}",
-                     "is not an earlier comment of the same thread")
+    _assert_reported(
+        _break(copy, "comments", change),
+        f"{COMMENTS} thread {SEED}",
+        "is not an earlier comment of the same thread",
+    )
 
 
 def test_parent_later_in_display_order_is_reported(copy: Path) -> None:
@@ -230,8 +232,11 @@ def test_parent_later_in_display_order_is_reported(copy: Path) -> None:
         i = _three_top_level_in_a_row(rows)
         rows[i]["parent_id"], rows[i]["depth"] = rows[i + 1]["comment_id"], 2
 
-    _assert_reported(_break(copy, "comments", change), f"{COMMENTS} thread {SEED}",
-                     "is not an earlier comment of the same thread")
+    _assert_reported(
+        _break(copy, "comments", change),
+        f"{COMMENTS} thread {SEED}",
+        "is not an earlier comment of the same thread",
+    )
 
 
 def test_parent_off_the_depth_first_path_is_reported(copy: Path) -> None:
@@ -239,8 +244,11 @@ def test_parent_off_the_depth_first_path_is_reported(copy: Path) -> None:
         i = _three_top_level_in_a_row(rows)
         rows[i + 2]["parent_id"], rows[i + 2]["depth"] = rows[i]["comment_id"], 2
 
-    _assert_reported(_break(copy, "comments", change), f"{COMMENTS} thread {SEED}",
-                     "is not on the path from the previous comment to the post")
+    _assert_reported(
+        _break(copy, "comments", change),
+        f"{COMMENTS} thread {SEED}",
+        "is not on the path from the previous comment to the post",
+    )
 
 
 def test_wrong_depth_is_reported(copy: Path) -> None:
@@ -248,8 +256,7 @@ def test_wrong_depth_is_reported(copy: Path) -> None:
         i = _three_top_level_in_a_row(rows)
         rows[i]["depth"] = 2
 
-    _assert_reported(_break(copy, "comments", change), f"{COMMENTS} thread {SEED}",
-                     "depth 2, expected 1")
+    _assert_reported(_break(copy, "comments", change), f"{COMMENTS} thread {SEED}", "depth 2, expected 1")
 
 
 def test_rows_out_of_display_order_are_reported(copy: Path) -> None:
@@ -257,8 +264,9 @@ def test_rows_out_of_display_order_are_reported(copy: Path) -> None:
         i = _three_top_level_in_a_row(rows)
         rows[i]["position"] += 1
 
-    _assert_reported(_break(copy, "comments", change), f"{COMMENTS} thread {SEED}",
-                     "rows out of display order")
+    _assert_reported(
+        _break(copy, "comments", change), f"{COMMENTS} thread {SEED}", "rows out of display order"
+    )
 
 
 def test_span_outside_the_raw_file_is_reported(copy: Path) -> None:
@@ -266,8 +274,9 @@ def test_span_outside_the_raw_file_is_reported(copy: Path) -> None:
         last = _seed(rows)[-1]
         rows[last]["raw_line_end"] = len(raw_lines(folder, f"{SEED}.txt")) + 3
 
-    _assert_reported(_break(copy, "comments", change), f"{COMMENTS} thread {SEED}",
-                     "are not inside the raw file")
+    _assert_reported(
+        _break(copy, "comments", change), f"{COMMENTS} thread {SEED}", "are not inside the raw file"
+    )
 
 
 def test_overlapping_spans_are_reported(copy: Path) -> None:
@@ -277,16 +286,20 @@ def test_overlapping_spans_are_reported(copy: Path) -> None:
         end = rows[i + 1]["raw_line_start"]  # the first comment now also covers the next one's start
         rows[i]["raw_line_end"], rows[i]["raw_char_end"] = end, offsets[end - 1][1]
 
-    _assert_reported(_break(copy, "comments", change), f"{COMMENTS} thread {SEED}",
-                     "inside the article or an earlier comment")
+    _assert_reported(
+        _break(copy, "comments", change),
+        f"{COMMENTS} thread {SEED}",
+        "inside the article or an earlier comment",
+    )
 
 
 def test_character_offsets_that_miss_the_lines_are_reported(copy: Path) -> None:
     def change(rows: list[Row], folder: Path) -> None:
         rows[_seed(rows)[0]]["raw_char_start"] += 1
 
-    _assert_reported(_break(copy, "comments", change), f"{COMMENTS} thread {SEED}",
-                     "character offsets do not match")
+    _assert_reported(
+        _break(copy, "comments", change), f"{COMMENTS} thread {SEED}", "character offsets do not match"
+    )
 
 
 def test_raw_line_in_no_comment_is_reported(copy: Path) -> None:
@@ -300,16 +313,20 @@ def test_raw_line_in_no_comment_is_reported(copy: Path) -> None:
         rows[i]["raw_line_end"], rows[i]["raw_char_end"] = end, offsets[end - 1][1]
 
     problems = _break(copy, "comments", change)
-    _assert_reported(problems, f"{COMMENTS} thread {SEED}",
-                     f"raw line {lost[0]} is neither in the article nor in any comment")
+    _assert_reported(
+        problems,
+        f"{COMMENTS} thread {SEED}",
+        f"raw line {lost[0]} is neither in the article nor in any comment",
+    )
 
 
 def test_speaker_that_does_not_exist_is_reported(copy: Path) -> None:
     def change(rows: list[Row], folder: Path) -> None:
         rows[_seed(rows)[0]]["speaker_id"] = f"{SEED}/anon-999"
 
-    _assert_reported(_break(copy, "comments", change), f"{COMMENTS} thread {SEED}",
-                     "is not a speaker of this thread")
+    _assert_reported(
+        _break(copy, "comments", change), f"{COMMENTS} thread {SEED}", "is not a speaker of this thread"
+    )
 
 
 def test_speaker_of_another_thread_is_reported(copy: Path) -> None:
@@ -317,16 +334,20 @@ def test_speaker_of_another_thread_is_reported(copy: Path) -> None:
         other = next(r for r in rows if r["thread_id"] == "trail-repair")
         rows[_seed(rows)[0]]["speaker_id"] = other["speaker_id"]
 
-    _assert_reported(_break(copy, "comments", change), f"{COMMENTS} thread {SEED}",
-                     "is not a speaker of this thread")
+    _assert_reported(
+        _break(copy, "comments", change), f"{COMMENTS} thread {SEED}", "is not a speaker of this thread"
+    )
 
 
 def test_speaker_name_disagreeing_with_the_speaker_is_reported(copy: Path) -> None:
     def change(rows: list[Row], folder: Path) -> None:
         rows[_seed(rows)[0]]["speaker_name"] = "Somebody Else"
 
-    _assert_reported(_break(copy, "comments", change), f"{COMMENTS} thread {SEED}",
-                     "speaker_name differs from its speaker's name")
+    _assert_reported(
+        _break(copy, "comments", change),
+        f"{COMMENTS} thread {SEED}",
+        "speaker_name differs from its speaker's name",
+    )
 
 
 def test_is_post_author_disagreeing_with_the_speaker_is_reported(copy: Path) -> None:
@@ -334,8 +355,11 @@ def test_is_post_author_disagreeing_with_the_speaker_is_reported(copy: Path) -> 
         i = _seed(rows)[0]
         rows[i]["is_post_author"] = not rows[i]["is_post_author"]
 
-    _assert_reported(_break(copy, "comments", change), f"{COMMENTS} thread {SEED}",
-                     "is_post_author differs from its speaker's")
+    _assert_reported(
+        _break(copy, "comments", change),
+        f"{COMMENTS} thread {SEED}",
+        "is_post_author differs from its speaker's",
+    )
 
 
 def test_wrong_n_comments_in_threads_names_the_threads_file(copy: Path) -> None:
@@ -351,8 +375,11 @@ def test_wrong_speaker_n_comments_names_the_speakers_file(copy: Path) -> None:
         seed = next(r for r in rows if r["thread_id"] == SEED)
         seed["n_comments"] += 1
 
-    _assert_reported(_break(copy, "speakers", change), f"{SPEAKERS} thread {SEED}",
-                     "comment_ids/n_comments disagree with the comments")
+    _assert_reported(
+        _break(copy, "speakers", change),
+        f"{SPEAKERS} thread {SEED}",
+        "comment_ids/n_comments disagree with the comments",
+    )
 
 
 def test_two_post_authors_in_a_thread_are_reported(copy: Path) -> None:
@@ -360,8 +387,11 @@ def test_two_post_authors_in_a_thread_are_reported(copy: Path) -> None:
         other = next(r for r in rows if r["thread_id"] == SEED and not r["is_post_author"])
         other["is_post_author"] = True
 
-    _assert_reported(_break(copy, "speakers", change), f"{SPEAKERS} thread {SEED}",
-                     "2 speakers are marked as the post author")
+    _assert_reported(
+        _break(copy, "speakers", change),
+        f"{SPEAKERS} thread {SEED}",
+        "2 speakers are marked as the post author",
+    )
 
 
 def test_comment_of_an_unknown_thread_is_reported(copy: Path) -> None:

@@ -12,6 +12,7 @@ from typing import Any
 import yaml
 
 from . import __version__
+from .cardsections import accuracy_section, datasheet_section, example_record, quoted, versions_section
 from .schemas import CONFIGS, arrow_schema, load_schema
 from .stats import HIGH_CONFIDENCE, ReleaseStats
 
@@ -109,7 +110,9 @@ def _columns_table(config: str) -> str:
     return "\n".join(lines)
 
 
-def render_card(info: dict[str, Any], stats: ReleaseStats) -> str:
+def render_card(info: dict[str, Any], stats: ReleaseStats, *,
+                comments: list[dict[str, Any]] | None = None, datasheet: str | None = None) -> str:
+    """The card; `comments` gives its example record, `datasheet` the sections it quotes."""
     header = yaml.safe_dump(card_header(info, stats), sort_keys=False, allow_unicode=True, width=1000)
     name = info.get("pretty_name", info["name"])
     sections = "\n\n".join(f"### `{config}`\n\n{_columns_table(config)}" for config in CONFIGS)
@@ -123,6 +126,14 @@ def render_card(info: dict[str, Any], stats: ReleaseStats) -> str:
         columns=sections,
         repo_id=info.get("hub_repo_id", "ORG/NAME"),
         license=info.get("license", "other"),
+        versions=versions_section(info),
+        example=example_record(comments),
+        accuracy=accuracy_section(),
+        uses=quoted(datasheet, "Suitable uses:", "Uses to avoid:"),
+        limitations=quoted(datasheet, "Errors, noise, redundancy?",
+                           "Composition-related risks for future uses:"),
+        distribution=datasheet_section(datasheet, "Distribution"),
+        maintenance=datasheet_section(datasheet, "Maintenance"),
     )
 
 
@@ -162,6 +173,10 @@ or null when it replies to the post itself.
 
 {columns}
 
+### Example record
+
+{example}
+
 ## How to load
 
 ```python
@@ -173,7 +188,16 @@ threads = load_dataset("{repo_id}", "threads", split="train")
 comments = load_dataset("path/to/this/folder", "comments", split="train")
 ```
 
-Validate a copy in your own CI with `threadloom validate path/to/this/folder`.
+Validate a copy in your own CI with `threadloom validate path/to/this/folder`. `croissant.json`
+describes the files and fields in the Croissant (MLCommons) format.
+
+### How to load each version
+
+{versions}
+
+## Uses
+
+{uses}
 
 ## Dataset Creation
 
@@ -192,7 +216,10 @@ parent, whether the post author wrote it, and speaker names found in the text (a
 Every decision carries `*_confidence` in [0, 1] and `*_evidence`. Encoding damage is repaired with
 ftfy (a configuration that only undoes wrong decodings) and a rule for stray `Â` left by
 mis-decoded no-break spaces; each change is listed in `repairs`, and the raw text is never altered.
-DATASHEET.md gives the method's measured accuracy.
+
+### How accurate it is
+
+{accuracy}
 
 ## Personal and Sensitive Information
 
@@ -205,6 +232,8 @@ or account ids exist in the source.
 Inferred structure is wrong some of the time; filter on the confidence columns for precision.
 Threading conventions differ between platforms (some attach every reply to a top-level comment).
 
+{limitations}
+
 ## Licensing
 
 The code that built this dataset is Apache-2.0. The text belongs to its authors; this release's
@@ -215,7 +244,11 @@ licence field (`{license}`) states what is known. See DATASHEET.md, Distribution
 Anyone who finds their writing here and wants it removed can open an issue or discussion on the
 dataset repository naming the thread id and comment id; it is removed in the next version.
 
+## Distribution
+
+{distribution}
+
 ## Maintenance
 
-See DATASHEET.md, Maintenance: versions are immutable, each described in the CHANGELOG.
+{maintenance}
 """

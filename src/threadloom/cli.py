@@ -38,11 +38,14 @@ def reports_errors(command: F) -> F:
                 traceback.print_exc()
             click.echo(f"threadloom: {err}", err=True)
             sys.exit(1)
-        except (OSError, ValueError) as err:
+        except click.ClickException:
+            raise
+        except Exception as err:
             if debug:
                 traceback.print_exc()
             subject = getattr(err, "filename", None) or type(err).__name__
-            click.echo(f"threadloom: {subject}: {err} (rerun with --debug for details)", err=True)
+            reason = " ".join(str(err).split())  # one line, whatever the exception's text
+            click.echo(f"threadloom: {subject}: {reason} (rerun with --debug for details)", err=True)
             sys.exit(1)
 
     return wrapper  # type: ignore[return-value]
@@ -136,6 +139,105 @@ def show_command(release_dir: Path, thread: str | None, width: int) -> None:
         threadloom show dist/my-threads/0.1.0 000_d56ce07caea43617
     """
     click.echo(render_tree(release_dir, thread, width=width))
+
+
+@main.command("diff")
+@click.argument("old_dir", type=click.Path(path_type=Path))
+@click.argument("new_dir", type=click.Path(path_type=Path))
+@click.option("--json", "as_json", is_flag=True, help="Print every change as JSON.")
+@click.option("--limit", type=int, default=20, show_default=True,
+              help="Examples shown per kind of change (the text form only).")
+@reports_errors
+def diff_command(old_dir: Path, new_dir: Path, as_json: bool, limit: int) -> None:
+    """What changed between two releases: threads and comments added or removed, changed
+    boundaries, parents, speakers and repaired text.
+
+    \b
+    Example:
+        threadloom diff dist/my-threads/0.1.0 dist/my-threads/0.2.0 --json
+    """
+    from .diff import diff_releases, render_diff
+
+    result = diff_releases(old_dir, new_dir)
+    click.echo(json.dumps(result.to_dict(), indent=2, ensure_ascii=False) if as_json
+               else render_diff(result, limit=limit))
+
+
+@main.command("publish")
+@click.argument("release_dir", type=click.Path(path_type=Path))
+@click.option("--repo-id", required=True, help="The dataset repository on the hub, ORG/NAME.")
+@click.option("--dry-run", is_flag=True, help="Print what would be uploaded and tagged; send nothing.")
+@click.option("--timeout", type=float, default=60.0, show_default=True,
+              help="Give up after this many seconds; nothing is tagged then.")
+@reports_errors
+def publish_command(release_dir: Path, repo_id: str, dry_run: bool, timeout: float) -> None:
+    """Upload a valid release to the Hugging Face hub as a dataset repo and tag it v<version>.
+
+    The token comes from HF_TOKEN or `hf auth login`; HF_ENDPOINT chooses another hub.
+    A version already tagged with different content is refused.
+
+    \b
+    Example:
+        threadloom publish dist/my-threads/0.1.0 --repo-id my-org/my-threads --dry-run
+    """
+    from .publish import plan_publish, publish_release
+
+    if dry_run:
+        click.echo(plan_publish(release_dir, repo_id).render())
+        return
+    result = publish_release(release_dir, repo_id, timeout=timeout)
+    plan = result.plan
+    if result.already_published:
+        click.echo(f"threadloom: {plan.repo_id}: {plan.tag} is already published with this "
+                   "content; nothing to do", err=True)
+    else:
+        click.echo(f"threadloom: published {plan.folder} to {plan.repo_id} "
+                   f"(commit {result.commit}, tag {plan.tag})", err=True)
+    click.echo(f"{plan.endpoint}/datasets/{plan.repo_id}/tree/{plan.tag}")
+
+
+@main.group("export")
+def export_group() -> None:
+    """Write a release in another format (convokit, jsonl).
+
+    \b
+    Example:
+        threadloom export jsonl dist/my-threads/0.1.0 threads.jsonl
+    """
+
+
+@export_group.command("convokit")
+@click.argument("release_dir", type=click.Path(path_type=Path))
+@click.argument("out", type=click.Path(path_type=Path))
+@reports_errors
+def export_convokit_command(release_dir: Path, out: Path) -> None:
+    """Write a ConvoKit corpus folder OUT (the post is each conversation's root utterance).
+
+    \b
+    Example:
+        threadloom export convokit dist/my-threads/0.1.0 my-threads-corpus
+        python -c "import convokit; convokit.Corpus(filename='my-threads-corpus')"
+    """
+    from .export import export_convokit
+
+    click.echo(str(export_convokit(release_dir, out)))
+
+
+@export_group.command("jsonl")
+@click.argument("release_dir", type=click.Path(path_type=Path))
+@click.argument("out", type=click.Path(path_type=Path))
+@reports_errors
+def export_jsonl_command(release_dir: Path, out: Path) -> None:
+    """Write one JSON record per thread to the file OUT: the thread, its speakers, and its
+    comments nested as a reply tree (`replies`).
+
+    \b
+    Example:
+        threadloom export jsonl dist/my-threads/0.1.0 threads.jsonl
+    """
+    from .export import export_jsonl
+
+    click.echo(str(export_jsonl(release_dir, out)))
 
 
 __all__ = ["default_release_dir", "main"]

@@ -67,7 +67,7 @@ class ReleaseDiff:
         }
 
 
-def _rows(folder: Path, config: str) -> list[Row]:
+def read_rows(folder: Path, config: str) -> list[Row]:
     path = folder / parquet_path(config)
     try:
         rows: list[Row] = pq.read_table(path).to_pylist()
@@ -108,13 +108,13 @@ def diff_releases(old: Path, new: Path) -> ReleaseDiff:
     old_manifest, new_manifest = _manifest(old), _manifest(new)
     result = ReleaseDiff(old, new, str(old_manifest.get("dataset_version")),
                          str(new_manifest.get("dataset_version")))
-    old_threads = {r["thread_id"]: r for r in _rows(old, "threads")}
-    new_threads = {r["thread_id"]: r for r in _rows(new, "threads")}
+    old_threads = {r["thread_id"]: r for r in read_rows(old, "threads")}
+    new_threads = {r["thread_id"]: r for r in read_rows(new, "threads")}
     result.threads_added = [t for t in new_threads if t not in old_threads]
     result.threads_removed = [t for t in old_threads if t not in new_threads]
     result.thread_changes = _changes(old_threads, new_threads, THREAD_FIELDS)
-    old_comments = {r["comment_id"]: r for r in _rows(old, "comments")}
-    new_comments = {r["comment_id"]: r for r in _rows(new, "comments")}
+    old_comments = {r["comment_id"]: r for r in read_rows(old, "comments")}
+    new_comments = {r["comment_id"]: r for r in read_rows(new, "comments")}
     result.comments_added = [c for c in new_comments if c not in old_comments]
     result.comments_removed = [c for c in old_comments if c not in new_comments]
     result.comment_changes = _changes(old_comments, new_comments, COMMENT_FIELDS)

@@ -184,7 +184,7 @@ def _unfinished(plan: PublishPlan, steps: list[str]) -> str:
 def _hint(final: dict[str, Any] | None) -> str:
     if final and final.get("hint"):
         return str(final["hint"])
-    return "fix the cause, then rerun threadloom publish; it resumes where it stopped"
+    return "fix the cause, then rerun threadloom publish"
 
 
 # --- the child process -------------------------------------------------------------------------
@@ -251,13 +251,31 @@ def _hub_api(endpoint: str, request_timeout: float) -> HubApi:
     return api
 
 
+def describe_failure(err: Exception, endpoint: str) -> dict[str, str]:
+    """One line saying what went wrong, and a hint, for the errors a user can act on."""
+    import httpx2
+
+    text = f"{type(err).__name__}: {' '.join(str(err).split())[:300]}"
+    if isinstance(err, httpx2.TimeoutException):
+        return {"error": f"{endpoint} did not answer in time ({text})",
+                "hint": "check the network and HF_ENDPOINT, or pass a larger --timeout"}
+    if isinstance(err, httpx2.NetworkError):
+        return {"error": f"cannot reach {endpoint} ({text})",
+                "hint": "check the network connection and HF_ENDPOINT"}
+    status = getattr(getattr(err, "response", None), "status_code", None)
+    if status in (401, 403):
+        return {"error": f"the hub refused the token ({text})",
+                "hint": "use a token with write access to the repo: HF_TOKEN or `hf auth login`"}
+    return {"error": text, "hint": "fix the cause, then rerun threadloom publish"}
+
+
 def _child_main() -> int:
     job = json.loads(sys.stdin.read())
     try:
         final = run_publish(_hub_api(job["endpoint"], float(job["request_timeout"])), job,
                             say=lambda line: print(line, flush=True))
     except Exception as err:  # every failure becomes one message the parent reports
-        final = {"ok": False, "error": f"{type(err).__name__}: {' '.join(str(err).split())[:300]}"}
+        final = {"ok": False, **describe_failure(err, job["endpoint"])}
     print(json.dumps(final), flush=True)
     return 0 if final.get("ok") else 1
 

@@ -4,6 +4,7 @@
     DATASHEET.md                  Gebru et al. datasheet, its figures block rendered from this build
     data/<config>/train-00000-of-00001.parquet
     raw/<source_file>             the raw documents, byte for byte, so every span can be checked
+    croissant.json                Croissant (MLCommons) JSON-LD: files, fields, Responsible-AI
     manifest.json                 sha256 and size of every other file, versions, raw checksums
 
 The folder is written next to its final place and renamed into it, so a failed or interrupted
@@ -12,6 +13,7 @@ build never leaves a partial release; an existing release is never changed unles
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import shutil
@@ -27,6 +29,7 @@ import pyarrow.parquet as pq
 
 from . import __version__
 from .card import render_card, render_datasheet
+from .croissant import write_croissant
 from .errors import ThreadloomError
 from .model import Thread
 from .records import Row, comment_rows, speaker_rows, thread_row
@@ -35,7 +38,7 @@ from .sources import Collection, sha256_hex
 from .stats import ReleaseStats, compute_stats
 
 MANIFEST = "manifest.json"
-DEPENDENCIES = ("pyarrow", "datasets", "ftfy", "click", "jsonschema")
+DEPENDENCIES = ("pyarrow", "datasets", "ftfy", "click", "jsonschema", "pyyaml", "huggingface_hub")
 
 
 def parquet_path(config: str) -> str:
@@ -134,8 +137,10 @@ def write_release(
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_bytes(doc.data)
     stats = compute_stats(rows, folder)
-    (folder / "README.md").write_text(render_card(info, stats), encoding="utf-8")
+    card = render_card(info, stats, comments=rows["comments"], datasheet=datasheet_template)
+    (folder / "README.md").write_text(card, encoding="utf-8")
     (folder / "DATASHEET.md").write_text(render_datasheet(datasheet_template, stats), encoding="utf-8")
+    write_croissant(folder, info, datasheet_template)
     write_manifest(folder, info, collection)
     return stats
 
@@ -161,6 +166,7 @@ def build_release(
     `force`, since a published version must never change under the same number."""
     threads = [process(doc) for doc in collection.documents]
     out = out.resolve()
+    created = [p for p in (out.parent, *out.parent.parents) if not p.exists()]  # innermost first
     out.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.building-", dir=out.parent))
     try:
@@ -184,6 +190,9 @@ def build_release(
             os.replace(staging, out)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
+        for parent in created:  # folders made for this build only, and only if still empty
+            with contextlib.suppress(OSError):
+                parent.rmdir()
         raise
     return BuildResult(out, stats, unchanged=False)
 

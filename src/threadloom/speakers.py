@@ -1,48 +1,53 @@
-"""Speakers: the post author's name, which comments the author wrote, and who wrote the rest.
+"""Speakers: the post author's name, and which comments the post author wrote.
 
 The author's name is learned from how commenters address them across the thread (the name most
-often addressed); author comments are scored from their own wording and the comment before them.
-Other speakers are named only from the text: a signature line, or a reply that addresses its parent.
+often addressed), unless metadata gives it. Author comments are found in two passes:
+
+1. a learned global classifier reads each comment's own cues and its neighbours' (a reader praising
+   "your post" is not the author; a comment thanking a reader by name right after that reader is),
+   chained along the thread (authors rarely write two comments in a row) by a forward pass that
+   gives each comment's marginal probability;
+2. a per-thread style profile (naive Bayes over words and typography habits) is learned from the
+   comments pass 1 is sure about, and a second learned classifier combines it with pass 1's cues.
 """
 
 from __future__ import annotations
 
+import math
 from collections import Counter
 from dataclasses import dataclass
 
 from . import cues
-from .learned import Features, probability, top_reasons
+from .facts import AUTHOR_PHRASES, READER_PHRASES, Facts
+from .learned import Features, logit, sigmoid, top_reasons
 from .model import Decision
 
 POST_AUTHOR_KEY = "post-author"
-# Cues that address someone directly; "closing-vocative" is weaker (could be a third person).
-ADDRESS_CUES = (
-    "greeting-vocative",
-    "opening-vocative",
-    "at-mention",
-    "thanks-vocative",
-    "closing-vocative",
-)
+SURE = 0.85  # pass-1 probability beyond which a comment seeds the thread's style profile
+MIN_SEEDS = 2  # each side of the profile needs this many seed comments to say anything
 
 
 @dataclass(frozen=True)
 class AuthorName:
     name: str | None
     decision: Decision
+    from_metadata: bool = False
 
 
 def learn_author_name(texts: list[str], metadata_name: str | None = None) -> AuthorName:
     """The name commenters address most often across the thread, if it is addressed enough."""
     if metadata_name:
-        return AuthorName(metadata_name, Decision(0.95, (f"metadata: post_author is '{metadata_name}'",)))
+        return AuthorName(
+            metadata_name, Decision(0.95, (f"metadata: post_author is '{metadata_name}'",)), True
+        )
     counts: Counter[str] = Counter()
     example: dict[str, str] = {}
     signed: set[str] = set()
     for text in texts:
-        names = {m.name for m in cues.mentions(text)}
-        for mention in cues.mentions(text):
+        found = cues.mentions(cues.head_tail(text))
+        for mention in found:
             example.setdefault(mention.name, f"{mention.cue}: '{mention.words}'")
-        counts.update(sorted(names))
+        counts.update(sorted({m.name for m in found}))
         signature = cues.signature_name(text.rsplit("\n", 1)[-1]) if "\n" in text else None
         if signature:
             signed.add(signature)
@@ -61,78 +66,186 @@ def learn_author_name(texts: list[str], metadata_name: str | None = None) -> Aut
     return AuthorName(name, Decision(round(max(confidence, 0.3), 3), evidence))
 
 
-def author_features(
-    text: str, prev_text: str | None, prev_is_author: bool, author_name: str | None
-) -> Features:
-    """Does this comment read like the post author answering (rather than a reader)?"""
-    feats: Features = {"bias": 1.0}
-    first_line = text.split("\n", 1)[0]
-    found = cues.mentions(text)
-    names = {m.name for m in found}
-    if author_name and author_name in names:
+def _short(name: str | None) -> str | None:
+    return name.split()[0] if name else None
+
+
+def own_features(f: Facts, author: str | None) -> Features:
+    """Cues in the comment itself."""
+    feats: Features = {"bias": 1.0, f"open:{f.opens_with}": 1.0}
+    names = f.addressed()
+    if author and author in names:
         feats["addresses_author"] = 1.0
-    other = [m for m in found if m.name != author_name]
-    for m in other:
-        feats[f"addresses_other:{m.cue}"] = 1.0
-    for name, regex in (
-        ("praise_post", cues.PRAISE_POST_RE),
-        ("reader", cues.READER_RE),
-        ("author_self", cues.AUTHOR_SELF_RE),
-    ):
-        if cues.cue(regex, text):
-            feats[name] = 1.0
-    word = cues.first_word(first_line)
-    for name, lexicon in (
-        ("greeting", cues.GREETINGS),
-        ("thanks", cues.THANKS),
-        ("praise", cues.PRAISE),
-        ("answer", cues.ANSWERS),
-    ):
-        if word in lexicon:
-            feats[f"open:{name}"] = 1.0
-    if first_line.lower().startswith(("thanks for", "thank you for")):
-        feats["open:thanks_for"] = 1.0
-    if "?" in text:
-        feats["asks"] = 1.0
-    opening = [m for m in found if m.cue in ("greeting-vocative", "opening-vocative", "at-mention")]
-    if any(m.name != author_name for m in opening):
-        feats["opens_to_other"] = 1.0
-    if author_name is None and found:
+    for m in f.mentions:
+        if m.name != author:
+            feats[f"addresses_other:{m.cue}"] = 1.0
+    if author is None and f.mentions:
         feats["addresses_someone_author_unknown"] = 1.0
-    if prev_text is not None and "?" in prev_text:
-        feats[f"prev_asks_open:{cues.first_word(first_line) in cues.ANSWERS}"] = 1.0
-        feats[f"prev_asks_cur_asks:{'?' in text}"] = 1.0
-    if cues.cue(cues.SECOND_PERSON_RE, text):
-        feats["you"] = 1.0
-    last = text.rsplit("\n", 1)[-1]
-    if "\n" in text and cues.signature_name(last):
-        feats["signed"] = 1.0
-    n = len(text.split())
-    feats["len<=10"] = float(n <= 10)
-    feats["len>60"] = float(n > 60)
-    if prev_text is None:
-        feats["first_comment"] = 1.0
-    else:
-        if prev_text.rstrip().endswith("?") or "?" in prev_text:
-            feats["prev_asks"] = 1.0
-        if prev_is_author:
-            feats["prev_author"] = 1.0
-        if author_name and author_name in {m.name for m in cues.mentions(prev_text)}:
-            feats["prev_addresses_author"] = 1.0
+    if author and f.signature == author:
+        feats["signed_author"] = 1.0
+    elif f.signature:
+        feats["signed_other"] = 1.0
+    n_author = len(f.phrases & AUTHOR_PHRASES)
+    n_reader = len(f.phrases & READER_PHRASES)
+    if n_author:
+        feats["author_phrases"] = min(n_author, 3) / 3
+    if n_reader:
+        feats["reader_phrases"] = min(n_reader, 3) / 3
+    if f.praises_post:
+        feats["praises_post"] = 1.0
+    if f.asks:
+        feats["asks"] = 1.0
+    if f.first_line.lower().startswith(("thanks for", "thank you for")):
+        feats["open:thanks_for"] = 1.0
+    if f.emoticon:
+        feats["emoticon"] = 1.0
+    feats["len<=10"] = float(f.n_words <= 10)
+    feats["len>60"] = float(f.n_words > 60)
     return feats
 
 
-def author_flags(texts: list[str], author_name: str | None) -> list[tuple[bool, Decision]]:
+def context_features(prev: Facts | None, nxt: Facts | None, author: str | None) -> Features:
+    """Cues in the neighbours: answers follow questions, readers thank the author after answers."""
+    feats: Features = {}
+    if prev is None:
+        feats["first_comment"] = 1.0
+    else:
+        if prev.asks:
+            feats["prev_asks"] = 1.0
+        if author and author in prev.addressed():
+            feats["prev_addresses_author"] = 1.0
+        if prev.praises_post or prev.phrases & READER_PHRASES:
+            feats["prev_reader_cues"] = 1.0
+    if nxt is not None:
+        if author and author in nxt.addressed():
+            feats["next_addresses_author"] = 1.0
+        if nxt.opens_with == "thanks":
+            feats["next_opens_thanks"] = 1.0
+    return feats
+
+
+def author_features(
+    facts: list[Facts], j: int, author: str | None
+) -> Features:
+    """Pass-1 features of comment j (without the previous comment's label)."""
+    feats = own_features(facts[j], author)
+    prev = facts[j - 1] if j else None
+    nxt = facts[j + 1] if j + 1 < len(facts) else None
+    feats.update(context_features(prev, nxt, author))
+    return feats
+
+
+def forward(model: str, feats: list[Features]) -> list[float]:
+    """P(comment j is by the author), summing over the previous comment's label (a chained
+    classifier: P(a_j | cues, a_{j-1}) with a "prev_author" feature)."""
+    marginals: list[float] = []
+    p_prev = 0.0
+    for f in feats:
+        base = logit(model, f)
+        lift = logit(model, {"prev_author": 1.0})
+        p = p_prev * sigmoid(base + lift) + (1 - p_prev) * sigmoid(base)
+        marginals.append(p)
+        p_prev = p
+    return marginals
+
+
+def style_tokens(f: Facts) -> set[str]:
+    """Words plus typography habits a person keeps from comment to comment."""
+    text = f.text
+    marks = {
+        "~emdash": "—" in text,
+        "~endash": "–" in text,
+        "~dblhyphen": "--" in text,
+        "~spaced_hyphen": " - " in text,
+        "~curly": "’" in text,
+        "~straight": "'" in text,
+        "~ellipsis": "..." in text or "…" in text,
+        "~exclaim": "!" in text,
+        "~emoticon": f.emoticon,
+        "~lower_i": " i " in text,
+        "~lower_start": text[:1].islower(),
+        "~multi_para": "\n" in text,
+        "~at": "@" in text,
+    }
+    return set(f.words) | {k for k, v in marks.items() if v}
+
+
+class StyleProfile:
+    """Per-thread naive Bayes over style tokens, from comments labelled with soft weights."""
+
+    def __init__(self, tokens: list[set[str]], weights: list[float]) -> None:
+        self.author: Counter[str] = Counter()
+        self.other: Counter[str] = Counter()
+        self.n_author = self.n_other = 0.0
+        self.doc_freq: Counter[str] = Counter()
+        for toks in tokens:
+            self.doc_freq.update(toks)
+        for toks, w in zip(tokens, weights, strict=True):
+            if w > 0:
+                self.n_author += w
+                for t in toks:
+                    self.author[t] += w
+            elif w < 0:
+                self.n_other -= w
+                for t in toks:
+                    self.other[t] -= w
+
+    def score(self, toks: set[str], weight: float) -> float:
+        """Log-odds author vs other from tokens shared with other comments, leaving this
+        comment's own seed weight out (so a seed does not vote for itself)."""
+        na = self.n_author - max(weight, 0.0)
+        no = self.n_other - max(-weight, 0.0)
+        if na < MIN_SEEDS or no < MIN_SEEDS:
+            return 0.0
+        total = 0.0
+        for t in toks:
+            if self.doc_freq[t] < 2:
+                continue
+            a = self.author[t] - max(weight, 0.0)
+            o = self.other[t] - max(-weight, 0.0)
+            total += math.log((a + 0.5) / (na + 1.0)) - math.log((o + 0.5) / (no + 1.0))
+        return total
+
+
+def _seed_weight(p: float) -> float:
+    if p >= SURE:
+        return 1.0
+    if p <= 1 - SURE:
+        return -1.0
+    return 0.0
+
+
+def second_pass_features(facts: list[Facts], first: list[float], author: str | None) -> list[Features]:
+    """Pass-1 cues plus the style profile's vote and pass 1's own verdict."""
+    tokens = [style_tokens(f) for f in facts]
+    weights = [_seed_weight(p) for p in first]
+    profile = StyleProfile(tokens, weights)
+    out: list[Features] = []
+    for j, p in enumerate(first):
+        feats = author_features(facts, j, author)
+        style = profile.score(tokens[j], weights[j])
+        feats["style"] = max(-1.0, min(1.0, style / 20))
+        feats["pass1"] = max(-6.0, min(6.0, math.log(max(p, 1e-6) / max(1 - p, 1e-6)))) / 6
+        out.append(feats)
+    return out
+
+
+def author_probabilities(facts: list[Facts], author: str | None) -> tuple[list[float], list[Features]]:
+    """Final P(author) per comment, and the features behind it."""
+    first = forward("author", [author_features(facts, j, author) for j in range(len(facts))])
+    feats = second_pass_features(facts, first, author)
+    return forward("author2", feats), feats
+
+
+def author_flags(facts: list[Facts], author_name: str | None) -> list[tuple[bool, Decision]]:
     """For each comment in order: is it by the post author, with a Decision."""
+    author = _short(author_name)
+    probs, feats = author_probabilities(facts, author)
     out: list[tuple[bool, Decision]] = []
-    for i, text in enumerate(texts):
-        prev = texts[i - 1] if i else None
-        prev_author = out[-1][0] if out else False
-        feats = author_features(text, prev, prev_author, author_name)
-        p = probability("author", feats)
+    for p, f, fact in zip(probs, feats, facts, strict=True):
         is_author = p >= 0.5
-        reasons = top_reasons("author", feats, 1.0 if is_author else -1.0)
+        reasons = top_reasons("author2", f, 1.0 if is_author else -1.0)
         label = "author-cues" if is_author else "reader-cues"
-        evidence = f"{label}: {', '.join(reasons) or 'no strong cue'} in '{text[:40]}'"
+        evidence = f"{label}: {', '.join(reasons) or 'no strong cue'} in '{fact.text[:40]}'"
         out.append((is_author, Decision(round(max(p, 1 - p), 3), (evidence,))))
     return out

@@ -1,0 +1,158 @@
+"""A release in other formats: a ConvoKit corpus folder, and one nested JSON record per thread.
+
+ConvoKit (https://convokit.cornell.edu): a conversation per thread, whose root utterance is the
+post (id = thread_id, spoken by the post author, text = the article); every comment is an
+utterance whose `reply-to` is its parent comment, or the post for a top-level comment. The files
+are written as ConvoKit's own `Corpus.dump` writes them, so `convokit.Corpus(filename=OUT)` loads
+the folder without threadloom or ConvoKit being needed to write it. The source has no times, so a
+`timestamp` is the display order (0 for the post, 1 + position for a comment): ConvoKit orders
+utterances by it, and the corpus metadata says it is not a time.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from . import __version__
+from .diff import read_rows
+from .errors import ThreadloomError
+from .release import MANIFEST
+
+Row = dict[str, Any]
+
+CONVOKIT_FILES = ("utterances.jsonl", "speakers.json", "conversations.json", "corpus.json",
+                  "index.json")
+THREAD_META = ("source_file", "source_sha256", "url", "title", "site", "published", "language",
+               "licence", "post_author_name", "n_comments", "max_depth")
+COMMENT_SKIP = ("thread_id", "comment_id", "source_file", "parent_id", "text", "speaker_id")
+
+
+def _release(folder: Path) -> tuple[dict[str, Any], dict[str, list[Row]]]:
+    folder = Path(folder)
+    try:
+        manifest = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        raise ThreadloomError(str(folder), "not a threadloom release (no readable manifest.json)",
+                              "give the folder that threadloom build wrote") from None
+    rows = {config: read_rows(folder, config) for config in ("threads", "comments", "speakers")}
+    return manifest, rows
+
+
+def _index(objects: list[dict[str, Any]]) -> dict[str, list[str]]:
+    """ConvoKit's meta index: each metadata key and the Python type of its (first non-null) value."""
+    index: dict[str, list[str]] = {}
+    for meta in objects:
+        for key, value in meta.items():
+            if value is not None and key not in index:
+                index[key] = [str(type(value))]
+    for meta in objects:
+        for key in meta:
+            index.setdefault(key, [str(type(None))])
+    return index
+
+
+def convokit_corpus(folder: Path) -> dict[str, Any]:
+    """The five ConvoKit files of a release, as Python values (utterances as a list of lines)."""
+    manifest, rows = _release(folder)
+    utterances: list[Row] = []
+    conversations: dict[str, Row] = {}
+    for thread in rows["threads"]:
+        tid = thread["thread_id"]
+        conversations[tid] = {"meta": {k: thread[k] for k in THREAD_META}, "vectors": []}
+        utterances.append({
+            "id": tid, "conversation_id": tid, "text": thread["article_text"],
+            "speaker": thread["post_author_speaker_id"],
+            "meta": {"kind": "post", "position": -1, "depth": 0, "is_post_author": True},
+            "reply-to": None, "timestamp": 0, "vectors": []})
+    for c in rows["comments"]:
+        utterances.append({
+            "id": c["comment_id"], "conversation_id": c["thread_id"], "text": c["text"],
+            "speaker": c["speaker_id"],
+            "meta": {"kind": "comment", **{k: v for k, v in c.items() if k not in COMMENT_SKIP}},
+            "reply-to": c["parent_id"] if c["parent_id"] is not None else c["thread_id"],
+            "timestamp": c["position"] + 1, "vectors": []})
+    speaker_meta = ("thread_id", "speaker_name", "is_post_author", "name_confidence", "n_comments")
+    speakers: dict[str, Row] = {s["speaker_id"]: {"meta": {k: s[k] for k in speaker_meta}, "vectors": []}
+                                for s in rows["speakers"]}
+    corpus: Row = {"name": manifest.get("dataset"), "dataset_version": manifest.get("dataset_version"),
+              "schema_version": manifest.get("schema_version"), "exported_with": f"threadloom {__version__}",
+              "note": "times are unknown: an utterance's timestamp is its display order in the thread "
+                      "(0 for the post, 1 + meta.position for a comment), not a time"}
+    index = {
+        "utterances-index": _index([u["meta"] for u in utterances]),
+        "speakers-index": _index([s["meta"] for s in speakers.values()]),
+        "conversations-index": _index([c["meta"] for c in conversations.values()]),
+        "overall-index": _index([corpus]),
+        "version": 1,
+        "vectors": [],
+    }
+    return {"utterances.jsonl": utterances, "speakers.json": speakers,
+            "conversations.json": conversations, "corpus.json": corpus, "index.json": index}
+
+
+def _fresh_target(out: Path) -> Path:
+    """A staging folder beside `out`; refuses an `out` that already exists."""
+    if out.exists():
+        raise ThreadloomError(str(out), "already exists", "choose a new path or remove it first")
+    out.parent.mkdir(parents=True, exist_ok=True)
+    return Path(tempfile.mkdtemp(prefix=f".{out.name}.exporting-", dir=out.parent))
+
+
+def export_convokit(folder: Path, out: Path) -> Path:
+    """Write the ConvoKit corpus of the release in `folder` to the new folder `out`."""
+    files = convokit_corpus(folder)
+    out = Path(out)
+    staging = _fresh_target(out)
+    try:
+        for name in CONVOKIT_FILES:
+            value = files[name]
+            with open(staging / name, "w", encoding="utf-8") as handle:
+                if name.endswith(".jsonl"):
+                    handle.writelines(json.dumps(u, ensure_ascii=False) + "\n" for u in value)
+                else:
+                    json.dump(value, handle, ensure_ascii=False)
+        os.replace(staging, out)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    return out
+
+
+def nested_threads(folder: Path) -> list[Row]:
+    """One record per thread: the thread row, its speakers, and its comments as a reply tree
+    (each comment with a `replies` list)."""
+    _, rows = _release(folder)
+    records = []
+    for thread in rows["threads"]:
+        tid = thread["thread_id"]
+        nodes = {c["comment_id"]: {**c, "replies": []} for c in rows["comments"] if c["thread_id"] == tid}
+        top: list[Row] = []
+        for node in nodes.values():  # display order: a parent always comes before its replies
+            parent = node["parent_id"]
+            (nodes[parent]["replies"] if parent in nodes else top).append(node)
+        for node in nodes.values():
+            del node["thread_id"], node["source_file"]
+        records.append({**thread,
+                        "speakers": [s for s in rows["speakers"] if s["thread_id"] == tid],
+                        "comments": top})
+    return records
+
+
+def export_jsonl(folder: Path, out: Path) -> Path:
+    """Write one nested JSON record per thread, one per line, to the new file `out`."""
+    records = nested_threads(folder)
+    out = Path(out)
+    staging = _fresh_target(out)
+    try:
+        target = staging / "threads.jsonl"
+        with open(target, "w", encoding="utf-8") as handle:
+            handle.writelines(json.dumps(r, ensure_ascii=False) + "\n" for r in records)
+        os.replace(target, out)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    return out

@@ -1,0 +1,198 @@
+"""What the structure stages know about one comment, computed once: tokens, cues, names.
+
+Every later stage (post author, parents, speakers) reads these facts instead of re-scanning the
+text, so a comment is tokenized once and most cues are set look-ups, not regex batteries.
+Lexicons are generic conversational English, never text from a particular blog.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from . import cues
+
+TOKEN_RE = re.compile(r"[a-z0-9]+(?:['’][a-z]+)?")
+
+# Two-word phrases a post's author uses about their own post or when answering readers.
+AUTHOR_PHRASES = frozenset(
+    {
+        ("my", "post"),
+        ("my", "article"),
+        ("my", "tutorial"),
+        ("my", "guide"),
+        ("my", "blog"),
+        ("my", "site"),
+        ("my", "theme"),
+        ("my", "review"),
+        ("i", "wrote"),
+        ("the", "post"),
+        ("the", "article"),
+        ("this", "post"),
+        ("in", "the"),
+        ("glad", "you"),
+        ("glad", "it"),
+        ("glad", "to"),
+        ("glad", "i"),
+        ("you're", "welcome"),
+        ("happy", "to"),
+        ("hope", "that"),
+        ("hope", "this"),
+        ("hope", "it"),
+        ("let", "me"),
+        ("feel", "free"),
+        ("you", "could"),
+        ("you", "can"),
+        ("you'll", "need"),
+        ("you", "need"),
+        ("you", "might"),
+        ("you", "should"),
+        ("i'd", "suggest"),
+        ("i'd", "recommend"),
+        ("i'll", "add"),
+        ("i'll", "update"),
+        ("i'll", "look"),
+        ("i'll", "fix"),
+        ("i'll", "check"),
+        ("i", "updated"),
+        ("for", "reading"),
+        ("good", "question"),
+        ("great", "question"),
+        ("not", "sure"),
+        ("sounds", "like"),
+        ("take", "a"),
+        ("check", "out"),
+    }
+)
+# Two-word phrases a reader uses to the post's author or about their own attempt.
+READER_PHRASES = frozenset(
+    {
+        ("your", "post"),
+        ("your", "article"),
+        ("your", "tutorial"),
+        ("your", "guide"),
+        ("your", "blog"),
+        ("your", "site"),
+        ("your", "theme"),
+        ("your", "work"),
+        ("your", "review"),
+        ("your", "help"),
+        ("your", "reply"),
+        ("your", "response"),
+        ("your", "answer"),
+        ("your", "suggestion"),
+        ("you", "wrote"),
+        ("you", "mentioned"),
+        ("you", "said"),
+        ("you", "describe"),
+        ("i", "tried"),
+        ("i", "followed"),
+        ("i'm", "using"),
+        ("i", "am"),
+        ("i", "have"),
+        ("i'm", "trying"),
+        ("i", "can't"),
+        ("i", "cannot"),
+        ("i", "get"),
+        ("i", "got"),
+        ("keep", "up"),
+        ("for", "sharing"),
+        ("for", "writing"),
+        ("for", "posting"),
+        ("for", "this"),
+        ("great", "post"),
+        ("nice", "post"),
+        ("great", "article"),
+        ("nice", "article"),
+        ("great", "work"),
+        ("great", "job"),
+        ("great", "theme"),
+        ("nice", "theme"),
+        ("love", "the"),
+        ("love", "this"),
+        ("love", "your"),
+        ("any", "idea"),
+        ("any", "ideas"),
+        ("any", "help"),
+        ("is", "there"),
+        ("how", "do"),
+        ("how", "can"),
+        ("can", "you"),
+        ("could", "you"),
+        ("that", "worked"),
+        ("it", "worked"),
+        ("it", "works"),
+        ("thanks", "again"),
+    }
+)
+# Words that praise; with a post noun nearby they praise the post (a reader's comment).
+PRAISE_WORDS = frozenset(
+    cues.PRAISE
+    | {"useful", "helpful", "informative", "interesting", "enjoyed", "like", "liked", "insightful"}
+)
+EMOTICONS = (":)", ":-)", ";)", ":d", ":p", ":(", "(:", "^^")
+
+
+@dataclass(frozen=True)
+class Facts:
+    """One comment's text and the cues later stages read."""
+
+    text: str
+    tokens: tuple[str, ...]  # lower-case words in order
+    words: frozenset[str]
+    phrases: frozenset[tuple[str, str]]  # adjacent word pairs
+    first_word: str
+    first_line: str
+    n_words: int
+    asks: bool  # has a question mark
+    opens_with: str  # greeting / thanks / praise / answer / at / other
+    mentions: tuple[cues.Mention, ...]
+    signature: str | None  # a name signing the comment's last line
+    praises_post: bool
+    emoticon: bool
+
+    def addressed(self) -> set[str]:
+        return {m.name for m in self.mentions}
+
+
+def _opener(first_word: str, first_line: str) -> str:
+    for name, lexicon in (
+        ("greeting", cues.GREETINGS),
+        ("thanks", cues.THANKS),
+        ("praise", cues.PRAISE),
+        ("answer", cues.ANSWERS),
+    ):
+        if first_word in lexicon:
+            return name
+    return "at" if first_line.startswith("@") else "other"
+
+
+def _praises_post(tokens: tuple[str, ...]) -> bool:
+    """A praise word followed within three words by a post noun ("great little tutorial")."""
+    for i, token in enumerate(tokens[:80]):
+        if token in PRAISE_WORDS and any(t in cues.POST_NOUNS for t in tokens[i + 1 : i + 4]):
+            return True
+    return False
+
+
+def comment_facts(text: str) -> Facts:
+    lower = text.lower()
+    tokens = tuple(TOKEN_RE.findall(lower.replace("’", "'")))
+    first_line, _, _ = text.partition("\n")
+    last_line = text.rsplit("\n", 1)[-1]
+    first_word = tokens[0] if tokens else ""
+    return Facts(
+        text=text,
+        tokens=tokens,
+        words=frozenset(tokens),
+        phrases=frozenset(zip(tokens, tokens[1:], strict=False)),
+        first_word=first_word,
+        first_line=first_line,
+        n_words=len(tokens),
+        asks="?" in text,
+        opens_with=_opener(first_word, first_line.lstrip()),
+        mentions=tuple(cues.mentions(cues.head_tail(text))),
+        signature=cues.signature_name(last_line) if "\n" in text else None,
+        praises_post=_praises_post(tokens),
+        emoticon=any(e in lower for e in EMOTICONS),
+    )

@@ -1,0 +1,91 @@
+"""`threadloom diff`: what changed between two releases, for a person and as JSON."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+
+from click.testing import CliRunner
+from release_tools import read_rows, rewrite_config
+
+from threadloom.cli import main
+from threadloom.diff import diff_releases, render_diff
+
+
+def _changed_copy(release_copy: Callable[[Path], Path], release: Path) -> Path:
+    """A copy of `release` with one comment removed and one each of boundary, parent, speaker and
+    text changed."""
+    folder = release_copy(release)
+    rows = read_rows(folder, "comments")
+    rows[1]["raw_line_end"] += 1
+    rows[2]["parent_id"] = rows[0]["comment_id"]
+    rows[3]["speaker_name"] = "Someone Else"
+    rows[4]["text"] = rows[4]["text"] + " (repaired differently)"
+    del rows[5]
+    rewrite_config(folder, "comments", rows)
+    return folder
+
+
+def test_a_release_against_itself_has_no_changes(small_release: Path) -> None:
+    result = diff_releases(small_release, small_release)
+    assert result.same_data
+    assert result.files_changed == []
+    assert "no changes in the data" in render_diff(result)
+
+
+def test_threads_and_comments_added_are_listed(small_release: Path, mixed_release: Path) -> None:
+    result = diff_releases(small_release, mixed_release)
+    seed_comments = [r["comment_id"] for r in read_rows(mixed_release, "comments")
+                     if r["thread_id"].startswith("000_")]
+    assert result.threads_added == ["000_d56ce07caea43617"]
+    assert result.threads_removed == []
+    assert result.comments_added == seed_comments
+    reverse = diff_releases(mixed_release, small_release)
+    assert reverse.threads_removed == ["000_d56ce07caea43617"]
+    assert reverse.comments_removed == seed_comments
+
+
+def test_changed_boundaries_parents_speakers_and_text_are_each_reported(
+        small_release: Path, release_copy: Callable[[Path], Path]) -> None:
+    old_rows = read_rows(small_release, "comments")
+    result = diff_releases(small_release, _changed_copy(release_copy, small_release))
+    changes = {kind: [e["id"] for e in entries] for kind, entries in result.comment_changes.items()}
+    assert changes == {"boundary": [old_rows[1]["comment_id"]], "parent": [old_rows[2]["comment_id"]],
+                       "speaker": [old_rows[3]["comment_id"]], "text": [old_rows[4]["comment_id"]]}
+    assert result.comments_removed == [old_rows[5]["comment_id"]]
+    assert result.comment_changes["parent"][0]["new"] == {"parent_id": old_rows[0]["comment_id"]}
+    assert "data/comments/train-00000-of-00001.parquet" in result.files_changed
+
+
+def test_diff_command_prints_a_readable_summary(small_release: Path,
+                                               release_copy: Callable[[Path], Path]) -> None:
+    new = _changed_copy(release_copy, small_release)
+    result = CliRunner().invoke(main, ["diff", str(small_release), str(new)])
+    assert result.exit_code == 0, result.output
+    assert "comments removed: 1" in result.output
+    assert "comments with a changed parent: 1" in result.output
+    assert "comments with a changed boundary: 1" in result.output
+
+
+def test_diff_command_json_is_machine_readable(small_release: Path, mixed_release: Path) -> None:
+    result = CliRunner().invoke(main, ["diff", str(small_release), str(mixed_release), "--json"])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.output)
+    assert data["threads"]["added"] == ["000_d56ce07caea43617"]
+    assert data["same_data"] is False
+    assert set(data["comments"]["changed"]) == {"boundary", "parent", "speaker", "text"}
+
+
+def test_diff_of_a_folder_that_is_not_a_release_is_one_line_exit_1(tmp_path: Path,
+                                                                    small_release: Path) -> None:
+    result = CliRunner().invoke(main, ["diff", str(tmp_path), str(small_release)])
+    assert result.exit_code == 1
+    assert result.output.startswith("threadloom: ")
+    assert "manifest.json: missing" in result.output
+    assert len(result.output.strip().splitlines()) == 1
+
+
+def test_diff_help_has_a_worked_example() -> None:
+    result = CliRunner().invoke(main, ["diff", "--help"])
+    assert "Example:" in result.output and "threadloom diff " in result.output
