@@ -3,11 +3,18 @@
 
 Usage:
   python scripts/eval_structure.py [--bench /work/shared/bench] [--docs DIR] [--min-conf medium]
-                                   [--calibration] [--timing]
+                                   [--calibration] [--timing] [--oracle-spans] [--per-source]
+                                   [--split-all NAME] [--gold DIR] [--raw DIR] [--with-meta]
 
 DIR holds raw/NAME.txt and gold/NAME.gold.json (as written by the bench's flatten.py); without
---docs the bench's threads.jsonl is flattened into a temporary folder first. Metrics are the
-bench's own: this script imports score.py and calls its score_doc on every document.
+--docs the bench's threads.jsonl is flattened into a temporary folder first. --gold / --raw point
+at the two folders separately (e.g. the seed: --gold tests/data/seed_gold --raw raw). Metrics are
+the bench's own: this script imports score.py and calls its score_doc on every document.
+
+--oracle-spans feeds the gold article cut and gold comment spans to the stages after segmentation
+(post author, parents, speakers), to measure them without segmentation errors.
+--split-all NAME scores every document as one split called NAME (no dev/held-out division).
+--with-meta passes raw/NAME.meta.json (when present) as the thread's metadata; default text-only.
 
 Held-out split, by whole source (the file-name prefix before "_", i.e. the thread_id prefix before
 "/"): the sources in HELD_OUT_SOURCES are never used for training or tuning
@@ -33,8 +40,9 @@ DEFAULT_BENCH = Path(__file__).resolve().parents[2] / "shared" / "bench"
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 
-from threadloom.model import Line, Thread  # noqa: E402
-from threadloom.structure import infer_structure  # noqa: E402
+from threadloom.model import Decision, Line, Thread  # noqa: E402
+from threadloom.segment import Span  # noqa: E402
+from threadloom.structure import infer_structure, structure_from_spans  # noqa: E402
 
 
 def source_of(doc_name: str) -> str:
@@ -63,7 +71,7 @@ def flatten_bench(bench: Path) -> Path:
     return out
 
 
-def build_thread(text: str, source_file: str) -> Thread:
+def build_thread(text: str, source_file: str, metadata: dict[str, Any] | None = None) -> Thread:
     """The Thread the pipeline would hand over (without encoding repair)."""
     lines: list[Line] = []
     offset = 0
@@ -77,7 +85,15 @@ def build_thread(text: str, source_file: str) -> Thread:
         source_sha256=sha,
         raw_text=text,
         lines=tuple(lines),
+        metadata=dict(metadata or {}),
     )
+
+
+def infer_oracle(thread: Thread, gold: dict[str, Any]) -> Thread:
+    """The stages after segmentation, fed the gold article cut and comment spans."""
+    oracle = Decision(1.0, ("oracle: gold span",))
+    spans = [Span(g["start"], g["end"], oracle) for g in gold["comments"]]
+    return structure_from_spans(thread, gold["article"]["end"], oracle, spans)
 
 
 def predictions(thread: Thread) -> list[dict[str, Any]]:
@@ -160,7 +176,31 @@ def calibration(thread: Thread, gold: dict[str, Any], tally: dict[str, list[int]
         else:
             ok = c.parent is not None and thread.comments[c.parent].raw_line_start == g["parent"]
         _count(tally, "parent", c.parent_decision.confidence, ok)
+        speaker = thread.speaker(c.speaker_key)
+        gold_name = g.get("speaker_name")
+        if not c.is_post_author and speaker.name and gold_name and not g["is_post_author"]:
+            right = speaker.name.split()[0].lower() == gold_name.split()[0].strip(",.!").lower()
+            _count(tally, "name", c.speaker_decision.confidence, right)
     del starts
+
+
+def parent_right(thread: Thread, gold: dict[str, Any]) -> list[bool]:
+    """score.py's parent rule, per gold comment."""
+    line_to = {}
+    for c in thread.comments:
+        for ln in range(c.raw_line_start, c.raw_line_end + 1):
+            line_to[ln] = c
+    out = []
+    for g in gold["comments"]:
+        p = line_to.get(g["start"])
+        if p is None:
+            out.append(False)
+        elif g["parent"] is None:
+            out.append(p.parent is None)
+        else:
+            want = line_to.get(g["parent"])
+            out.append(p.parent is not None and want is not None and p.parent == want.position)
+    return out
 
 
 def _count(tally: dict[str, list[int]], kind: str, confidence: float, ok: bool) -> None:
@@ -171,28 +211,47 @@ def _count(tally: dict[str, list[int]], kind: str, confidence: float, ok: bool) 
 
 
 def main() -> None:
-    ap = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
-    )
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--bench", type=Path, default=DEFAULT_BENCH)
     ap.add_argument("--docs", type=Path)
     ap.add_argument("--min-conf", default="medium", choices=["low", "medium", "high"])
     ap.add_argument("--calibration", action="store_true")
     ap.add_argument("--timing", action="store_true")
     ap.add_argument("--per-doc", action="store_true")
+    ap.add_argument("--per-source", action="store_true")
+    ap.add_argument("--oracle-spans", action="store_true")
+    ap.add_argument("--split-all", metavar="NAME")
+    ap.add_argument("--gold", type=Path)
+    ap.add_argument("--raw", type=Path)
+    ap.add_argument("--with-meta", action="store_true")
     args = ap.parse_args()
     score = load_module(args.bench / "score.py", "bench_score")
-    docs = args.docs or flatten_bench(args.bench)
-    accs = {"dev": empty_acc(), "held-out": empty_acc()}
-    tally: dict[str, dict[str, list[int]]] = {"dev": {}, "held-out": {}}
+    if args.gold and args.raw:
+        gold_dir, raw_dir = args.gold, args.raw
+    else:
+        docs = args.docs or flatten_bench(args.bench)
+        gold_dir, raw_dir = docs / "gold", docs / "raw"
+    splits = [args.split_all] if args.split_all else ["dev", "held-out"]
+    accs = {split: empty_acc() for split in splits}
+    tally: dict[str, dict[str, list[int]]] = {split: {} for split in splits}
+    per_source: dict[str, list[int]] = {}
     infer_seconds, ftfy_seconds, chars = 0.0, 0.0, 0
-    for gold_path in sorted((docs / "gold").glob("*.gold.json")):
+    for gold_path in sorted(gold_dir.glob("*.gold.json")):
         gold = json.loads(gold_path.read_text(encoding="utf-8"))
-        text = (docs / "raw" / gold["doc"]).read_text(encoding="utf-8")
-        thread = build_thread(text, gold["doc"])
+        raw_path = raw_dir / gold["doc"]
+        text = raw_path.read_text(encoding="utf-8")
+        meta_path = raw_path.with_suffix(".meta.json")
+        meta = (
+            json.loads(meta_path.read_text(encoding="utf-8")) if args.with_meta and meta_path.exists() else {}
+        )
+        thread = build_thread(text, gold["doc"], meta)
         t0 = time.perf_counter()
-        built = infer_structure(thread)
+        built = infer_oracle(thread, gold) if args.oracle_spans else infer_structure(thread)
         infer_seconds += time.perf_counter() - t0
+        right = parent_right(built, gold)
+        row = per_source.setdefault(source_of(gold["doc"]), [0, 0])
+        row[0] += sum(right)
+        row[1] += len(right)
         chars += len(text)
         if args.timing:
             import ftfy
@@ -200,7 +259,7 @@ def main() -> None:
             t0 = time.perf_counter()
             ftfy.fix_text(text)
             ftfy_seconds += time.perf_counter() - t0
-        split = "held-out" if is_held_out(gold["doc"]) else "dev"
+        split = args.split_all or ("held-out" if is_held_out(gold["doc"]) else "dev")
         score.score_doc(gold, predictions(built), score.RANK[args.min_conf], accs[split])
         if args.per_doc:
             one = empty_acc()
@@ -220,6 +279,11 @@ def main() -> None:
     for split, acc in accs.items():
         row = summarise(acc)
         print(f"{split:10}" + "".join(f"{row[k]:>16}" for k in keys))
+    if args.per_source:
+        print("\nparent accuracy per source (all gold comments, any confidence)")
+        for source, (ok, n) in sorted(per_source.items()):
+            tag = "held-out" if source in HELD_OUT_SOURCES else ""
+            print(f"  {source:14} {ok / n:.3f} ({n}) {tag}")
     if args.calibration:
         print("\ncalibration: accuracy (n) of decisions with confidence >= 0.9 vs < 0.9")
         for split, kinds in tally.items():

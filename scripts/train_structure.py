@@ -4,10 +4,21 @@
 Usage:
   python scripts/train_structure.py [--bench /work/shared/bench]
 
-Writes src/threadloom/structure_weights.json: for each model ("article", "start", "author",
-"parent") a map feature -> weight of an L2-regularised logistic regression, fitted by full-batch
-AdaGrad in pure Python with a fixed order and no randomness, so the output is reproducible.
-Features are computed with the same functions inference uses, from the gold structure.
+Updates src/threadloom/structure_weights.json with the models this script owns, keeping every
+other model in the file (the segmentation models "article" and "start" are trained elsewhere):
+  author   pass-1 post-author classifier, chained on the previous comment's label
+  author2  pass-2 classifier: pass-1 cues + the per-thread style profile + pass 1's verdict
+  parent   log-linear candidate scorer, trained as a softmax over each comment's candidates
+All are fitted by full-batch AdaGrad in pure Python with a fixed order and no randomness, so the
+output is reproducible. Features come from the same functions inference uses, on gold spans.
+
+Pass-2 examples need pass-1 verdicts that were not fitted on the same thread: they come from a
+pass-1 model fitted on the other folds (threads dealt into FOLDS folds in sorted order).
+
+Parents: on two-level platforms (every reply attached to the top-level comment; see the bench's
+SOURCES.md) the gold parent of a reply says which thread it joined, not which comment it answers,
+so such a reply counts as right for any candidate inside that top-level thread (a partial label).
+The model therefore learns the comment actually answered, which carries over to nested platforms.
 """
 
 from __future__ import annotations
@@ -18,20 +29,25 @@ import math
 from pathlib import Path
 from typing import Any
 
-from eval_structure import DEFAULT_BENCH, build_thread, flatten_bench, is_held_out
-from threadloom.learned import WEIGHTS_FILE, Features, sigmoid
-from threadloom.replies import MAX_CANDIDATES, CommentView, parent_features, path_to_root
-from threadloom.segment import article_features, start_features
-from threadloom.speakers import author_features, learn_author_name
-from threadloom.structure import text_lines
+from eval_structure import DEFAULT_BENCH, build_thread, flatten_bench, is_held_out, source_of
+from threadloom.facts import Facts, comment_facts
+from threadloom.learned import WEIGHTS_FILE, Features, sigmoid, use_weights
+from threadloom.replies import CommentView, candidates, softmax
+from threadloom.speakers import (
+    author_features,
+    forward,
+    learn_author_name,
+    second_pass_features,
+)
 
 Example = tuple[Features, int]
+Choice = tuple[list[Features], set[int]]  # candidates' features, indices counted as right
 OUT = Path(__file__).resolve().parents[1] / "src" / "threadloom" / WEIGHTS_FILE
+TWO_LEVEL_SOURCES = ("mademistakes",)
+FOLDS = 5  # Staticman two-level threading (bench SOURCES.md)
 
 
-def fit(
-    examples: list[Example], l2: float = 0.003, epochs: int = 1000, rate: float = 0.5
-) -> dict[str, float]:
+def fit(examples: list[Example], l2: float = 0.003, epochs: int = 600, rate: float = 0.5) -> dict[str, float]:
     """Logistic regression by full-batch AdaGrad; deterministic (sorted features, fixed epochs)."""
     names = sorted({name for feats, _ in examples for name in feats})
     weights = dict.fromkeys(names, 0.0)
@@ -43,78 +59,139 @@ def fit(
             error = sigmoid(sum(weights[k] * v for k, v in feats.items())) - label
             for k, v in feats.items():
                 grad[k] += error * v / n
-        for name in names:
-            history[name] += grad[name] ** 2
-            weights[name] -= rate * grad[name] / math.sqrt(history[name])
+        _step(weights, history, grad, rate)
     return {name: round(w, 4) for name, w in weights.items() if abs(w) >= 1e-4}
 
 
-def doc_examples(gold: dict[str, Any], text: str, sets: dict[str, list[Example]]) -> None:
-    thread = build_thread(text, gold["doc"])
-    lines = text_lines(thread)
-    cut = gold["article"]["end"]
-    first = sum(1 for line in lines if line.number <= cut)
-    for i in range(len(lines)):
-        sets["article"].append((article_features(lines, i), int(i >= first)))
-    author = learn_author_name([line.text for line in lines[first:]]).name
-    short = author.split()[0] if author else None
-    starts = {g["start"] for g in gold["comments"]}
-    by_number: dict[int, int] = {line.number: i for i, line in enumerate(lines)}
-    for i in range(first + 1, len(lines)):
-        nxt = lines[i + 1].text if i + 1 < len(lines) else None
-        sets["start"].append(
-            (
-                start_features(lines[i - 1].text, lines[i].text, nxt, short),
-                int(lines[i].number in starts),
-            )
-        )
-    del by_number
-    comments = gold["comments"]
-    texts = [thread.span_text(g["start"], g["end"]) for g in comments]
-    flags = [bool(g["is_post_author"]) for g in comments]
-    index_of = {g["start"]: j for j, g in enumerate(comments)}
-    parents: list[int | None] = [
-        None if g["parent"] is None else index_of[g["parent"]] for g in comments
-    ]
+def fit_softmax(
+    choices: list[Choice], l2: float = 0.003, epochs: int = 600, rate: float = 0.5
+) -> dict[str, float]:
+    """Softmax over candidates with partial labels: maximise log P(the chosen one is in the right
+    set). Deterministic like `fit`."""
+    names = sorted({name for feats, _ in choices for f in feats for name in f})
+    weights = dict.fromkeys(names, 0.0)
+    history = dict.fromkeys(names, 1e-8)
+    n = len(choices)
+    for _ in range(epochs):
+        grad = {name: l2 * weights[name] for name in names}
+        for feats, right in choices:
+            probs = softmax([sum(weights[k] * v for k, v in f.items()) for f in feats])
+            mass = sum(probs[i] for i in right)
+            for i, (f, p) in enumerate(zip(feats, probs, strict=True)):
+                target = p / mass if i in right else 0.0
+                for k, v in f.items():
+                    grad[k] += (p - target) * v / n
+        _step(weights, history, grad, rate)
+    return {name: round(w, 4) for name, w in weights.items() if abs(w) >= 1e-4}
+
+
+def _step(weights: dict[str, float], history: dict[str, float], grad: dict[str, float], rate: float) -> None:
+    for name, g in grad.items():
+        history[name] += g**2
+        weights[name] -= rate * g / math.sqrt(history[name])
+
+
+class Doc:
+    """One gold thread read into what the trainers need."""
+
+    def __init__(self, gold: dict[str, Any], text: str) -> None:
+        thread = build_thread(text, gold["doc"])
+        self.source = source_of(gold["doc"])
+        comments = gold["comments"]
+        self.facts: list[Facts] = [comment_facts(thread.span_text(g["start"], g["end"])) for g in comments]
+        self.flags = [bool(g["is_post_author"]) for g in comments]
+        self.sure = [g.get("speaker_conf", "high") != "low" for g in comments]
+        index_of = {g["start"]: j for j, g in enumerate(comments)}
+        self.parents: list[int | None] = [
+            None if g["parent"] is None else index_of[g["parent"]] for g in comments
+        ]
+        name = learn_author_name([f.text for f in self.facts]).name
+        self.author = name.split()[0] if name else None
+
+
+def author_examples(doc: Doc) -> list[Example]:
+    out: list[Example] = []
+    for j in range(len(doc.facts)):
+        if doc.sure[j]:
+            feats = author_features(doc.facts, j, doc.author)
+            if j and doc.flags[j - 1]:
+                feats["prev_author"] = 1.0
+            out.append((feats, int(doc.flags[j])))
+    return out
+
+
+def author2_examples(doc: Doc, pass1: dict[str, float]) -> list[Example]:
+    use_weights({"author": pass1})
+    first = forward("author", [author_features(doc.facts, j, doc.author) for j in range(len(doc.facts))])
+    feats = second_pass_features(doc.facts, first)
+    use_weights({})
+    out: list[Example] = []
+    for j, f in enumerate(feats):
+        if doc.sure[j]:
+            if j and doc.flags[j - 1]:
+                f = {**f, "prev_author": 1.0}
+            out.append((f, int(doc.flags[j])))
+    return out
+
+
+def right_set(doc: Doc, j: int, cands: list[int | None]) -> set[int]:
+    gold = doc.parents[j]
+    exact = {i for i, c in enumerate(cands) if c == gold}
+    if doc.source not in TWO_LEVEL_SOURCES or gold is None:
+        return exact
+    # any candidate inside the gold top-level thread: a root or a comment under it
+    return {i for i, c in enumerate(cands) if c is not None and _root(doc.parents, c) == gold} or exact
+
+
+def _root(parents: list[int | None], c: int) -> int:
+    while (up := parents[c]) is not None:
+        c = up
+    return c
+
+
+def parent_choices(doc: Doc) -> list[Choice]:
+    views = [CommentView(f, a) for f, a in zip(doc.facts, doc.flags, strict=True)]
     depths: list[int] = []
-    for j, g in enumerate(comments):
-        depths.append(0 if parents[j] is None else depths[parents[j]] + 1)  # type: ignore[index]
-        if g.get("speaker_conf", "high") != "low":
-            prev = texts[j - 1] if j else None
-            sets["author"].append(
-                (
-                    author_features(texts[j], prev, flags[j - 1] if j else False, short),
-                    int(flags[j]),
-                )
-            )
+    out: list[Choice] = []
+    for j, parent in enumerate(doc.parents):
+        depths.append(0 if parent is None else depths[parent] + 1)
         if j == 0:
             continue
-        cur = CommentView(texts[j], flags[j])
-        sets["parent"].append((parent_features(cur, None, 0, 0, short), int(parents[j] is None)))
-        for up, c in enumerate(path_to_root(parents, j - 1)[:MAX_CANDIDATES]):
-            feats = parent_features(cur, CommentView(texts[c], flags[c]), up, depths[c], short)
-            sets["parent"].append((feats, int(parents[j] == c)))
+        cands = candidates(views, doc.parents, depths, j, doc.author)
+        right = right_set(doc, j, [c for c, _ in cands])
+        if right:  # the gold parent can fall beyond the candidate bound
+            out.append(([f for _, f in cands], right))
+    return out
 
 
 def main() -> None:
-    ap = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
-    )
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--bench", type=Path, default=DEFAULT_BENCH)
     args = ap.parse_args()
-    docs = flatten_bench(args.bench)
-    sets: dict[str, list[Example]] = {"article": [], "start": [], "author": [], "parent": []}
-    used = 0
-    for gold_path in sorted((docs / "gold").glob("*.gold.json")):
+    folder = flatten_bench(args.bench)
+    docs: list[Doc] = []
+    for gold_path in sorted((folder / "gold").glob("*.gold.json")):
         gold = json.loads(gold_path.read_text(encoding="utf-8"))
         if is_held_out(gold["doc"]):
             continue  # never train on held-out sources
-        doc_examples(gold, (docs / "raw" / gold["doc"]).read_text(encoding="utf-8"), sets)
-        used += 1
-    weights = {name: fit(examples) for name, examples in sets.items()}
-    OUT.write_text(json.dumps(weights, indent=0, sort_keys=True) + "\n", encoding="utf-8")
-    sizes = ", ".join(f"{k}: {len(v)} examples" for k, v in sets.items())
-    print(f"train_structure: {used} dev documents; {sizes}; wrote {OUT}")
+        docs.append(Doc(gold, (folder / "raw" / gold["doc"]).read_text(encoding="utf-8")))
+    author = fit([e for d in docs for e in author_examples(d)])
+    sources = sorted({d.source for d in docs})
+    second: list[Example] = []
+    for fold in range(FOLDS):
+        pass1 = fit([e for i, d in enumerate(docs) if i % FOLDS != fold for e in author_examples(d)])
+        second.extend(e for i, d in enumerate(docs) if i % FOLDS == fold for e in author2_examples(d, pass1))
+    author2 = fit(second)
+    choices = [c for d in docs for c in parent_choices(d)]
+    n_choices = len(choices)
+    parent = fit_softmax(choices)
+    existing = json.loads(OUT.read_text(encoding="utf-8")) if OUT.exists() else {}
+    existing.update({"author": author, "author2": author2, "parent": parent})
+    OUT.write_text(json.dumps(existing, indent=0, sort_keys=True) + "\n", encoding="utf-8")
+    print(
+        f"train_structure: {len(docs)} dev documents from {len(sources)} sources; "
+        f"author {len(second)} examples, parent choices {n_choices}; wrote {OUT}"
+    )
 
 
 if __name__ == "__main__":

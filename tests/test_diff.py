@@ -7,8 +7,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 from click.testing import CliRunner
-from release_tools import read_rows, rewrite_config
 
+from release_tools import read_rows, rewrite_config
 from threadloom.cli import main
 from threadloom.diff import diff_releases, render_diff
 

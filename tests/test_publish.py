@@ -60,7 +60,7 @@ def refused_endpoint() -> str:
 
 
 def _publish(args: list[str], endpoint: str) -> tuple[Any, float]:
-    env = {"HF_TOKEN": FAKE_TOKEN, "HF_ENDPOINT": endpoint}
+    env = {"HF_TOKEN": FAKE_TOKEN, "HF_ENDPOINT": endpoint, "HF_HUB_OFFLINE": None}
     start = time.monotonic()
     result = CliRunner().invoke(main, ["publish", *args], env=env)
     return result, time.monotonic() - start
@@ -139,10 +139,21 @@ def test_publishing_without_a_token_says_how_to_give_one(
     import huggingface_hub
 
     monkeypatch.setattr(huggingface_hub, "get_token", lambda: None)
-    env = {"HF_TOKEN": None, "HUGGING_FACE_HUB_TOKEN": None, "HF_ENDPOINT": refused_endpoint}
+    env = {"HF_TOKEN": None, "HUGGING_FACE_HUB_TOKEN": None, "HF_ENDPOINT": refused_endpoint,
+           "HF_HUB_OFFLINE": None}
     result = CliRunner().invoke(main, ["publish", str(small_release), "--repo-id", "org/x"], env=env)
     assert result.exit_code == 1
     assert "no Hugging Face token found (set HF_TOKEN or run `hf auth login`)" in result.output
+
+
+def test_offline_mode_refuses_to_publish_but_allows_a_dry_run(small_release: Path,
+                                                              refused_endpoint: str) -> None:
+    env = {"HF_TOKEN": FAKE_TOKEN, "HF_ENDPOINT": refused_endpoint, "HF_HUB_OFFLINE": "1"}
+    args = ["publish", str(small_release), "--repo-id", "org/threads"]
+    result = CliRunner().invoke(main, args, env=env)
+    assert result.exit_code == 1
+    assert "HF_HUB_OFFLINE is set" in result.output and "cannot reach" not in result.output
+    assert CliRunner().invoke(main, [*args, "--dry-run"], env=env).exit_code == 0
 
 
 def test_publish_help_has_a_worked_example() -> None:

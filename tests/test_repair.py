@@ -150,7 +150,7 @@ def test_raw_lines_cover_the_text_exactly(text: str) -> None:
     for line in lines:
         assert text[line.raw_char_start : line.raw_char_end] == line.raw
     for line, following in itertools.pairwise(lines):
-        assert text[line.raw_char_end : following.raw_char_start] in ("\n", "\r\n")
+        assert text[line.raw_char_end : following.raw_char_start] in ("\n", "\r\n", "\r")
     assert text[lines[-1].raw_char_end :] in ("", "\n", "\r\n", "\r")
 
 

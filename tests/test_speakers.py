@@ -1,10 +1,15 @@
 from __future__ import annotations
 
 from threadloom import cues
-from threadloom.names import identify
-from threadloom.speakers import author_flags, learn_author_name
+from threadloom.facts import comment_facts
+from threadloom.names import identify, used_in_lower_case
+from threadloom.speakers import StyleProfile, author_flags, learn_author_name
 from threadloom.structure import infer_structure
 from threads import ROSES, make_thread
+
+
+def facts(*texts: str) -> list:
+    return [comment_facts(t) for t in texts]
 
 
 def test_author_name_is_the_name_readers_address_most() -> None:
@@ -22,24 +27,47 @@ def test_metadata_author_is_used_and_said_so() -> None:
 
 
 def test_thanking_a_reader_by_name_reads_as_the_author() -> None:
-    texts = ["Do you seal the cuts afterwards?", "Thanks, Pete. I leave them open on a dry day."]
+    texts = facts("Do you seal the cuts afterwards?", "Thanks, Pete. I leave them open on a dry day.")
     assert author_flags(texts, "Nora")[1][0] is True
 
 
 def test_praising_the_author_by_name_reads_as_a_reader() -> None:
-    assert author_flags(["Great post, Nora! Very helpful."], "Nora")[0][0] is False
+    assert author_flags(facts("Great post, Nora! Very helpful."), "Nora")[0][0] is False
+
+
+def test_style_profile_votes_for_the_side_sharing_habits() -> None:
+    tokens = [{"cheers", "~emdash"}, {"cheers", "~emdash"}, {"lol", "~emoticon"}, {"lol", "~emoticon"}]
+    profile = StyleProfile(tokens, [1.0, 1.0, -1.0, -1.0])
+    assert profile.score({"cheers", "~emdash"}, 0.0) > 0 > profile.score({"lol", "~emoticon"}, 0.0)
+
+
+def test_style_profile_is_silent_without_enough_seeds() -> None:
+    profile = StyleProfile([{"cheers"}, {"lol"}], [1.0, -1.0])
+    assert profile.score({"cheers"}, 0.0) == 0.0
 
 
 def test_thanks_vocative_names_the_parent_speaker() -> None:
-    texts = ["Do you seal the cuts?", "Thanks, Pete. I leave them open."]
-    ids = identify(texts, [None, 0], [False, True], "Nora")
+    ids = identify(
+        facts("Do you seal the cuts?", "Thanks, Pete. I leave them open."), [None, 0], [False, True], "Nora"
+    )
     assert ids[0].name == "Pete"
     assert "thanks-vocative" in ids[0].decision.evidence[0]
 
 
 def test_signature_line_names_its_own_comment() -> None:
-    ids = identify(["Lovely guide.\nCheers,\nMarta"], [None], [False], "Nora")
+    ids = identify(facts("Lovely guide.\nCheers,\nMarta"), [None], [False], "Nora")
     assert ids[0].name == "Marta"
+
+
+def test_a_word_written_in_lower_case_is_not_a_name() -> None:
+    assert used_in_lower_case("Brilliant", ["that was brilliant, thanks"])
+    assert not used_in_lower_case("Pete", ["thanks, Pete"])
+
+
+def test_reader_coming_back_under_the_answer_is_the_same_speaker() -> None:
+    texts = facts("Do you seal the cuts?", "Thanks, Pete. I leave them open.", "Perfect, that answers it.")
+    ids = identify(texts, [None, 0, 1], [False, True, False], "Nora")
+    assert ids[2].group == ids[0].group and ids[2].name == "Pete"
 
 
 def test_signature_needs_a_name_not_a_generic_word() -> None:
@@ -53,3 +81,9 @@ def test_every_speaker_key_exists_and_post_author_is_present() -> None:
     assert "post-author" in keys
     assert all(c.speaker_key in keys for c in thread.comments)
     assert all(c.speaker_key == "post-author" for c in thread.comments if c.is_post_author)
+
+
+def test_metadata_author_is_named_in_the_evidence_of_author_comments() -> None:
+    thread = infer_structure(make_thread(ROSES, {"post_author": "Nora Lind"}))
+    authored = [c for c in thread.comments if c.is_post_author]
+    assert authored and all("metadata" in " ".join(c.speaker_decision.evidence) for c in authored)

@@ -13,6 +13,7 @@ import yaml
 
 from . import __version__
 from .cardsections import accuracy_section, datasheet_section, example_record, quoted, versions_section
+from .plots import add_plots, plots_markdown
 from .schemas import CONFIGS, arrow_schema, load_schema
 from .stats import HIGH_CONFIDENCE, ReleaseStats
 
@@ -97,7 +98,7 @@ def render_datasheet(template: str | None, stats: ReleaseStats) -> str:
             "# Datasheet\n\nNo datasheet was given to this build "
             "(pass one with `threadloom build --datasheet`).\n"
         )
-    return replace_figures(template, stats)
+    return add_plots(replace_figures(template, stats), FIGURES_END)
 
 
 def _columns_table(config: str) -> str:
@@ -123,6 +124,7 @@ def render_card(info: dict[str, Any], stats: ReleaseStats, *,
         version=info["version"],
         tool_version=__version__,
         figures=figures_block(stats),
+        plots=plots_markdown(),
         columns=sections,
         repo_id=info.get("hub_repo_id", "ORG/NAME"),
         license=info.get("license", "other"),
@@ -170,6 +172,8 @@ or null when it replies to the post itself.
 ### Figures
 
 {figures}
+
+{plots}
 
 {columns}
 
@@ -243,6 +247,13 @@ licence field (`{license}`) states what is known. See DATASHEET.md, Distribution
 
 Anyone who finds their writing here and wants it removed can open an issue or discussion on the
 dataset repository naming the thread id and comment id; it is removed in the next version.
+
+## Citation
+
+```
+{name}, version {version} (built with threadloom {tool_version}).
+Hugging Face dataset {repo_id}, revision v{version}.
+```
 
 ## Distribution
 

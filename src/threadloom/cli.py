@@ -18,9 +18,11 @@ import click
 
 from . import __version__
 from .api import build, default_release_dir
+from .corrections import corrections_from_options, record_corrections
 from .errors import ThreadloomError
 from .show import render_tree
 from .validate import validate_release
+from .view import write_view
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -78,16 +80,19 @@ def main(debug: bool) -> None:
     help="Datasheet template (default: DATASHEET.md beside RAW_DIR, if there is one).",
 )
 @click.option("--force", is_flag=True, help="Replace a different release of the same version.")
+@click.option("--no-corrections", is_flag=True, help="Ignore reviewers' NAME.corrections.json files.")
 @click.option("--quiet", "-q", is_flag=True, help="Print nothing but errors.")
 @reports_errors
-def build_command(raw_dir: Path, out: Path | None, datasheet: Path | None, force: bool, quiet: bool) -> None:
+def build_command(
+    raw_dir: Path, out: Path | None, datasheet: Path | None, force: bool, no_corrections: bool, quiet: bool
+) -> None:
     """Build the dataset release from RAW_DIR (default: raw/).
 
     \b
     Example:
         threadloom build raw --out dist/my-threads/0.1.0
     """
-    result = build(raw_dir, out, datasheet=datasheet, force=force)
+    result = build(raw_dir, out, datasheet=datasheet, force=force, corrections=not no_corrections)
     if not quiet:
         stats = result.stats
         what = "unchanged, identical release already at" if result.unchanged else "wrote"
@@ -238,6 +243,56 @@ def export_jsonl_command(release_dir: Path, out: Path) -> None:
     from .export import export_jsonl
 
     click.echo(str(export_jsonl(release_dir, out)))
+
+
+@main.command("view")
+@click.argument("release_dir", type=click.Path(path_type=Path))
+@click.option("--out", type=click.Path(path_type=Path, dir_okay=False), default=None,
+              help="The HTML file to write (default: <RELEASE_DIR>.html beside the release).")
+@reports_errors
+def view_command(release_dir: Path, out: Path | None) -> None:
+    """Write a release as one self-contained HTML page to review its threads.
+
+    Nesting, speakers, confidences and evidence, repaired characters, raw line links, a filter
+    for doubtful decisions and a corrections download; the page makes no network request.
+
+    \b
+    Example:
+        threadloom view dist/my-threads/0.1.0 --out /tmp/my-threads.html
+    """
+    click.echo(str(write_view(release_dir, out)))
+
+
+@main.command("correct")
+@click.argument("raw_dir", type=click.Path(path_type=Path))
+@click.argument("thread_id")
+@click.option("--boundary", "boundaries", multiple=True, metavar="START-END",
+              help="A comment is exactly these raw lines (repeatable).")
+@click.option("--parent", "parents", multiple=True, metavar="LN=LM|post",
+              help="Comment LN answers comment LM, or the post (repeatable).")
+@click.option("--speaker", "speakers", multiple=True, metavar="LN=NAME|@author|@anonymous",
+              help="Who wrote comment LN (repeatable).")
+@click.option("--note", default=None, help="A note kept with these corrections.")
+@click.option("--reviewer", default=None, help="Who is correcting.")
+@reports_errors
+def correct_command(raw_dir: Path, thread_id: str, boundaries: tuple[str, ...], parents: tuple[str, ...],
+                    speakers: tuple[str, ...], note: str | None, reviewer: str | None) -> None:
+    """Record a reviewer's fix in RAW_DIR/NAME.corrections.json, which `build` applies.
+
+    The fix is checked against a fresh inference of the document before the file is written
+    (atomically); a new entry for the same comment replaces the earlier one.
+
+    \b
+    Example:
+        threadloom correct raw 000_d56ce07caea43617 --parent L44=L40 --speaker L45=@author
+    """
+    try:
+        new = corrections_from_options(boundaries, parents, speakers, note, reviewer)
+    except ValueError as err:
+        raise click.UsageError(str(err)) from None
+    if not any(new.get(kind) for kind in ("boundaries", "parents", "speakers")):
+        raise click.UsageError("nothing to correct: give --boundary, --parent or --speaker")
+    click.echo(str(record_corrections(raw_dir, thread_id, new)))
 
 
 __all__ = ["default_release_dir", "main"]

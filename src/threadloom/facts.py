@@ -8,7 +8,9 @@ Lexicons are generic conversational English, never text from a particular blog.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass
+from itertools import pairwise
 
 from . import cues
 
@@ -130,6 +132,39 @@ PRAISE_WORDS = frozenset(
     cues.PRAISE
     | {"useful", "helpful", "informative", "interesting", "enjoyed", "like", "liked", "insightful"}
 )
+SECOND_PERSON = frozenset({"you", "your", "you're", "you've", "you'll", "you'd", "yours", "u"})
+FIRST_PERSON = frozenset({"i", "my", "me", "i'm", "i've", "i'd", "i'll", "mine", "im"})
+# Advice and hedges: how someone who knows the subject answers ("you could try", "should work").
+ADVICE = frozenset({"should", "could", "might", "try", "suggest", "recommend", "probably", "instead"})
+# Words of a reader coming back after an answer ("that worked", "thanks for the quick reply").
+FOLLOW_UP = frozenset(
+    {
+        "worked",
+        "works",
+        "working",
+        "fixed",
+        "solved",
+        "managed",
+        "reply",
+        "replying",
+        "response",
+        "answer",
+        "suggestion",
+        "advice",
+        "feedback",
+        "quick",
+        "fast",
+        "explanation",
+        "clarification",
+        "right",
+        "correct",
+        "sense",
+        "update",
+        "updated",
+    }
+)
+# What "thanks for the ..." thanks the author for when it is a new comment on the post.
+POST_THANKS = frozenset(cues.POST_NOUNS | {"sharing", "writing", "posting", "this", "putting", "making"})
 EMOTICONS = (":)", ":-)", ";)", ":d", ":p", ":(", "(:", "^^")
 
 
@@ -140,6 +175,7 @@ class Facts:
     text: str
     tokens: tuple[str, ...]  # lower-case words in order
     words: frozenset[str]
+    long_words: frozenset[str]  # words of five letters or more: what carries a topic over
     phrases: frozenset[tuple[str, str]]  # adjacent word pairs
     first_word: str
     first_line: str
@@ -150,6 +186,10 @@ class Facts:
     signature: str | None  # a name signing the comment's last line
     praises_post: bool
     emoticon: bool
+    you_share: float  # second-person words among the person words
+    advice: int  # advice words used
+    follow_up: int  # follow-up words among the first words
+    thanks_for_post: bool  # "thanks for sharing / the post": a new comment on the post
 
     def addressed(self) -> set[str]:
         return {m.name for m in self.mentions}
@@ -169,7 +209,10 @@ def _opener(first_word: str, first_line: str) -> str:
 
 def _praises_post(tokens: tuple[str, ...]) -> bool:
     """A praise word followed within three words by a post noun ("great little tutorial")."""
-    for i, token in enumerate(tokens[:80]):
+    head = tokens[:80]
+    if PRAISE_WORDS.isdisjoint(head) or cues.POST_NOUNS.isdisjoint(head):
+        return False  # the common case, decided by two set operations
+    for i, token in enumerate(head):
         if token in PRAISE_WORDS and any(t in cues.POST_NOUNS for t in tokens[i + 1 : i + 4]):
             return True
     return False
@@ -181,11 +224,13 @@ def comment_facts(text: str) -> Facts:
     first_line, _, _ = text.partition("\n")
     last_line = text.rsplit("\n", 1)[-1]
     first_word = tokens[0] if tokens else ""
+    counts = Counter(tokens)
     return Facts(
         text=text,
         tokens=tokens,
         words=frozenset(tokens),
-        phrases=frozenset(zip(tokens, tokens[1:], strict=False)),
+        long_words=frozenset(t for t in tokens if len(t) > 4),
+        phrases=frozenset(pairwise(tokens)),
         first_word=first_word,
         first_line=first_line,
         n_words=len(tokens),
@@ -195,4 +240,23 @@ def comment_facts(text: str) -> Facts:
         signature=cues.signature_name(last_line) if "\n" in text else None,
         praises_post=_praises_post(tokens),
         emoticon=any(e in lower for e in EMOTICONS),
+        you_share=_you_share(counts),
+        advice=sum(counts[w] for w in ADVICE.intersection(counts)),
+        follow_up=sum(1 for t in tokens[:20] if t in FOLLOW_UP),
+        thanks_for_post=_thanks_for_post(tokens),
     )
+
+
+def _thanks_for_post(tokens: tuple[str, ...]) -> bool:
+    head = tokens[:12]
+    for i, token in enumerate(head):
+        if token == "for" and i and head[i - 1] in ("thanks", "thank", "you"):
+            return any(t in POST_THANKS for t in head[i + 1 : i + 4])
+    return False
+
+
+def _you_share(counts: Counter[str]) -> float:
+    """Answers talk about "you" and "your site"; questions about "I" and "my site"."""
+    you = sum(counts[w] for w in SECOND_PERSON.intersection(counts))
+    me = sum(counts[w] for w in FIRST_PERSON.intersection(counts))
+    return you / (you + me) if you + me else 0.5

@@ -3,17 +3,23 @@
 Names come only from the text: a signature line names the comment's own writer; a reply that
 addresses someone ("Thanks, Steve.", "Hi Rebecca", "@joe") names the parent's writer. A reader who
 comes back under the author's answer to them is taken to be the same person as the one answered.
+Precision comes first: a name must look like one and never be used as an ordinary lower-case word
+in the thread ("Great" opens sentences, but "great" is also written in lower case).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from . import cues
+from .facts import Facts
 from .model import Decision
 
 # Cues strong enough to name the parent's writer; a closing vocative may name a third person.
 PARENT_NAMING_CUES = ("thanks-vocative", "greeting-vocative", "opening-vocative", "at-mention")
+SIGNATURE_CONF = 0.9
+AUTHOR_ADDRESS_CONF = 0.9  # the author thanking or greeting the reader they answer
+MIN_CLAIM = 0.5  # weaker claims name nobody (precision first)
+READER_ADDRESS_CONF = 0.0  # a reader addressing the reader they answer: too often a third person
 
 
 @dataclass(frozen=True)
@@ -43,54 +49,77 @@ class _Groups:
             self.up[max(ra, rb)] = min(ra, rb)
 
 
+def used_in_lower_case(name: str, texts: list[str]) -> bool:
+    """Does the thread write this word in lower case somewhere (so it is a word, not a name)?"""
+    low = name.lower()
+    probes = (f" {low} ", f" {low},", f" {low}.", f" {low}!", f" {low}?")
+    return any(p in t for t in texts for p in probes)
+
+
 def _name_claims(
-    texts: list[str], parents: list[int | None], authors: list[bool], author_name: str | None
+    facts: list[Facts],
+    parents: list[int | None],
+    authors: list[bool],
+    author_name: str | None,
+    extra_text: tuple[str, ...] = (),
 ) -> list[tuple[int, str, float, str]]:
     """(position, name, confidence, evidence) for every comment the text names."""
     claims: list[tuple[int, str, float, str]] = []
-    for j, text in enumerate(texts):
-        lines = text.split("\n")
-        signature = cues.signature_name(lines[-1]) if len(lines) > 1 else None
-        if signature and not authors[j] and signature != author_name:
-            claims.append((j, signature, 0.85, f"signature: last line '{lines[-1][:40]}' signs the comment"))
+    for j, f in enumerate(facts):
+        if f.signature and not authors[j] and f.signature != author_name:
+            last = f.text.rsplit("\n", 1)[-1]
+            claims.append(
+                (j, f.signature, SIGNATURE_CONF, f"signature: last line '{last[:40]}' signs the comment")
+            )
         parent = parents[j]
-        if parent is None or authors[parent]:
+        # only the comment right before: "Thanks, Steve." answering Steve, not a name from afar
+        if parent is None or parent != j - 1 or authors[parent]:
             continue
-        for mention in cues.mentions(text):
+        for mention in f.mentions:
             if mention.cue not in PARENT_NAMING_CUES or mention.name == author_name:
                 continue
-            confidence = 0.85 if authors[j] else 0.7
-            claims.append(
-                (
-                    parent,
-                    mention.name,
-                    confidence,
-                    f"{mention.cue}: '{mention.words}' names the parent's speaker",
-                )
-            )
+            confidence = AUTHOR_ADDRESS_CONF if authors[j] else READER_ADDRESS_CONF
+            if confidence < MIN_CLAIM:
+                break
+            why = f"{mention.cue}: '{mention.words}' in comment {j} names its parent's speaker"
+            claims.append((parent, mention.name, confidence, why))
             break
-    return claims
+    texts = [*(f.text for f in facts), *extra_text]
+    return [c for c in claims if not used_in_lower_case(c[1], texts)]
+
+
+def _follow_ups(parents: list[int | None], authors: list[bool], groups: _Groups) -> dict[int, str]:
+    """A reader answering the author's reply to another reader is that reader coming back:
+    A writes, the author answers A, and a reader comment replying to that answer follows."""
+    evidence: dict[int, str] = {}
+    for j in range(1, len(parents)):
+        prev = j - 1
+        if authors[j] or not authors[prev]:
+            continue
+        asker = parents[prev]
+        if asker is None or authors[asker]:
+            continue
+        if parents[j] == prev:
+            groups.join(asker, j)
+            evidence[j] = f"follow-up: answers the author's reply to comment {asker}, so it is that reader"
+    return evidence
 
 
 def identify(
-    texts: list[str], parents: list[int | None], authors: list[bool], author_name: str | None
+    facts: list[Facts],
+    parents: list[int | None],
+    authors: list[bool],
+    author_name: str | None,
+    article: str = "",
 ) -> list[Identity]:
-    """A speaker group and name for every comment (author comments stay in their own groups)."""
-    n = len(texts)
+    """A speaker group and name for every comment (author comments stay in their own groups).
+    `article` widens the check that a name is not an ordinary word of the thread."""
+    n = len(facts)
+    author = author_name.split()[0] if author_name else None
     groups = _Groups(n)
-    same_evidence: dict[int, str] = {}
-    for j in range(1, n):
-        prev, parent = j - 1, parents[j]
-        # a reader answering the author's reply to them: A asks, author answers, A follows up
-        if authors[j] or not authors[prev] or parent is None or authors[parent]:
-            continue
-        if parents[prev] == parent:  # the author's answer and this comment share a parent
-            asker = parent
-            if not authors[asker]:
-                groups.join(asker, j)
-                same_evidence[j] = f"follow-up: replies under the author's answer to comment {asker}"
+    same_evidence = _follow_ups(parents, authors, groups)
     best: dict[int, tuple[float, str, str]] = {}
-    for position, name, confidence, why in _name_claims(texts, parents, authors, author_name):
+    for position, name, confidence, why in _name_claims(facts, parents, authors, author, (article,)):
         root = groups.find(position)
         if root not in best or confidence > best[root][0]:
             best[root] = (confidence, name, why)

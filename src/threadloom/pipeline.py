@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from .bounds import inference_view, with_lines_of
+from .corrections import apply_corrections, corrections_name, parse_corrections
 from .model import Thread
 from .repair import repair_text
 from .sources import RawDocument, sha256_hex, thread_id_for
@@ -20,8 +22,11 @@ def process_text(
     *,
     thread_id: str | None = None,
     sha256: str | None = None,
+    corrections: dict[str, Any] | None = None,
+    corrections_label: str = "corrections",
 ) -> Thread:
-    """Repair the encoding of `text`, then infer its article, comments, replies and speakers."""
+    """Repair the encoding of `text`, then infer its article, comments, replies and speakers;
+    then apply a reviewer's `corrections` (see corrections.py), if any."""
     thread = Thread(
         thread_id=thread_id or thread_id_for(source_file),
         source_file=source_file,
@@ -30,8 +35,14 @@ def process_text(
         lines=repair_text(text),
         metadata=dict(metadata or {}),
     )
-    return infer_structure(thread)
+    thread = with_lines_of(infer_structure(inference_view(thread)), thread)
+    return thread if corrections is None else apply_corrections(thread, corrections, corrections_label)
 
 
 def process_document(doc: RawDocument) -> Thread:
-    return process_text(doc.text, doc.source_file, doc.metadata, thread_id=doc.thread_id, sha256=doc.sha256)
+    corrections, label = None, "corrections"
+    if doc.corrections is not None:
+        label = corrections_name(doc.source_file)
+        corrections = parse_corrections(doc.corrections, label)
+    return process_text(doc.text, doc.source_file, doc.metadata, thread_id=doc.thread_id, sha256=doc.sha256,
+                        corrections=corrections, corrections_label=label)

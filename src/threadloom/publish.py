@@ -120,6 +120,9 @@ def publish_release(folder: Path, repo_id: str, *, timeout: float = DEFAULT_TIME
     plan = plan_publish(folder, repo_id, endpoint)
     if timeout <= 0:
         raise ThreadloomError("--timeout", f"{timeout} is not positive", "give a number of seconds")
+    if os.environ.get("HF_HUB_OFFLINE", "").strip().lower() in ("1", "true", "yes", "on"):
+        raise ThreadloomError(plan.repo_id, "HF_HUB_OFFLINE is set, so nothing may be sent to the hub",
+                              "unset HF_HUB_OFFLINE to publish, or use --dry-run")
     secrets = _token_values()
     if not secrets:
         raise ThreadloomError(plan.repo_id, "no Hugging Face token found",
@@ -136,7 +139,7 @@ def publish_release(folder: Path, repo_id: str, *, timeout: float = DEFAULT_TIME
         out, err, code = done.stdout, done.stderr, done.returncode
     except subprocess.TimeoutExpired as expired:
         steps = _steps(_text(expired.stdout))
-        raise ThreadloomError(plan.endpoint, f"no answer within {timeout:g} s "
+        raise ThreadloomError(plan.endpoint, f"gave up after {timeout:g} s without an answer "
                               f"(stopped while: {steps[-1] if steps else 'starting'}); "
                               f"{_unfinished(plan, steps)}",
                               "check the network and HF_ENDPOINT, or pass a larger --timeout") from None

@@ -4,6 +4,8 @@
     DATASHEET.md                  Gebru et al. datasheet, its figures block rendered from this build
     data/<config>/train-00000-of-00001.parquet
     raw/<source_file>             the raw documents, byte for byte, so every span can be checked
+                                  (and a reviewer's NAME.corrections.json, when the build applied one)
+    plots/*.png                   small bar charts the card and the datasheet show (plots.py)
     croissant.json                Croissant (MLCommons) JSON-LD: files, fields, Responsible-AI
     manifest.json                 sha256 and size of every other file, versions, raw checksums
 
@@ -28,12 +30,16 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from . import __version__
+from .atomic import recover, staging_prefix, swap_in, write_failure
 from .card import render_card, render_datasheet
 from .croissant import write_croissant
 from .errors import ThreadloomError
+from .intake import release_child
 from .model import Thread
+from .plots import write_plots
 from .records import Row, comment_rows, speaker_rows, thread_row
 from .schemas import CONFIGS, SCHEMA_VERSION, arrow_schema
+from .skipped import skipped_section, write_skipped
 from .sources import Collection, sha256_hex
 from .stats import ReleaseStats, compute_stats
 
@@ -133,11 +139,16 @@ def write_release(
     for config in CONFIGS:
         write_parquet(rows[config], config, folder / parquet_path(config), info)
     for doc in collection.documents:
-        target = folder / "raw" / doc.source_file
+        target = release_child(folder, f"raw/{doc.source_file}")
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_bytes(doc.data)
+        if doc.corrections is not None:  # the reviewer's corrections this build applied
+            target.with_name(target.name[: -len(".txt")] + ".corrections.json").write_bytes(doc.corrections)
     stats = compute_stats(rows, folder)
+    write_plots(folder, rows)
+    write_skipped(folder, collection.skipped)
     card = render_card(info, stats, comments=rows["comments"], datasheet=datasheet_template)
+    card += skipped_section(collection.skipped)
     (folder / "README.md").write_text(card, encoding="utf-8")
     (folder / "DATASHEET.md").write_text(render_datasheet(datasheet_template, stats), encoding="utf-8")
     write_croissant(folder, info, datasheet_template)
@@ -166,9 +177,16 @@ def build_release(
     `force`, since a published version must never change under the same number."""
     threads = [process(doc) for doc in collection.documents]
     out = out.resolve()
+    recover(out)
+    if out.exists() and not (out.is_dir() and (not any(out.iterdir()) or (out / MANIFEST).is_file())):
+        raise ThreadloomError(str(out), "is there and is not a threadloom release (it has no manifest.json)",
+                              "choose another --out; threadloom never replaces other files")
     created = [p for p in (out.parent, *out.parent.parents) if not p.exists()]  # innermost first
-    out.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.building-", dir=out.parent))
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        staging = Path(tempfile.mkdtemp(prefix=staging_prefix(out), dir=out.parent))
+    except OSError as err:
+        raise write_failure(out, out.parent, err) from err
     try:
         stats = write_release(staging, collection, threads, datasheet_template)
         _fsync_tree(staging)
@@ -182,17 +200,14 @@ def build_release(
                     f"a different release of version {collection.info['version']} is already there",
                     "bump the version in dataset.json, or pass --force",
                 )
-            retired = out.with_name(f".{out.name}.replaced-{os.getpid()}")
-            os.replace(out, retired)
-            os.replace(staging, out)
-            shutil.rmtree(retired, ignore_errors=True)
-        else:
-            os.replace(staging, out)
-    except BaseException:
+        swap_in(staging, out)
+    except BaseException as err:
         shutil.rmtree(staging, ignore_errors=True)
         for parent in created:  # folders made for this build only, and only if still empty
             with contextlib.suppress(OSError):
                 parent.rmdir()
+        if isinstance(err, OSError):
+            raise write_failure(out, staging, err) from err
         raise
     return BuildResult(out, stats, unchanged=False)
 

@@ -63,8 +63,15 @@ def _stray_rule(text: str) -> tuple[str, str]:
     return remove_stray_a_circumflex(text), "stray_a_circumflex"
 
 
+def _byte_order_mark_rule(text: str) -> tuple[str, str]:
+    """A byte order mark (U+FEFF) at the start of a line is an encoding artefact (the file's BOM,
+    or one left where files were concatenated), not text; the raw file keeps it."""
+    return text.lstrip("\ufeff"), "byte_order_mark"
+
+
 # Applied in order; each returns the new text and the rule name recorded with its changes.
-STEPS: tuple[Callable[[str], tuple[str, str]], ...] = (fix_with_ftfy, _stray_rule)
+# The BOM rule runs after ftfy, which turns a mis-decoded BOM ("ï»¿") back into U+FEFF.
+STEPS: tuple[Callable[[str], tuple[str, str]], ...] = (fix_with_ftfy, _byte_order_mark_rule, _stray_rule)
 
 # Lines longer than this are diffed as one changed block rather than character by character.
 _MAX_DIFF_CHARS = 20_000
@@ -75,7 +82,8 @@ def repair_line(raw: str, number: int, raw_char_start: int) -> Line:
     if raw.isascii():
         return Line(number, raw_char_start, raw, raw)
     text = raw
-    origin = list(range(len(raw)))  # raw offset (within the line) of each character of `text`
+    # raw offset (within the line) of each character of `text`; a range until a step changes it
+    origin: list[int] | range = range(len(raw))
     repairs: list[Repair] = []
     for step in STEPS:
         new, rule = step(text)
@@ -119,15 +127,21 @@ def _opcodes(old: str, new: str) -> Iterator[tuple[str, int, int, int, int]]:
         yield "equal", len(old) - suffix, len(old), len(new) - suffix, len(new)
 
 
+_LINE = re.compile(r"([^\r\n]*)(\r\n|\r|\n|\Z)")
+
+
 def split_raw_lines(text: str) -> Iterator[tuple[int, str]]:
-    """(offset, content) of each line; "\\n" ends a line and a "\\r" before it is part of the line
-    end, not of the content. A final line end does not start another line."""
+    """(offset, content) of each line. A line ends at "\\r\\n", "\\n" or a lone "\\r" (universal
+    newlines, so CR-only files from old Macs split into their lines); the line end is not part of
+    the content. A final line end does not start another line."""
     offset = 0
-    for piece in text.split("\n"):
-        if offset == len(text) and offset:
-            break
-        yield offset, piece[:-1] if piece.endswith("\r") else piece
-        offset += len(piece) + 1
+    while True:
+        match = _LINE.match(text, offset)
+        assert match is not None  # the pattern matches at every offset
+        yield offset, match.group(1)
+        offset = match.end()
+        if not match.group(2) or offset == len(text):
+            return
 
 
 def repair_text(text: str) -> tuple[Line, ...]:

@@ -1,31 +1,36 @@
 """Reply links: each comment's parent, the post or a comment on the path above it.
 
 Depth-first display order means a comment can only answer the post or a comment on the path from
-the previous comment up to its root, so candidates are few; each is scored by a learned pairwise
-model (who wrote which, who is addressed, questions, topic carried) and the best one is kept.
+the previous comment up to its root, so candidates are few. A learned log-linear model scores every
+candidate (who wrote which, who is addressed, questions and answers, words carried over) and a
+softmax over the candidates gives the choice and its probability, which is the confidence.
+The thread is decoded left to right with a small beam, so an early choice that makes later
+comments hard to explain can still lose.
+
+Threading conventions differ by platform (some attach every reply to the top-level comment); the
+model is trained so it predicts the comment actually answered (nested threading), the reading that
+carries over to unseen blogs.
 """
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
-from . import cues
-from .learned import Features, probability, top_reasons
+from .facts import READER_PHRASES, Facts
+from .learned import Features, logit, top_reasons
 from .model import Decision
 
-MAX_CANDIDATES = 8  # the deepest ancestors rarely get answered; bounds the work per comment
+MAX_CANDIDATES = 6  # the deepest ancestors are rarely answered; bounds the work per comment
+BEAM = 3
 
 
 @dataclass(frozen=True)
 class CommentView:
     """What reply-linking needs to know about a comment."""
 
-    text: str
+    facts: Facts
     is_author: bool
-
-
-def _content_words(text: str) -> set[str]:
-    return {w for w in cues.words(text) if len(w) > 3} - cues.NOT_NAMES
 
 
 def path_to_root(parents: list[int | None], last: int) -> list[int]:
@@ -36,92 +41,163 @@ def path_to_root(parents: list[int | None], last: int) -> list[int]:
     return path
 
 
-def parent_features(
-    cur: CommentView,
-    cand: CommentView | None,
-    depth_from_prev: int,
-    cand_depth: int,
-    author_name: str | None,
-) -> Features:
-    """Is `cand` (None = the post) the comment `cur` replies to?"""
-    found = cues.mentions(cur.text)
-    addressed = {m.name for m in found}
-    first_line = cur.text.split("\n", 1)[0]
-    open_word = cues.first_word(first_line)
-    if cand is None:
-        feats: Features = {"post:bias": 1.0}
-        if cur.is_author:
-            feats["post:cur_author"] = 1.0
-        if cues.cue(cues.PRAISE_POST_RE, cur.text):
-            feats["post:praise_post"] = 1.0
-        if cues.cue(cues.READER_RE, cur.text):
-            feats["post:reader"] = 1.0
-        if author_name and author_name in addressed:
-            feats["post:addresses_author"] = 1.0
-        if addressed - {author_name}:
-            feats["post:addresses_other"] = 1.0
-        if open_word in cues.ANSWERS:
-            feats["post:open_answer"] = 1.0
-        if open_word in cues.THANKS and not first_line.lower().startswith(("thanks for", "thank you for")):
-            feats["post:open_thanks"] = 1.0
-        if open_word in cues.GREETINGS:
-            feats["post:open_greeting"] = 1.0
-        if cues.first_word(first_line) in cues.PRAISE:
-            feats["post:open_praise"] = 1.0
-        return feats
-    feats = {
-        "cmt:bias": 1.0,
-        f"cmt:up={min(depth_from_prev, 3)}": 1.0,
-        f"cmt:depth={min(cand_depth, 3)}": 1.0,
-    }
-    feats[f"cmt:cur_{'a' if cur.is_author else 'r'}_cand_{'a' if cand.is_author else 'r'}"] = 1.0
-    if "?" in cand.text:
-        feats["cmt:cand_asks"] = 1.0
-    if depth_from_prev == 0 and "?" in cand.text and cur.is_author:
-        feats["cmt:author_answers_prev_question"] = 1.0
-    signature = cues.signature_name(cand.text.rsplit("\n", 1)[-1]) if "\n" in cand.text else None
-    if signature and signature in addressed:
-        feats["cmt:addresses_cand_signature"] = 1.0
-    if cand.is_author and author_name and author_name in addressed:
-        feats["cmt:addresses_author_cand_author"] = 1.0
-    cur_words, cand_words = _content_words(cur.text), _content_words(cand.text)
-    if cur_words and cand_words:
-        feats["cmt:overlap"] = round(len(cur_words & cand_words) / min(len(cur_words), len(cand_words)), 3)
-    if open_word in cues.ANSWERS or open_word in cues.THANKS:
-        feats["cmt:open_reply_word"] = 1.0
+def post_features(cur: CommentView, prev: CommentView, author: str | None) -> Features:
+    """Is `cur` a new comment on the post?"""
+    f = cur.facts
+    feats: Features = {"post:bias": 1.0, f"post:open:{f.opens_with}": 1.0}
+    names = f.addressed()
+    if cur.is_author:
+        feats["post:cur_author"] = 1.0
+        if not prev.is_author:
+            feats["post:author_after_reader"] = 1.0
+    elif prev.is_author:
+        feats["post:reader_after_author"] = 1.0
+    if f.praises_post:
+        feats["post:praises_post"] = 1.0
+    if f.phrases & READER_PHRASES:
+        feats["post:reader_phrases"] = 1.0
+    if author and author in names and not cur.is_author:
+        feats["post:addresses_author"] = 1.0
+    if names - {author}:
+        feats["post:addresses_other"] = 1.0
+    if f.thanks_for_post:
+        feats["post:thanks_for_post"] = 1.0
+    if f.follow_up:
+        feats["post:follow_up"] = min(f.follow_up, 2) / 2
+    if f.text[:1].islower():
+        feats["post:lower_start"] = 1.0
+    if f.asks:
+        feats["post:asks"] = 1.0
+    if f.n_words > 60:
+        feats["post:long"] = 1.0
+    elif f.n_words <= 8:
+        feats["post:short"] = 1.0
     return feats
 
 
-def infer_parents(views: list[CommentView], author_name: str | None) -> list[tuple[int | None, Decision]]:
-    """Each comment's parent position (None = the post), chosen left to right."""
-    parents: list[int | None] = []
-    depths: list[int] = []
-    out: list[tuple[int | None, Decision]] = []
-    for j, cur in enumerate(views):
-        if j == 0:
-            parents.append(None)
-            depths.append(0)
-            out.append(
-                (
-                    None,
-                    Decision(0.95, ("first-comment: the first comment can only answer the post",)),
-                )
-            )
-            continue
-        candidates: list[tuple[int | None, Features]] = [
-            (None, parent_features(cur, None, 0, 0, author_name))
-        ]
-        for up, c in enumerate(path_to_root(parents, j - 1)[:MAX_CANDIDATES]):
-            candidates.append((c, parent_features(cur, views[c], up, depths[c], author_name)))
-        scored = [(probability("parent", f), -i, cand, f) for i, (cand, f) in enumerate(candidates)]
-        scored.sort(key=lambda s: (s[0], s[1]), reverse=True)
-        p, _, best, feats = scored[0]
-        runner = scored[1][0] if len(scored) > 1 else 0.0
-        confidence = p / (p + runner) if p + runner > 0 else 0.5
-        target = "the post" if best is None else f"comment {best}"
-        reasons = top_reasons("parent", feats, +1.0)
-        evidence = f"reply-cues: {', '.join(reasons) or 'prior'} point to {target}"
-        parents.append(best)
-        depths.append(0 if best is None else depths[best] + 1)
-        out.append((best, Decision(round(confidence, 3), (evidence,))))
+def _overlap(a: Facts, b: Facts) -> float:
+    """Share of the smaller comment's longer words that the other also uses."""
+    wa, wb = a.long_words, b.long_words
+    if not wa or not wb:
+        return 0.0
+    return round(len(wa & wb) / min(len(wa), len(wb)), 3)
+
+
+@dataclass(frozen=True)
+class Slot:
+    """A candidate comment on the path: its view, how far up, its depth, whether it is the root,
+    and whether it is the first reader comment met going up."""
+
+    view: CommentView
+    up: int
+    depth: int
+    is_root: bool
+    first_reader_up: bool
+    asker_of_prev: bool  # the comment the previous (author) comment answered
+
+
+def comment_features(cur: CommentView, slot: Slot, author: str | None) -> Features:
+    """Does `cur` answer the candidate comment?"""
+    cand = slot.view
+    f, c = cur.facts, cand.facts
+    pair = f"{'a' if cur.is_author else 'r'}{'a' if cand.is_author else 'r'}"
+    feats: Features = {
+        "cmt:bias": 1.0,
+        f"cmt:up={min(slot.up, 3)}": 1.0,
+        f"cmt:depth={min(slot.depth, 3)}": 1.0,
+        f"cmt:pair={pair}": 1.0,
+        f"cmt:pair={pair}:up0={slot.up == 0}": 1.0,
+    }
+    if slot.is_root:
+        feats["cmt:root"] = 1.0
+    if slot.first_reader_up and cur.is_author:
+        feats["cmt:author_to_latest_reader"] = 1.0
+    if slot.asker_of_prev and not cur.is_author:
+        feats["cmt:asker_of_prev_answer"] = 1.0
+    if c.asks:
+        feats[f"cmt:cand_asks:up0={slot.up == 0}"] = 1.0
+    if slot.up == 0 and f.opens_with in ("thanks", "answer"):
+        feats[f"cmt:prev_then_{f.opens_with}"] = 1.0
+    if f.follow_up and cand.is_author and not cur.is_author:
+        feats[f"cmt:follow_up_to_author:up0={slot.up == 0}"] = 1.0
+    names = f.addressed()
+    if names:
+        known = {c.signature} if c.signature else set()
+        if cand.is_author and author:
+            known.add(author)
+        if names & known:
+            feats["cmt:addresses_cand"] = 1.0
+        elif cand.is_author and author and not cur.is_author:
+            feats["cmt:addresses_other_than_author_cand"] = 1.0
+    overlap = _overlap(f, c)
+    if overlap:
+        feats["cmt:overlap"] = overlap
+    return feats
+
+
+@dataclass
+class _State:
+    """A partial decoding: the parents chosen so far (a linked list shared between states), the
+    depth of each, the log-probability, and each choice's probability and features."""
+
+    parents: list[int | None]
+    depths: list[int]
+    score: float
+    choices: list[tuple[float, Features]]
+
+
+def candidates(
+    views: list[CommentView], parents: list[int | None], depths: list[int], j: int, author: str | None
+) -> list[tuple[int | None, Features]]:
+    """Every possible parent of comment j with its features; the post first."""
+    cur = views[j]
+    out: list[tuple[int | None, Features]] = [(None, post_features(cur, views[j - 1], author))]
+    path = path_to_root(parents, j - 1)
+    asker = parents[j - 1] if views[j - 1].is_author else None
+    seen_reader = False
+    for up, c in enumerate(path[:MAX_CANDIDATES]):
+        first_reader = not seen_reader and not views[c].is_author
+        seen_reader = seen_reader or first_reader
+        slot = Slot(views[c], up, depths[c], up == len(path) - 1, first_reader, c == asker)
+        out.append((c, comment_features(cur, slot, author)))
     return out
+
+
+def softmax(scores: list[float]) -> list[float]:
+    top = max(scores)
+    exps = [math.exp(s - top) for s in scores]
+    total = sum(exps)
+    return [e / total for e in exps]
+
+
+def _decision(target: int | None, p: float, feats: Features) -> Decision:
+    reasons = top_reasons("parent", feats, +1.0)
+    where = "the post" if target is None else f"comment {target}"
+    evidence = f"reply-cues: {', '.join(reasons) or 'prior'} point to {where} (p={p:.2f})"
+    return Decision(round(p, 3), (evidence,))
+
+
+def infer_parents(views: list[CommentView], author_name: str | None) -> list[tuple[int | None, Decision]]:
+    """Each comment's parent position (None = the post), decoded with a small beam."""
+    if not views:
+        return []
+    author = author_name.split()[0] if author_name else None
+    beam = [_State([None], [0], 0.0, [(1.0, {})])]
+    for j in range(1, len(views)):
+        grown: list[tuple[float, int, int | None, float, Features]] = []
+        for b, state in enumerate(beam):
+            cands = candidates(views, state.parents, state.depths, j, author)
+            probs = softmax([logit("parent", f) for _, f in cands])
+            for (target, feats), p in zip(cands, probs, strict=True):
+                grown.append((state.score + math.log(max(p, 1e-12)), b, target, p, feats))
+        grown.sort(key=lambda g: -g[0])  # stable: ties keep candidate order
+        beam = [_extend(beam[b], target, score, p, feats) for score, b, target, p, feats in grown[:BEAM]]
+    best = beam[0]
+    first = Decision(0.99, ("first-comment: the first comment can only answer the post",))
+    rest = [_decision(t, p, f) for t, (p, f) in zip(best.parents[1:], best.choices[1:], strict=True)]
+    return list(zip(best.parents, [first, *rest], strict=True))
+
+
+def _extend(state: _State, target: int | None, score: float, p: float, feats: Features) -> _State:
+    depth = 0 if target is None else state.depths[target] + 1
+    return _State([*state.parents, target], [*state.depths, depth], score, [*state.choices, (p, feats)])

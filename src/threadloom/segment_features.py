@@ -63,6 +63,9 @@ CONTENT_STOP = frozenset(
 )
 
 
+DISABLED: set[str] = set()  # cue families switched off, for ablations in training
+
+
 def length_bucket(n: int) -> str:
     if n <= 1:
         return "1"
@@ -181,6 +184,8 @@ def line_cues(text: str) -> tuple[tuple[str, ...], frozenset[str]]:
         if lower.startswith(prefix) and lower[len(prefix) : len(prefix) + 1] in (":", ".", " ", "-"):
             found.append("ps")
             break
+    if cues.CALL_TO_ACTION_RE.search(lower):
+        found.append("cta")
     if cues.is_sign_off(text):
         found.append("signoff")
     elif n_words <= 4 and cues.signature_name(text):
@@ -190,6 +195,8 @@ def line_cues(text: str) -> tuple[tuple[str, ...], frozenset[str]]:
     if n_words <= 8 and not cues.ends_sentence(text) and text[:1].isupper():
         found.append("heading")
     content = frozenset(t for t in tokens if len(t) > 3 and t not in CONTENT_STOP)
+    if DISABLED:
+        found = [f for f in found if f.split(":")[0] not in DISABLED]
     return tuple(found), content
 
 

@@ -108,16 +108,23 @@ def analyse(texts: Sequence[str], weights: Weights) -> Analysis:
     article = [0.0] * n
     cut = [0.0] * n
     start = [0.0] * n
+    # "bias" is the prior log-odds of each decision, before any cue
+    a_bias, b_bias, c_bias = role["ac"].get("bias", 0.0), role["bc"].get("bias", 0.0), role["cc"].get("bias", 0.0)
+    params = weights.get("param", empty)
+    # one line's article evidence is capped: no single line may decide where the article ends
+    clip = params.get("article_clip", 1e9)
+    scale = params.get("article_scale", 1.0)
     for i in range(n):
-        article[i] = as_cur[i] + (as_prev[i - 1] if i else 0.0) + (as_next[i + 1] if i + 1 < n else 0.0)
+        raw = a_bias + as_cur[i] + (as_prev[i - 1] if i else 0.0) + (as_next[i + 1] if i + 1 < n else 0.0)
+        article[i] = scale * max(-clip, min(clip, raw))
         if i == 0:
             pairs: list[str] = ["bos"]
         else:
             pairs = pair_cues(texts[i - 1], texts[i], cue_lists[i - 1], cue_lists[i],
                               parsed[i - 1][1], parsed[i][1])
         nxt = b_next[i + 1] if i + 1 < n else role["bn"].get("eos", 0.0)
-        start[i] = b_cur[i] + (b_prev[i - 1] if i else 0.0) + nxt + _role_sum(role["bx"], pairs)
-        cut[i] = (c_cur[i] + (c_prev[i - 1] if i else 0.0) + _role_sum(role["cx"], pairs)
+        start[i] = b_bias + b_cur[i] + (b_prev[i - 1] if i else 0.0) + nxt + _role_sum(role["bx"], pairs)
+        cut[i] = (c_bias + c_cur[i] + (c_prev[i - 1] if i else 0.0) + _role_sum(role["cx"], pairs)
                   + role["ca"].get(article_size_cue(i), 0.0))
     length = [0.0] + [role["len"].get(str(m), 0.0) for m in range(1, MAX_LEN + 1)]
     return Analysis(cue_lists, article, cut, start, length)
@@ -256,12 +263,12 @@ def structure_features(texts: Sequence[str], first: int, starts: Sequence[int]) 
         return pair_cues(texts[i - 1], texts[i], parsed[i - 1][0], parsed[i][0], parsed[i - 1][1], parsed[i][1])
 
     for i in range(first):
-        add("ac", parsed[i][0])
+        add("ac", ["bias", *parsed[i][0]])
         if i:
             add("ap", parsed[i - 1][0])
         if i + 1 < n:
             add("an", parsed[i + 1][0])
-    add("cc", parsed[first][0])
+    add("cc", ["bias", *parsed[first][0]])
     if first:
         add("cp", parsed[first - 1][0])
     add("cx", pairs(first))
@@ -271,7 +278,7 @@ def structure_features(texts: Sequence[str], first: int, starts: Sequence[int]) 
         add("len", [str(min(e - s, MAX_LEN))])
         if s == first:
             continue
-        add("bc", parsed[s][0])
+        add("bc", ["bias", *parsed[s][0]])
         add("bp", parsed[s - 1][0])
         add("bn", parsed[s + 1][0] if s + 1 < n else ["eos"])
         add("bx", pairs(s))

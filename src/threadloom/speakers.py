@@ -99,6 +99,10 @@ def own_features(f: Facts, author: str | None) -> Features:
         feats["open:thanks_for"] = 1.0
     if f.emoticon:
         feats["emoticon"] = 1.0
+    if f.you_share != 0.5:
+        feats["you_share"] = f.you_share - 0.5
+    if f.advice:
+        feats["advice"] = min(f.advice, 3) / 3
     feats["len<=10"] = float(f.n_words <= 10)
     feats["len>60"] = float(f.n_words > 60)
     return feats
@@ -124,9 +128,7 @@ def context_features(prev: Facts | None, nxt: Facts | None, author: str | None) 
     return feats
 
 
-def author_features(
-    facts: list[Facts], j: int, author: str | None
-) -> Features:
+def author_features(facts: list[Facts], j: int, author: str | None) -> Features:
     """Pass-1 features of comment j (without the previous comment's label)."""
     feats = own_features(facts[j], author)
     prev = facts[j - 1] if j else None
@@ -140,9 +142,9 @@ def forward(model: str, feats: list[Features]) -> list[float]:
     classifier: P(a_j | cues, a_{j-1}) with a "prev_author" feature)."""
     marginals: list[float] = []
     p_prev = 0.0
+    lift = logit(model, {"prev_author": 1.0})
     for f in feats:
         base = logit(model, f)
-        lift = logit(model, {"prev_author": 1.0})
         p = p_prev * sigmoid(base + lift) + (1 - p_prev) * sigmoid(base)
         marginals.append(p)
         p_prev = p
@@ -174,8 +176,8 @@ class StyleProfile:
     """Per-thread naive Bayes over style tokens, from comments labelled with soft weights."""
 
     def __init__(self, tokens: list[set[str]], weights: list[float]) -> None:
-        self.author: Counter[str] = Counter()
-        self.other: Counter[str] = Counter()
+        self.author: dict[str, float] = {}
+        self.other: dict[str, float] = {}
         self.n_author = self.n_other = 0.0
         self.doc_freq: Counter[str] = Counter()
         for toks in tokens:
@@ -184,11 +186,11 @@ class StyleProfile:
             if w > 0:
                 self.n_author += w
                 for t in toks:
-                    self.author[t] += w
+                    self.author[t] = self.author.get(t, 0.0) + w
             elif w < 0:
                 self.n_other -= w
                 for t in toks:
-                    self.other[t] -= w
+                    self.other[t] = self.other.get(t, 0.0) - w
 
     def score(self, toks: set[str], weight: float) -> float:
         """Log-odds author vs other from tokens shared with other comments, leaving this
@@ -197,14 +199,16 @@ class StyleProfile:
         no = self.n_other - max(-weight, 0.0)
         if na < MIN_SEEDS or no < MIN_SEEDS:
             return 0.0
-        total = 0.0
+        total, n = 0.0, 0
         for t in toks:
             if self.doc_freq[t] < 2:
                 continue
-            a = self.author[t] - max(weight, 0.0)
-            o = self.other[t] - max(-weight, 0.0)
+            a = self.author.get(t, 0.0) - max(weight, 0.0)
+            o = self.other.get(t, 0.0) - max(-weight, 0.0)
             total += math.log((a + 0.5) / (na + 1.0)) - math.log((o + 0.5) / (no + 1.0))
-        return total
+            n += 1
+        # per-token evidence times sqrt(n): long comments say more, but not linearly more
+        return total / math.sqrt(n) if n else 0.0
 
 
 def _seed_weight(p: float) -> float:
@@ -215,17 +219,18 @@ def _seed_weight(p: float) -> float:
     return 0.0
 
 
-def second_pass_features(facts: list[Facts], first: list[float], author: str | None) -> list[Features]:
-    """Pass-1 cues plus the style profile's vote and pass 1's own verdict."""
+def second_pass_features(facts: list[Facts], first: list[float]) -> list[Features]:
+    """Pass 1's verdict (as a log-odds) and the thread's style profile's vote."""
     tokens = [style_tokens(f) for f in facts]
     weights = [_seed_weight(p) for p in first]
     profile = StyleProfile(tokens, weights)
     out: list[Features] = []
     for j, p in enumerate(first):
-        feats = author_features(facts, j, author)
-        style = profile.score(tokens[j], weights[j])
-        feats["style"] = max(-1.0, min(1.0, style / 20))
-        feats["pass1"] = max(-6.0, min(6.0, math.log(max(p, 1e-6) / max(1 - p, 1e-6)))) / 6
+        style = max(-8.0, min(8.0, profile.score(tokens[j], weights[j])))
+        pass1 = max(-6.0, min(6.0, math.log(max(p, 1e-6) / max(1 - p, 1e-6))))
+        feats: Features = {"bias": 1.0, "pass1": pass1 / 3, "style": style / 4}
+        if style == 0.0:
+            feats["no_profile"] = 1.0
         out.append(feats)
     return out
 
@@ -233,18 +238,18 @@ def second_pass_features(facts: list[Facts], first: list[float], author: str | N
 def author_probabilities(facts: list[Facts], author: str | None) -> tuple[list[float], list[Features]]:
     """Final P(author) per comment, and the features behind it."""
     first = forward("author", [author_features(facts, j, author) for j in range(len(facts))])
-    feats = second_pass_features(facts, first, author)
+    feats = second_pass_features(facts, first)
     return forward("author2", feats), feats
 
 
 def author_flags(facts: list[Facts], author_name: str | None) -> list[tuple[bool, Decision]]:
     """For each comment in order: is it by the post author, with a Decision."""
     author = _short(author_name)
-    probs, feats = author_probabilities(facts, author)
+    probs, _ = author_probabilities(facts, author)
     out: list[tuple[bool, Decision]] = []
-    for p, f, fact in zip(probs, feats, facts, strict=True):
+    for j, (p, fact) in enumerate(zip(probs, facts, strict=True)):
         is_author = p >= 0.5
-        reasons = top_reasons("author2", f, 1.0 if is_author else -1.0)
+        reasons = top_reasons("author", author_features(facts, j, author), 1.0 if is_author else -1.0)
         label = "author-cues" if is_author else "reader-cues"
         evidence = f"{label}: {', '.join(reasons) or 'no strong cue'} in '{fact.text[:40]}'"
         out.append((is_author, Decision(round(max(p, 1 - p), 3), (evidence,))))

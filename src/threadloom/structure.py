@@ -1,6 +1,7 @@
 """Structure inference: the single entry point the pipeline calls, composed of small stages.
 
 article cut -> comment spans -> post author's name -> author comments -> parents -> speakers.
+`structure_from_spans` runs the stages after segmentation, so they can be measured on gold spans.
 """
 
 from __future__ import annotations
@@ -8,15 +9,21 @@ from __future__ import annotations
 from dataclasses import replace
 
 from . import cues
+from .facts import comment_facts
 from .model import Comment, Decision, Speaker, Thread
 from .names import Identity, identify
 from .replies import CommentView, infer_parents
-from .segment import TextLine, article_cut, comment_spans
+from .segment import Span, TextLine, article_cut, comment_spans
 from .speakers import POST_AUTHOR_KEY, AuthorName, author_flags, learn_author_name
 
 
 def text_lines(thread: Thread) -> list[TextLine]:
     return [TextLine(line.number, line.text.strip()) for line in thread.lines if not line.is_blank]
+
+
+def metadata_author(thread: Thread) -> str | None:
+    name = thread.metadata.get("post_author") if thread.metadata else None
+    return name if isinstance(name, str) and name.strip() else None
 
 
 def infer_structure(thread: Thread) -> Thread:
@@ -25,17 +32,32 @@ def infer_structure(thread: Thread) -> Thread:
     lines = text_lines(thread)
     first, article_decision = article_cut(lines)
     article_end = lines[first - 1].number if first > 0 else 0
-    meta_name = thread.metadata.get("post_author") if thread.metadata else None
-    author = learn_author_name(
-        [line.text for line in lines[first:]], meta_name if isinstance(meta_name, str) else None
-    )
+    author = learn_author_name([line.text for line in lines[first:]], metadata_author(thread))
     short_name = author.name.split()[0] if author.name else None
     spans = comment_spans(lines, first, short_name)
+    return structure_from_spans(thread, article_end, article_decision, spans, author)
+
+
+def structure_from_spans(
+    thread: Thread,
+    article_end: int,
+    article_decision: Decision,
+    spans: list[Span],
+    author: AuthorName | None = None,
+) -> Thread:
+    """Post author, parents and speakers for comments whose spans are already known."""
     texts = [thread.span_text(s.start, s.end) for s in spans]
-    flags = author_flags(texts, short_name)
+    if author is None:
+        author = learn_author_name(texts, metadata_author(thread))
+    facts = [comment_facts(t) for t in texts]
+    flags = author_flags(facts, author.name)
     is_author = [flag for flag, _ in flags]
-    parents = infer_parents([CommentView(t, a) for t, a in zip(texts, is_author, strict=False)], short_name)
-    identities = identify(texts, [p for p, _ in parents], is_author, short_name)
+    parents = _with_author_doubt(
+        infer_parents([CommentView(f, a) for f, a in zip(facts, is_author, strict=True)], author.name),
+        [d.confidence for _, d in flags],
+    )
+    article = thread.raw_text[: thread.lines[article_end - 1].raw_char_end] if article_end else ""
+    identities = identify(facts, [p for p, _ in parents], is_author, author.name, article)
     keys, speakers = _speaker_keys(is_author, identities, author)
     comments = tuple(
         Comment(
@@ -46,7 +68,7 @@ def infer_structure(thread: Thread) -> Thread:
             parent=parents[i][0],
             parent_decision=parents[i][1],
             speaker_key=keys[i],
-            speaker_decision=flags[i][1] if is_author[i] else identities[i].decision,
+            speaker_decision=_speaker_decision(flags[i][1], identities[i], is_author[i], author),
             is_post_author=is_author[i],
             post_author_decision=flags[i][1],
         )
@@ -61,15 +83,37 @@ def infer_structure(thread: Thread) -> Thread:
     )
 
 
+def _with_author_doubt(
+    parents: list[tuple[int | None, Decision]], author_conf: list[float]
+) -> list[tuple[int | None, Decision]]:
+    """A parent is chosen given who wrote the comment and its candidate: its confidence is scaled
+    by the confidence of those two author decisions (a reply read as the author's is only as sure
+    as that reading)."""
+    out: list[tuple[int | None, Decision]] = []
+    for j, (parent, decision) in enumerate(parents):
+        doubt = author_conf[j] * (author_conf[parent] if parent is not None else 1.0)
+        out.append((parent, Decision(round(decision.confidence * doubt, 3), decision.evidence)))
+    return out
+
+
+def _speaker_decision(flag: Decision, identity: Identity, is_author: bool, author: AuthorName) -> Decision:
+    if not is_author:
+        return identity.decision
+    if author.from_metadata:
+        return Decision(flag.confidence, (*flag.evidence, "name from metadata: post_author"))
+    return flag
+
+
 def _speaker_keys(
     is_author: list[bool], identities: list[Identity], author: AuthorName
 ) -> tuple[list[str], tuple[Speaker, ...]]:
-    """Readable keys: post-author, name-<slug> for named groups, anon-<n> in order of appearance."""
+    """Readable keys: post-author, name-<slug> for named groups, anon-<n> in order of appearance.
+    Groups that carry the same name share one key (one person named twice)."""
     speakers: list[Speaker] = [Speaker(POST_AUTHOR_KEY, author.name, True, author.decision)]
     key_of_group: dict[int, str] = {}
     keys: list[str] = []
     anon = 0
-    for flag, identity in zip(is_author, identities, strict=False):
+    for flag, identity in zip(is_author, identities, strict=True):
         if flag:
             keys.append(POST_AUTHOR_KEY)
             continue

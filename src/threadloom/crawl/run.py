@@ -1,0 +1,202 @@
+"""`threadloom crawl`: find the inputs, run the datatrove pipeline on an executor (local, Ray or
+Slurm), show progress, and merge the shards into a release. Needs the `crawl` extra."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import sys
+import threading
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from ..errors import ThreadloomError
+from ..triage import DEFAULT_TRIAGE, TriageConfig
+from .merge import CrawlSummary, MergeResult, merge_shards, read_summaries
+from .records import CrawlColumns
+
+EXECUTORS = ("local", "ray", "slurm")
+
+
+def require_datatrove() -> None:
+    try:
+        import datatrove  # noqa: F401
+    except ImportError:
+        raise ThreadloomError("threadloom crawl", "datatrove is not installed",
+                              "pip install 'threadloom[crawl]'") from None
+
+
+def find_inputs(inputs: Sequence[Path]) -> list[str]:
+    """Every crawl file named or under a named folder, sorted, as absolute paths."""
+    from .steps import INPUT_SUFFIXES
+
+    found: set[str] = set()
+    for item in inputs:
+        path = Path(item)
+        if path.is_dir():
+            candidates = [p for p in path.rglob("*") if p.is_file()
+                          and not any(part.startswith(".") for part in p.relative_to(path).parts)]
+        elif path.is_file():
+            candidates = [path]
+        else:
+            raise ThreadloomError(str(path), "no such file or folder", "give crawl files or folders of them")
+        for candidate in candidates:
+            if candidate.name.endswith(INPUT_SUFFIXES) and not candidate.name.endswith(".meta.json"):
+                found.add(str(candidate.resolve()))
+            elif candidate == path:
+                raise ThreadloomError(str(path), "not a crawl file",
+                                      "give .jsonl[.gz|.zst], .parquet or .txt files")
+    if not found:
+        raise ThreadloomError(", ".join(map(str, inputs)), "no crawl files found",
+                              "give .jsonl[.gz|.zst], .parquet or .txt files, or folders of them")
+    return sorted(found)
+
+
+@dataclass(frozen=True)
+class SlurmOptions:
+    partition: str
+    time: str = "04:00:00"
+    mem_per_cpu_gb: int = 2
+    venv_path: str | None = None
+    sbatch_args: dict[str, Any] | None = None
+
+
+def build_pipeline(files: list[str], work: Path, *, columns: CrawlColumns = CrawlColumns(),
+                   triage: TriageConfig = DEFAULT_TRIAGE, keep_article_only: bool = False,
+                   quiet: bool = True) -> list[Any]:
+    from .steps import CrawlReader, ShardWriter, TriageStep
+
+    return [CrawlReader(files, columns, quiet=quiet), TriageStep(triage, keep_article_only),
+            ShardWriter(str(work))]
+
+
+def make_executor(pipeline: list[Any], executor: str, *, tasks: int, workers: int, work: Path,
+                  slurm: SlurmOptions | None = None) -> Any:
+    logging_dir = str(work / "logs")
+    if executor == "local":
+        from datatrove.executor import LocalPipelineExecutor
+
+        return LocalPipelineExecutor(pipeline, tasks=tasks, workers=workers, logging_dir=logging_dir)
+    if executor == "ray":
+        try:
+            import ray  # noqa: F401
+        except ImportError:
+            raise ThreadloomError("--executor ray", "ray is not installed", "pip install ray") from None
+        from datatrove.executor.ray import RayPipelineExecutor
+
+        return RayPipelineExecutor(pipeline, tasks=tasks, workers=workers, logging_dir=logging_dir,
+                                   cpus_per_task=1, mem_per_cpu_gb=1)
+    if executor == "slurm":
+        if slurm is None:
+            raise ThreadloomError("--executor slurm", "needs a partition", "pass --slurm-partition")
+        from datatrove.executor.slurm import SlurmPipelineExecutor
+
+        return SlurmPipelineExecutor(pipeline, tasks=tasks, workers=workers, logging_dir=logging_dir,
+                                     time=slurm.time, partition=slurm.partition, job_name="threadloom-crawl",
+                                     mem_per_cpu_gb=slurm.mem_per_cpu_gb, venv_path=slurm.venv_path,
+                                     sbatch_args=slurm.sbatch_args)
+    raise ThreadloomError(f"--executor {executor}", "unknown executor", f"use one of {', '.join(EXECUTORS)}")
+
+
+def watch_progress(work: Path, total_mb: float, stop: threading.Event,
+                   show: Callable[[dict[str, float]], None], interval: float = 0.5) -> None:
+    """Poll the tasks' progress files until `stop` is set; call `show` with the running totals."""
+    start = time.monotonic()
+    while not stop.wait(interval):
+        totals = {"documents": 0.0, "megabytes": 0.0, "threaded": 0.0}
+        for folder in ("progress", "summary"):
+            for path in (work / folder).glob("*.json"):
+                if folder == "progress" and (work / "summary" / path.name).exists():
+                    continue
+                try:
+                    data = json.loads(path.read_text(encoding="utf-8"))
+                except (OSError, ValueError):  # being rewritten right now
+                    continue
+                for key in totals:
+                    totals[key] += float(data.get(key, 0))
+        totals["seconds"] = time.monotonic() - start
+        totals["total_megabytes"] = total_mb
+        show(totals)
+
+
+def terminal_progress(totals: dict[str, float]) -> None:
+    """One self-overwriting line on stderr: documents, MB of the total, rate."""
+    mb, total, secs = totals["megabytes"], totals["total_megabytes"], totals["seconds"]
+    share = f" of ~{total:.0f} MB" if total else ""
+    sys.stderr.write(f"\rthreadloom crawl: {int(totals['documents'])} documents, {mb:.1f} MB{share}, "
+                     f"{int(totals['threaded'])} threaded, {mb / secs if secs else 0:.1f} MB/s   ")
+    sys.stderr.flush()
+
+
+@dataclass(frozen=True)
+class CrawlResult:
+    work: Path
+    summary: CrawlSummary
+    release: MergeResult | None  # None when the run only submitted jobs (Slurm)
+
+
+def crawl(inputs: Sequence[Path], out: Path | None, *, work: Path | None = None, workers: int = 1,
+          tasks: int | None = None, executor: str = "local", columns: CrawlColumns = CrawlColumns(),
+          triage: TriageConfig = DEFAULT_TRIAGE, keep_article_only: bool = False,
+          info: dict[str, Any] | None = None, datasheet_template: str | None = None, force: bool = False,
+          resume: bool = False, keep_shards: bool = False, slurm: SlurmOptions | None = None,
+          progress: Callable[[dict[str, float]], None] | None = None, quiet: bool = True) -> CrawlResult:
+    """Run threadloom over crawl files with datatrove and merge the result into the release `out`.
+
+    Shards go to `work` (default: `<out>.work` beside the release), removed after a successful
+    merge unless `keep_shards`. With the Slurm executor the jobs are submitted and the merge is
+    left to `threadloom merge WORK --out OUT` once they finish."""
+    require_datatrove()
+    from .merge import collection_info
+
+    if workers < 1:
+        raise ThreadloomError("--workers", f"{workers} is not a number of workers", "give 1 or more")
+    if out is None and executor != "slurm":
+        raise ThreadloomError("threadloom crawl", "no release folder given", "pass --out DIR")
+    files = find_inputs(inputs)
+    info = info or collection_info()
+    if work is None:
+        if out is None:
+            raise ThreadloomError("threadloom crawl", "no work folder given", "pass --work DIR")
+        work = Path(out).resolve().parent / f"{Path(out).name}.work"
+    work = Path(work).resolve()
+    if work.exists() and not resume:
+        if executor == "slurm" or any(work.iterdir()):
+            raise ThreadloomError(str(work), "the work folder already exists",
+                                  "remove it, or pass --resume to finish that run")
+    work.mkdir(parents=True, exist_ok=True)
+    n_tasks = tasks or min(len(files), 4 * workers)
+    pipeline = build_pipeline(files, work, columns=columns, triage=triage,
+                              keep_article_only=keep_article_only, quiet=quiet)
+    runner = make_executor(pipeline, executor, tasks=n_tasks, workers=workers, work=work, slurm=slurm)
+    total_mb = sum(Path(f).stat().st_size for f in files) / 1e6
+    stop = threading.Event()
+    watcher = None
+    if progress is not None:
+        watcher = threading.Thread(target=watch_progress, args=(work, total_mb, stop, progress), daemon=True)
+        watcher.start()
+    start = time.monotonic()
+    if quiet:
+        from .steps import quiet_datatrove_console
+
+        quiet_datatrove_console()
+    try:
+        runner.run()
+    finally:
+        stop.set()
+        if watcher is not None:
+            watcher.join()
+    if executor == "slurm":
+        return CrawlResult(work, read_summaries(work), None)
+    done = len(list((work / "summary").glob("*.json")))
+    if done < n_tasks:
+        raise ThreadloomError(str(work), f"only {done} of {n_tasks} tasks finished",
+                              f"see {work / 'logs'}; rerun with --resume to finish them")
+    result = merge_shards(work, Path(out), info, datasheet_template=datasheet_template, force=force)  # type: ignore[arg-type]
+    result.summary.seconds = time.monotonic() - start
+    if not keep_shards:
+        shutil.rmtree(work, ignore_errors=True)
+    return CrawlResult(work, result.summary, result)

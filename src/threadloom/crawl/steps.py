@@ -1,0 +1,212 @@
+"""threadloom's per-document work as datatrove pipeline steps:
+
+    CrawlReader -> TriageStep -> ThreadloomStep -> ShardWriter
+
+Every document flows through every step (a skipped or rejected one carries its outcome in its
+metadata), so the writer can count everything; only threaded documents produce rows. Each step
+counts what it did in datatrove's stats. Needs the `crawl` extra.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import time
+from collections import Counter
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+from datatrove.data import Document, DocumentsPipeline
+from datatrove.io import get_datafolder
+from datatrove.pipeline.base import PipelineStep
+from datatrove.pipeline.readers import JsonlReader, ParquetReader
+
+from ..schemas import CONFIGS, arrow_schema
+from ..triage import DEFAULT_TRIAGE, TriageConfig
+from .merge import DOCUMENTS, DOCUMENTS_SCHEMA, shard_path, summary_path
+from .records import CrawlColumns, CrawlOutcome, crawl_thread_id, process_record, record_metadata
+
+OUTCOME = "threadloom_outcome"  # metadata key of a document's CrawlOutcome
+REJECT = "threadloom_reject"  # metadata key: why the reader could not make a document of a record
+JSONL_SUFFIXES = (".jsonl", ".jsonl.gz", ".jsonl.zst", ".json.gz", ".ndjson")
+PARQUET_SUFFIXES = (".parquet",)
+TEXT_SUFFIXES = (".txt",)
+INPUT_SUFFIXES = JSONL_SUFFIXES + PARQUET_SUFFIXES + TEXT_SUFFIXES
+
+
+def quiet_datatrove_console() -> None:
+    """datatrove logs every task at INFO on stderr; keep only its warnings there."""
+    from datatrove.utils.logging import logger
+
+    logger.remove()
+    logger.add(sys.stderr, level="WARNING", format="datatrove: {level}: {message}")
+
+
+class CrawlReader(PipelineStep):
+    """Read crawl files (JSONL, plain or .gz/.zst; Parquet; .txt documents), the files of task
+    `rank` being files[rank::world_size]. Records become Documents whose metadata holds the
+    thread id and what the `threads` config carries (url, site, title, published)."""
+
+    name = "threadloom crawl reader"
+    type = "📖 - READER"
+
+    def __init__(self, files: list[str], columns: CrawlColumns = CrawlColumns(), quiet: bool = True) -> None:
+        super().__init__()
+        self.files = list(files)
+        self.columns = columns
+        self.quiet = quiet
+
+    def _adapter(self, path: str) -> Any:
+        columns = self.columns
+
+        def adapt(_reader: Any, data: dict[str, Any], _path: str, index: int | str) -> dict[str, Any]:
+            text = data.get(columns.text)
+            record_id = data.get(columns.id) if columns.id else None
+            meta = record_metadata(data, columns)
+            key = str(record_id) if record_id not in (None, "") else None
+            thread_id = crawl_thread_id(key, meta.get("url"), f"{Path(path).name}#{index}")
+            metadata: dict[str, Any] = {"threadloom_meta": meta}
+            if not isinstance(text, str) or not text:
+                text, metadata[REJECT] = " ", "no text" if text in (None, "") else "text is not a string"
+            return {"text": text, "id": thread_id, "metadata": metadata}
+
+        return adapt
+
+    def _read_file(self, path: str) -> Iterator[Document]:
+        folder, name = str(Path(path).parent), Path(path).name
+        if name.endswith(TEXT_SUFFIXES):
+            yield self._read_text_file(path)
+            return
+        reader: JsonlReader | ParquetReader
+        if name.endswith(PARQUET_SUFFIXES):
+            reader = ParquetReader(folder, adapter=self._adapter(path), batch_size=256)
+        else:
+            reader = JsonlReader(folder, adapter=self._adapter(path))
+        yield from reader.read_file(name)
+
+    def _read_text_file(self, path: str) -> Document:
+        file = Path(path)
+        thread_id = crawl_thread_id(file.name[: -len(".txt")])
+        meta_path = file.with_name(file.name[: -len(".txt")] + ".meta.json")
+        meta: dict[str, Any] = {}
+        if meta_path.is_file():
+            with open(meta_path, encoding="utf-8") as handle:
+                sidecar = json.load(handle)
+            meta = record_metadata(sidecar, self.columns) | {
+                k: v for k, v in sidecar.items() if k in ("title", "site", "published", "language", "licence")
+                and isinstance(v, str)}
+        metadata: dict[str, Any] = {"threadloom_meta": meta}
+        try:
+            text = file.read_bytes().decode("utf-8")
+        except UnicodeDecodeError:
+            text, metadata[REJECT] = " ", "not valid UTF-8"
+        return Document(text=text or " ", id=thread_id, metadata=metadata)
+
+    def run(self, data: DocumentsPipeline = None, rank: int = 0, world_size: int = 1) -> DocumentsPipeline:
+        if self.quiet:
+            quiet_datatrove_console()
+        for path in self.files[rank::world_size]:
+            self.stat_update("input_files")
+            for document in self._read_file(path):
+                self.stat_update("documents")
+                yield document
+
+
+class TriageStep(PipelineStep):
+    """Triage and thread each document (see crawl.records.process_record): the outcome, with the
+    rows when there are any, goes into the document's metadata."""
+
+    name = "threadloom triage + threading"
+    type = "🧵 - THREADLOOM"
+
+    def __init__(self, triage: TriageConfig = DEFAULT_TRIAGE, keep_article_only: bool = False) -> None:
+        super().__init__()
+        self.triage = triage
+        self.keep_article_only = keep_article_only
+
+    def run(self, data: DocumentsPipeline = None, rank: int = 0, world_size: int = 1) -> DocumentsPipeline:
+        for document in data or ():
+            with self.track_time():
+                reject = document.metadata.get(REJECT)
+                if reject:
+                    outcome = CrawlOutcome("rejected", reject, document.id)
+                else:
+                    outcome = process_record(document.text, document.id,
+                                             document.metadata.get("threadloom_meta", {}),
+                                             triage=self.triage, keep_article_only=self.keep_article_only)
+                document.metadata[OUTCOME] = outcome
+                self.stat_update(outcome.status)
+            yield document
+
+
+class ShardWriter(PipelineStep):
+    """Write the rows of each task to Parquet shards with the release's own Arrow schemas, the raw
+    documents beside them, a summary at the end and a progress file every second."""
+
+    name = "threadloom shard writer"
+    type = "💽 - WRITER"
+
+    def __init__(self, work: str, batch_size: int = 500) -> None:
+        super().__init__()
+        self.work = work
+        self.batch_size = batch_size
+
+    def run(self, data: DocumentsPipeline = None, rank: int = 0, world_size: int = 1) -> DocumentsPipeline:
+        folder = get_datafolder(self.work)
+        schemas = {config: arrow_schema(config) for config in CONFIGS} | {DOCUMENTS: DOCUMENTS_SCHEMA}
+        handles = {kind: folder.open(shard_path(kind, rank), "wb") for kind in schemas}
+        writers = {kind: pq.ParquetWriter(handles[kind], schemas[kind], compression="zstd") for kind in schemas}
+        batches: dict[str, list[dict[str, Any]]] = {kind: [] for kind in schemas}
+        counts: Counter[str] = Counter()
+        skipped: Counter[str] = Counter()
+        rejected: Counter[str] = Counter()
+        start = last = time.monotonic()
+
+        def flush(kind: str) -> None:
+            if batches[kind]:
+                writers[kind].write_table(pa.Table.from_pylist(batches[kind], schema=schemas[kind]))
+                batches[kind].clear()
+
+        def report(done: bool) -> None:
+            summary = {"rank": rank, "documents": counts["documents"], "megabytes": counts["bytes"] / 1e6,
+                       "threaded": counts["threaded"], "article_only": counts["article-only"],
+                       "skipped": dict(sorted(skipped.items())), "rejected": dict(sorted(rejected.items())),
+                       "comments": counts["comments"], "seconds": time.monotonic() - start, "done": done}
+            with folder.open(summary_path(rank) if done else f"progress/{rank:05d}.json", "w") as handle:
+                json.dump(summary, handle)
+
+        try:
+            for document in data or ():
+                outcome: CrawlOutcome = document.metadata.pop(OUTCOME)
+                counts["documents"] += 1
+                counts["bytes"] += len(document.text.encode("utf-8", "surrogatepass"))
+                if outcome.status == "skipped":
+                    skipped[outcome.reason] += 1
+                elif outcome.status == "rejected":
+                    rejected[outcome.reason] += 1
+                else:
+                    counts[outcome.status] += 1
+                    counts["comments"] += outcome.n_comments
+                    for config in CONFIGS:
+                        batches[config].extend(outcome.rows[config])
+                    batches[DOCUMENTS].append({"thread_id": outcome.thread_id,
+                                               "source_sha256": outcome.sha256, "data": outcome.data})
+                    for kind in schemas:
+                        if len(batches[kind]) >= self.batch_size:
+                            flush(kind)
+                    self.stat_update(outcome.status)
+                if time.monotonic() - last >= 1.0:
+                    last = time.monotonic()
+                    report(done=False)
+                document.metadata.pop("threadloom_meta", None)
+                yield document
+            for kind in schemas:
+                flush(kind)
+        finally:
+            for kind in schemas:
+                writers[kind].close()
+                handles[kind].close()
+        report(done=True)

@@ -1,0 +1,152 @@
+"""A release as one self-contained HTML page, for a person reviewing the rebuilt conversations.
+
+The page embeds the threads, comments, speakers and raw text of the release as JSON and renders
+them with a small inline script (view_template.html): no network, no external scripts or fonts
+(its Content-Security-Policy forbids every request). Comments render in chunks as the reader
+scrolls, so a thread of thousands stays usable.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import pyarrow.parquet as pq
+
+from .errors import ThreadloomError
+from .release import MANIFEST, parquet_path
+from .repair import split_raw_lines
+
+Row = dict[str, Any]
+KINDS = ("boundary", "parent", "speaker", "post_author")
+DATA_MARKER = "/*THREADLOOM_DATA*/"
+TITLE_MARKER = "<!--THREADLOOM_TITLE-->"
+
+
+def _read(folder: Path, config: str) -> list[Row]:
+    path = folder / parquet_path(config)
+    try:
+        rows: list[Row] = pq.read_table(path).to_pylist()
+    except FileNotFoundError:
+        raise ThreadloomError(str(path), "missing", "is this a threadloom release folder?") from None
+    return rows
+
+
+def _short(comment_id: str | None) -> str | None:
+    return None if comment_id is None else comment_id.rsplit("/", 1)[-1]
+
+
+def _repairs(repairs: list[Row], offsets: list[int]) -> list[list[Any]]:
+    """[line, start, end, after, rule] with start/end relative to the line's first character."""
+    return [
+        [r["raw_line"], r["raw_char_start"] - offsets[r["raw_line"] - 1],
+         r["raw_char_end"] - offsets[r["raw_line"] - 1], r["after"], r["rule"]]
+        for r in repairs
+    ]
+
+
+def _comment(row: Row, offsets: list[int]) -> Row:
+    return {
+        "id": _short(row["comment_id"]),
+        "start": row["raw_line_start"],
+        "end": row["raw_line_end"],
+        "parent": _short(row["parent_id"]),
+        "depth": row["depth"],
+        "speaker": row["speaker_id"].rsplit("/", 1)[-1],
+        "name": row["speaker_name"],
+        "author": row["is_post_author"],
+        "conf": {kind: row[f"{kind}_confidence"] for kind in KINDS},
+        "ev": {kind: row[f"{kind}_evidence"] for kind in KINDS},
+        "repairs": _repairs(row["repairs"], offsets),
+    }
+
+
+def _thread(folder: Path, row: Row, comments: list[Row], speakers: list[Row]) -> Row:
+    raw_path = folder / "raw" / row["source_file"]
+    try:
+        raw_text = raw_path.read_bytes().decode("utf-8")
+    except OSError:
+        raise ThreadloomError(str(raw_path), "missing",
+                              "the release's raw/ folder must hold every document") from None
+    lines = list(split_raw_lines(raw_text))
+    offsets = [offset for offset, _ in lines]
+    corrections_path = raw_path.with_name(raw_path.name[: -len(".txt")] + ".corrections.json")
+    corrections = None
+    if corrections_path.exists():
+        corrections = json.loads(corrections_path.read_text(encoding="utf-8"))
+    return {
+        "id": row["thread_id"],
+        "source_file": row["source_file"],
+        "title": row["title"],
+        "url": row["url"],
+        "post_author": row["post_author_name"],
+        "post_author_confidence": row["post_author_name_confidence"],
+        "article_end": row["article_raw_line_end"] or 0,
+        "article_confidence": row["article_confidence"],
+        "article_evidence": row["article_evidence"],
+        "article_repairs": _repairs(row["article_repairs"], offsets),
+        "raw": [content for _, content in lines],
+        "corrections": corrections,
+        "speakers": {
+            s["speaker_id"].rsplit("/", 1)[-1]: {"name": s["speaker_name"], "author": s["is_post_author"],
+                                                   "n": s["n_comments"]}
+            for s in speakers
+        },
+        "comments": [_comment(c, offsets) for c in comments],
+    }
+
+
+def view_data(folder: Path) -> Row:
+    """Everything the page shows, as one JSON-ready object."""
+    folder = Path(folder)
+    threads, comments, speakers = (_read(folder, config) for config in ("threads", "comments", "speakers"))
+    manifest: Row = {}
+    if (folder / MANIFEST).is_file():
+        manifest = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
+    by_thread: dict[str, list[Row]] = {t["thread_id"]: [] for t in threads}
+    for c in comments:
+        by_thread.setdefault(c["thread_id"], []).append(c)
+    speakers_of: dict[str, list[Row]] = {t["thread_id"]: [] for t in threads}
+    for s in speakers:
+        speakers_of.setdefault(s["thread_id"], []).append(s)
+    return {
+        "dataset": manifest.get("dataset", folder.name),
+        "version": manifest.get("dataset_version", ""),
+        "threads": [_thread(folder, t, by_thread[t["thread_id"]], speakers_of[t["thread_id"]])
+                    for t in threads],
+    }
+
+
+def script_json(value: Any) -> str:
+    """JSON that is safe inside <script>: no "<" (so no "</script>" or "<!--"), no U+2028/9."""
+    text = json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    return text.replace("<", "\\u003c").replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
+
+
+def render_view(folder: Path) -> str:
+    return render_page(view_data(folder))
+
+
+def render_page(data: Row) -> str:
+    """The page for `view_data`'s object."""
+    template = (resources.files("threadloom") / "view_template.html").read_text(encoding="utf-8")
+    title = html.escape(f"{data['dataset']} {data['version']}".strip())
+    return template.replace(TITLE_MARKER, title).replace(DATA_MARKER, script_json(data))
+
+
+def default_view_path(folder: Path) -> Path:
+    """Beside the release, never inside it (its manifest lists every file): <release>.html."""
+    folder = Path(folder).resolve()
+    return folder.parent / f"{folder.name}.html"
+
+
+def write_view(folder: Path, out: Path | None = None) -> Path:
+    if not Path(folder).is_dir():
+        raise ThreadloomError(str(folder), "not a directory",
+                              "give a release folder built by threadloom build")
+    target = Path(out) if out is not None else default_view_path(folder)
+    target.write_text(render_view(folder), encoding="utf-8")
+    return target

@@ -1,0 +1,60 @@
+"""The release card is a complete hub dataset card: how to load each version, an example record,
+accuracy (measured numbers only), limitations, licence, removal, Distribution and Maintenance."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+from release_tools import read_rows
+from threadloom.cardsections import accuracy_section, datasheet_section, example_record
+
+REPO = Path(__file__).resolve().parents[1]
+HUB_SECTIONS = ("Dataset Structure", "How to load", "Uses", "Dataset Creation",
+                "Personal and Sensitive Information", "Considerations and Limitations", "Licensing",
+                "Removal requests", "Citation", "Distribution", "Maintenance")
+
+
+def _card(release: Path) -> str:
+    return (release / "README.md").read_text(encoding="utf-8")
+
+
+def test_card_has_the_hub_sections_and_the_datasheets(seed_release: Path) -> None:
+    headings = re.findall(r"^## (.+)$", _card(seed_release), re.M)
+    for section in HUB_SECTIONS:
+        assert section in headings, section
+
+
+def test_card_says_how_to_load_each_version(small_release: Path) -> None:
+    assert 'revision="v0.0.1"' in _card(small_release)
+
+
+def test_card_example_record_is_the_first_comment(seed_release: Path) -> None:
+    card = _card(seed_release)
+    block = card.split("### Example record", 1)[1].split("```json\n", 1)[1].split("\n```", 1)[0]
+    shown = json.loads(block)
+    first = read_rows(seed_release, "comments")[0]
+    assert shown["comment_id"] == first["comment_id"]
+    assert first["text"].startswith(shown["text"].removesuffix(" [...]"))
+
+
+def test_long_example_text_is_shortened() -> None:
+    row = {"comment_id": "t/L1", "text": "x" * 500}
+    assert '"text": "' + "x" * 160 + ' [...]"' in example_record([row])
+
+
+def test_card_distribution_and_maintenance_quote_the_datasheet(seed_release: Path) -> None:
+    datasheet = (REPO / "DATASHEET.md").read_text(encoding="utf-8")
+    card = _card(seed_release)
+    for heading in ("Distribution", "Maintenance"):
+        assert datasheet_section(datasheet, heading) in card
+        assert datasheet_section(datasheet, heading) != "See DATASHEET.md."
+
+
+def test_accuracy_is_never_invented() -> None:
+    assert "DATASHEET.md" in accuracy_section({"results": []})
+    table = accuracy_section({"measured_with": "scripts/eval_structure.py",
+                              "results": [{"split": "held-out", "metric": "parent", "value": 0.5,
+                                           "n": 10}]})
+    assert "| held-out | parent | 0.5 | 10 |" in table
