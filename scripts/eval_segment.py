@@ -33,10 +33,15 @@ from threadloom import segment_model, segment_next  # noqa: E402
 IMPLS = {"v1": v1, "v2": segment_next}
 
 
-def segment(text: str, impl: Any) -> tuple[int, list[dict[str, Any]], list[float], float]:
-    """(article end line, comment rows for score_doc, boundary confidences, article confidence)."""
+def segment(
+    text: str, impl: Any, gold_end: int | None = None
+) -> tuple[int, list[dict[str, Any]], list[float], float]:
+    """(article end line, comment rows for score_doc, boundary confidences, article confidence);
+    with gold_end, the article cut is the gold one (to score comment boundaries alone)."""
     lines = [impl.TextLine(i, t.strip()) for i, t in enumerate(text.split("\n"), start=1) if t.strip()]
     first, decision = impl.article_cut(lines)
+    if gold_end is not None:
+        first = sum(1 for line in lines if line.number <= gold_end)
     spans = impl.comment_spans(lines, first, None)
     article_end = lines[first - 1].number if first > 0 else 0
     rows = [
@@ -54,6 +59,7 @@ def main() -> None:
     ap.add_argument("--timing", action="store_true")
     ap.add_argument("--calibration", action="store_true")
     ap.add_argument("--per-doc", action="store_true")
+    ap.add_argument("--gold-cut", action="store_true", help="score boundaries given the gold cut")
     ap.add_argument("--impl", choices=sorted(IMPLS), default="v2")
     ap.add_argument("--weights", type=Path, help="a segment_weights.json other than the shipped one")
     args = ap.parse_args()
@@ -73,7 +79,7 @@ def main() -> None:
             text = (folder / "raw" / gold["doc"]).read_text(encoding="utf-8")
             split = args.split_all or ("held-out" if is_held_out(gold["doc"]) else "dev")
             t0 = time.perf_counter()
-            article_end, rows, confidences, _ = segment(text, impl)
+            article_end, rows, confidences, _ = segment(text, impl, gold["article"]["end"] if args.gold_cut else None)
             seconds += time.perf_counter() - t0
             if args.timing:
                 import ftfy

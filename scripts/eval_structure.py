@@ -277,8 +277,8 @@ def main() -> None:
     ]
     print(f"{'split':10}" + "".join(f"{k:>16}" for k in keys))
     for split, acc in accs.items():
-        row = summarise(acc)
-        print(f"{split:10}" + "".join(f"{row[k]:>16}" for k in keys))
+        summary = summarise(acc)
+        print(f"{split:10}" + "".join(f"{summary[k]:>16}" for k in keys))
     if args.per_source:
         print("\nparent accuracy per source (all gold comments, any confidence)")
         for source, (ok, n) in sorted(per_source.items()):

@@ -47,7 +47,7 @@ from threadloom.segment_model import (  # noqa: E402
 DEFAULT_BENCH = ROOT.parent / "shared" / "bench"
 DEFAULT_OUT = ROOT / "src" / "threadloom" / "segment_weights.json"
 TEMPERATURES = [0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1.0, 1.2, 1.5]
-Example = tuple[list[tuple[str, str]], int]
+Example = tuple[list[tuple[str, str]], int, float]
 
 
 @dataclass(frozen=True)
@@ -69,6 +69,7 @@ class Settings:
     cut_scale: float = 1.0
     size_prior: bool = True
     loso: bool = False  # leave-one-source-out folds (else the largest source is split in four)
+    balance: float = 0.0  # 0 = every line counts once; 1 = every source counts the same in total
 
 
 def load_module(path: Path, name: str) -> ModuleType:
@@ -97,8 +98,21 @@ def load_docs(bench: Path) -> list[Doc]:
     return docs
 
 
-def examples(docs: Sequence[Doc]) -> tuple[list[Example], list[Example], list[Example]]:
+def source_weights(docs: Sequence[Doc], balance: float) -> dict[str, float]:
+    """Per-source example weight: (mean lines per source / this source's lines) ** balance, so one
+    large blog does not teach the models its own habits as if they were everyone's."""
+    lines: dict[str, int] = {}
+    for d in docs:
+        lines[d.source] = lines.get(d.source, 0) + len(d.texts)
+    mean = sum(lines.values()) / len(lines)
+    return {s: (mean / n) ** balance for s, n in lines.items()}
+
+
+def examples(
+    docs: Sequence[Doc], balance: float = 0.0
+) -> tuple[list[Example], list[Example], list[Example]]:
     """(article-line, first-comment, comment-start) examples, with the roles analyse() scores."""
+    weight_of = source_weights(docs, balance)
     art: list[Example] = []
     cut: list[Example] = []
     start: list[Example] = []
@@ -106,6 +120,7 @@ def examples(docs: Sequence[Doc]) -> tuple[list[Example], list[Example], list[Ex
         n = len(d.texts)
         parsed = [segment_features.line_cues(t) for t in d.texts]
         gold = set(d.starts)
+        weight = weight_of[d.source]
         for i in range(n):
             pairs = ["bos"] if i == 0 else pair_cues(
                 d.texts[i - 1], d.texts[i], parsed[i - 1][0], parsed[i][0], parsed[i - 1][1], parsed[i][1]
@@ -114,14 +129,14 @@ def examples(docs: Sequence[Doc]) -> tuple[list[Example], list[Example], list[Ex
             nxt = parsed[i + 1][0] if i + 1 < n else ()
             feats = [("ac", "bias")] + [("ac", c) for c in parsed[i][0]]
             feats += [("ap", c) for c in prev] + [("an", c) for c in nxt]
-            art.append((feats, int(i < d.first)))
+            art.append((feats, int(i < d.first), weight))
             feats = [("cc", "bias")] + [("cc", c) for c in parsed[i][0]] + [("cp", c) for c in prev]
             feats += [("cx", c) for c in pairs] + [("ca", article_size_cue(i))]
-            cut.append((feats, int(i == d.first)))
+            cut.append((feats, int(i == d.first), weight))
             if i > d.first:
                 feats = [("bc", "bias")] + [("bc", c) for c in parsed[i][0]] + [("bp", c) for c in prev]
                 feats += [("bx", c) for c in pairs] + ([("bn", c) for c in nxt] if nxt else [("bn", "eos")])
-                start.append((feats, int(i in gold)))
+                start.append((feats, int(i in gold), weight))
     return art, cut, start
 
 
@@ -131,9 +146,9 @@ def fit_logistic(data: list[Example], settings: Settings) -> dict[tuple[str, str
     squares: dict[tuple[str, str], float] = {}
     for _ in range(settings.epochs):
         grad: dict[tuple[str, str], float] = {}
-        for feats, label in data:
+        for feats, label, weight in data:
             z = max(min(sum(weights.get(f, 0.0) for f in feats), 30.0), -30.0)
-            error = 1.0 / (1.0 + math.exp(-z)) - label
+            error = weight * (1.0 / (1.0 + math.exp(-z)) - label)
             for f in feats:
                 grad[f] = grad.get(f, 0.0) + error
         for f in sorted(grad):
@@ -160,9 +175,9 @@ def length_prior(docs: Sequence[Doc]) -> list[float]:
 
 
 def train(docs: Sequence[Doc], settings: Settings) -> Weights:
-    art, cut, start = examples(docs)
+    art, cut, start = examples(docs, settings.balance)
     if not settings.size_prior:
-        cut = [([f for f in feats if f[0] != "ca"], label) for feats, label in cut]
+        cut = [([f for f in feats if f[0] != "ca"], label, weight) for feats, label, weight in cut]
     weights: Weights = {}
     for data, scale in ((art, 1.0), (cut, settings.cut_scale), (start, 1.0)):
         for (role, name), value in fit_logistic(data, settings).items():
@@ -247,6 +262,7 @@ def main() -> None:
     ap.add_argument("--article-clip", type=float, default=Settings.article_clip)
     ap.add_argument("--cut-scale", type=float, default=Settings.cut_scale)
     ap.add_argument("--no-size-prior", action="store_true")
+    ap.add_argument("--balance", type=float, default=Settings.balance)
     ap.add_argument("--loso", action="store_true", help="leave-one-source-out folds")
     ap.add_argument("--disable", default="", help="comma-separated cue families to switch off (ablation)")
     args = ap.parse_args()
@@ -260,6 +276,7 @@ def main() -> None:
         args.cut_scale,
         not args.no_size_prior,
         args.loso,
+        args.balance,
     )
     docs = load_docs(args.bench)
     held = cross_validated(docs, settings)

@@ -9,6 +9,10 @@ other model in the file (the segmentation models "article" and "start" are train
   author   pass-1 post-author classifier, chained on the previous comment's label
   author2  pass-2 classifier: pass-1 cues + the per-thread style profile + pass 1's verdict
   parent   log-linear candidate scorer, trained as a softmax over each comment's candidates
+  author_crf  (v3, shipped) two-state linear-chain CRF over a thread's comments: emission weights
+           for authorship.crf_features (cues + common words seen in >= VOCAB_SOURCES dev sources)
+           and transition weights, fitted by the same deterministic AdaGrad on the exact
+           log-likelihood (forward-backward marginals from threadloom.chain)
 All are fitted by full-batch AdaGrad in pure Python with a fixed order and no randomness, so the
 output is reproducible. Features come from the same functions inference uses, on gold spans.
 
@@ -30,6 +34,9 @@ from pathlib import Path
 from typing import Any
 
 from eval_structure import DEFAULT_BENCH, build_thread, flatten_bench, is_held_out, source_of
+from threadloom.authorship import MODEL as CRF_MODEL
+from threadloom.authorship import crf_features
+from threadloom.chain import TRANSITIONS, emissions, marginals_from, transition_scores
 from threadloom.facts import Facts, comment_facts
 from threadloom.learned import WEIGHTS_FILE, Features, sigmoid, use_weights
 from threadloom.replies import CommentView, candidates, softmax
@@ -44,6 +51,7 @@ Example = tuple[Features, int]
 Choice = tuple[list[Features], set[int]]  # candidates' features, indices counted as right
 OUT = Path(__file__).resolve().parents[1] / "src" / "threadloom" / WEIGHTS_FILE
 TWO_LEVEL_SOURCES = ("mademistakes",)
+VOCAB_SOURCES = 3  # a word joins the CRF's vocabulary when this many dev sources use it
 FOLDS = 5  # Staticman two-level threading (bench SOURCES.md)
 
 
@@ -83,6 +91,49 @@ def fit_softmax(
                     grad[k] += (p - target) * v / n
         _step(weights, history, grad, rate)
     return {name: round(w, 4) for name, w in weights.items() if abs(w) >= 1e-4}
+
+
+Sequence = tuple[list[Features], list[int]]
+
+
+def fit_crf(
+    seqs: list[Sequence], l2: float = 0.003, epochs: int = 300, rate: float = 0.3
+) -> dict[str, float]:
+    """Linear-chain CRF (author vs reader) by full-batch AdaGrad on the exact log-likelihood;
+    deterministic (sorted features, fixed epochs)."""
+    names = sorted(
+        {k for feats, _ in seqs for f in feats for k in f} | {n for n in TRANSITIONS.values() if n}
+    )
+    weights = dict.fromkeys(names, 0.0)
+    history = dict.fromkeys(names, 1e-8)
+    n = sum(len(labels) for _, labels in seqs)
+    for _ in range(epochs):
+        grad = {name: l2 * weights[name] for name in names}
+        trans = transition_scores(weights)
+        for feats, labels in seqs:
+            singles, pairs, _ = marginals_from(emissions(weights, feats), trans)
+            for j, f in enumerate(feats):
+                error = (singles[j] - labels[j]) / n
+                if error:
+                    for k, v in f.items():
+                        grad[k] += error * v
+                if j:
+                    for (i, k2), name in TRANSITIONS.items():
+                        if name:
+                            grad[name] += (
+                                pairs[j][i][k2] - float(labels[j - 1] == i and labels[j] == k2)
+                            ) / n
+        _step(weights, history, grad, rate)
+    return {name: round(w, 4) for name, w in weights.items() if abs(w) >= 1e-4}
+
+
+def crf_vocabulary(docs: list[Doc]) -> frozenset[str]:
+    sources: dict[str, set[str]] = {}
+    for d in docs:
+        for f in d.facts:
+            for t in f.words:
+                sources.setdefault(t, set()).add(d.source)
+    return frozenset(t for t, s in sources.items() if len(s) >= VOCAB_SOURCES)
 
 
 def _step(weights: dict[str, float], history: dict[str, float], grad: dict[str, float], rate: float) -> None:
@@ -182,11 +233,13 @@ def main() -> None:
         pass1 = fit([e for i, d in enumerate(docs) if i % FOLDS != fold for e in author_examples(d)])
         second.extend(e for i, d in enumerate(docs) if i % FOLDS == fold for e in author2_examples(d, pass1))
     author2 = fit(second)
+    vocab = crf_vocabulary(docs)
+    author_crf = fit_crf([(crf_features(d.facts, d.author, vocab), [int(x) for x in d.flags]) for d in docs])
     choices = [c for d in docs for c in parent_choices(d)]
     n_choices = len(choices)
     parent = fit_softmax(choices)
     existing = json.loads(OUT.read_text(encoding="utf-8")) if OUT.exists() else {}
-    existing.update({"author": author, "author2": author2, "parent": parent})
+    existing.update({"author": author, "author2": author2, "parent": parent, CRF_MODEL: author_crf})
     OUT.write_text(json.dumps(existing, indent=0, sort_keys=True) + "\n", encoding="utf-8")
     print(
         f"train_structure: {len(docs)} dev documents from {len(sources)} sources; "

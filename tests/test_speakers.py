@@ -87,3 +87,43 @@ def test_metadata_author_is_named_in_the_evidence_of_author_comments() -> None:
     thread = infer_structure(make_thread(ROSES, {"post_author": "Nora Lind"}))
     authored = [c for c in thread.comments if c.is_post_author]
     assert authored and all("metadata" in " ".join(c.speaker_decision.evidence) for c in authored)
+
+
+def test_chain_marginals_are_probabilities_that_follow_the_emissions() -> None:
+    from threadloom.chain import marginals_from
+
+    singles, _, _ = marginals_from([3.0, -3.0, 3.0], [[0.0, 0.0], [0.0, 0.0]])
+    assert singles[0] > 0.9 and singles[1] < 0.1 and singles[2] > 0.9
+
+
+def test_chain_transitions_pull_a_doubtful_comment_to_alternate() -> None:
+    from threadloom.chain import marginals_from
+
+    # author -> author is unlikely, so a neutral comment after a sure author comment leans reader
+    singles, _, _ = marginals_from([4.0, 0.0], [[0.0, 0.0], [0.0, -2.0]])
+    assert singles[1] < 0.5
+
+
+def test_thread_crf_reads_an_answer_to_a_reader_question_as_the_author() -> None:
+    from threadloom.authorship import author_flags as crf_flags
+
+    texts = facts(
+        "Great tutorial, Nora! How do you keep the cuttings from drying out?",
+        "Glad you liked it, Pete. You can cover them with a jar for a week.",
+        "Thanks Nora, that worked!",
+    )
+    flags = [flag for flag, _ in crf_flags(texts, "Nora")]
+    assert flags == [False, True, False]
+
+
+def test_thread_crf_evidence_names_its_cues() -> None:
+    from threadloom.authorship import author_flags as crf_flags
+
+    _, decision = crf_flags(facts("Great post, Nora! Very helpful."), "Nora")[0]
+    assert decision.evidence[0].startswith("reader-cues:") and "p=" in decision.evidence[0]
+
+
+def test_a_common_opener_word_is_not_taken_for_a_reader_name() -> None:
+    texts = facts("How long do the seeds keep?", "Update: about two years in a cool dry place.")
+    identities = identify(texts, [None, 0], [False, True], "Nora")
+    assert identities[0].name is None

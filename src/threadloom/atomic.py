@@ -111,7 +111,12 @@ def fsync_dir(folder: Path) -> None:
             os.close(fd)
 
 
-def write_failure(out: Path, staging: Path, err: OSError) -> ThreadloomError:
+class WriteFailure(ThreadloomError, OSError):
+    """A release that could not be written: a ThreadloomError (one line for the user) that is
+    still an OSError with the original errno, for callers that catch those."""
+
+
+def write_failure(out: Path, staging: Path, err: OSError) -> WriteFailure:
     """One line for a write that failed: the release, what went wrong and where."""
     reason = "no space left on device" if err.errno == errno.ENOSPC else (err.strerror or str(err)).lower()
     where = ""
@@ -120,9 +125,11 @@ def write_failure(out: Path, staging: Path, err: OSError) -> ThreadloomError:
             where = f" while writing {Path(os.fsdecode(err.filename)).relative_to(staging).as_posix()}"
         except ValueError:
             where = ""
-    return ThreadloomError(
+    failure = WriteFailure(
         str(out),
         f"{reason}{where}",
         "nothing was written and any earlier release is untouched; free some space or fix the "
         "cause and build again",
     )
+    failure.errno = err.errno
+    return failure

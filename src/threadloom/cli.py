@@ -7,6 +7,8 @@ dataset that fails validation, 2 wrong usage (click's own).
 from __future__ import annotations
 
 import json
+import os
+import re
 import sys
 import traceback
 from collections.abc import Callable
@@ -21,10 +23,23 @@ from .api import build, default_release_dir
 from .corrections import corrections_from_options, record_corrections
 from .errors import ThreadloomError
 from .show import render_tree
+from .skipped import read_skipped
 from .validate import validate_release
 from .view import write_view
 
 F = TypeVar("F", bound=Callable[..., Any])
+
+
+_TOKEN_LIKE = re.compile(r"\bhf_[A-Za-z0-9]{8,}")
+
+
+def one_line(text: str) -> str:
+    """A message as one line, with anything that looks like a hub token blanked out."""
+    for name in ("HF_TOKEN", "HUGGING_FACE_HUB_TOKEN"):
+        secret = os.environ.get(name, "")
+        if len(secret) >= 8:
+            text = text.replace(secret, "***")
+    return _TOKEN_LIKE.sub("hf_***", " ".join(text.split()))
 
 
 def reports_errors(command: F) -> F:
@@ -38,16 +53,20 @@ def reports_errors(command: F) -> F:
         except ThreadloomError as err:
             if debug:
                 traceback.print_exc()
-            click.echo(f"threadloom: {err}", err=True)
+            click.echo(f"threadloom: {one_line(str(err))}", err=True)
             sys.exit(1)
         except click.ClickException:
             raise
+        except KeyboardInterrupt:
+            click.echo("threadloom: interrupted (a release being built was not put in place)", err=True)
+            sys.exit(130)
         except Exception as err:
             if debug:
                 traceback.print_exc()
             subject = getattr(err, "filename", None) or type(err).__name__
-            reason = " ".join(str(err).split())  # one line, whatever the exception's text
-            click.echo(f"threadloom: {subject}: {reason} (rerun with --debug for details)", err=True)
+            reason = one_line(str(err))  # one line, whatever the exception's text
+            click.echo(f"threadloom: {one_line(str(subject))}: {reason} (rerun with --debug for details)",
+                       err=True)
             sys.exit(1)
 
     return wrapper  # type: ignore[return-value]
@@ -81,10 +100,14 @@ def main(debug: bool) -> None:
 )
 @click.option("--force", is_flag=True, help="Replace a different release of the same version.")
 @click.option("--no-corrections", is_flag=True, help="Ignore reviewers' NAME.corrections.json files.")
+@click.option("--skip-bad", is_flag=True,
+              help="Leave out bad documents and list them in the release (skipped.json) instead of "
+              "stopping before anything is written.")
 @click.option("--quiet", "-q", is_flag=True, help="Print nothing but errors.")
 @reports_errors
 def build_command(
-    raw_dir: Path, out: Path | None, datasheet: Path | None, force: bool, no_corrections: bool, quiet: bool
+    raw_dir: Path, out: Path | None, datasheet: Path | None, force: bool, no_corrections: bool,
+    skip_bad: bool, quiet: bool,
 ) -> None:
     """Build the dataset release from RAW_DIR (default: raw/).
 
@@ -92,7 +115,10 @@ def build_command(
     Example:
         threadloom build raw --out dist/my-threads/0.1.0
     """
-    result = build(raw_dir, out, datasheet=datasheet, force=force, corrections=not no_corrections)
+    result = build(raw_dir, out, datasheet=datasheet, force=force, corrections=not no_corrections,
+                   skip_bad=skip_bad)
+    for entry in read_skipped(result.out):
+        click.echo(f"threadloom: {entry['file']}: skipped: {entry['reason']}", err=True)
     if not quiet:
         stats = result.stats
         what = "unchanged, identical release already at" if result.unchanged else "wrote"
@@ -295,4 +321,9 @@ def correct_command(raw_dir: Path, thread_id: str, boundaries: tuple[str, ...], 
     click.echo(str(record_corrections(raw_dir, thread_id, new)))
 
 
-__all__ = ["default_release_dir", "main"]
+from .cli_crawl import crawl_command, merge_command  # noqa: E402
+
+main.add_command(crawl_command)
+main.add_command(merge_command)
+
+__all__ = ["crawl_command", "default_release_dir", "main", "merge_command"]

@@ -9,6 +9,7 @@ in the thread ("Great" opens sentences, but "great" is also written in lower cas
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from .facts import Facts
@@ -20,6 +21,16 @@ SIGNATURE_CONF = 0.9
 AUTHOR_ADDRESS_CONF = 0.9  # the author thanking or greeting the reader they answer
 MIN_CLAIM = 0.5  # weaker claims name nobody (precision first)
 READER_ADDRESS_CONF = 0.0  # a reader addressing the reader they answer: too often a third person
+# Capitalised words that open comments ("Details, ...", "Update: ...") and are not names.
+OPENER_WORDS = frozenset(
+    {
+        "details", "great", "thanks", "hello", "update", "edit", "sorry", "cheers", "nice", "wow",
+        "awesome", "note", "ps", "also", "anyway", "btw", "question", "answer", "yes", "no", "ok",
+        "okay", "well", "agreed", "exactly", "indeed", "correct", "right", "sure", "interesting",
+        "problem", "solution", "fixed", "done", "oops", "hmm", "ah", "oh", "good", "cool", "true",
+        "fair", "nope", "yep", "yeah", "actually", "honestly", "seriously", "again", "finally",
+    }
+)  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -56,6 +67,19 @@ def used_in_lower_case(name: str, texts: list[str]) -> bool:
     return any(p in t for t in texts for p in probes)
 
 
+def _names_in_body(f: Facts, name: str) -> bool:
+    """Does the comment mention this name itself (outside its signature)? Writers rarely name
+    themselves, so a name in the parent's own words is someone it talks about."""
+    body = f.text.rsplit("\n", 1)[0] if f.signature else f.text
+    return re.search(r"\b" + re.escape(name) + r"\b", body) is not None
+
+
+def used_in_lower_case_anywhere(name: str, texts: list[str]) -> bool:
+    """The word written in lower case anywhere (not only between spaces)."""
+    pattern = re.compile(r"(?<![A-Za-z])" + re.escape(name.lower()) + r"(?![A-Za-z])")
+    return any(pattern.search(t) for t in texts)
+
+
 def _name_claims(
     facts: list[Facts],
     parents: list[int | None],
@@ -81,11 +105,13 @@ def _name_claims(
             confidence = AUTHOR_ADDRESS_CONF if authors[j] else READER_ADDRESS_CONF
             if confidence < MIN_CLAIM:
                 break
+            if mention.name.lower() in OPENER_WORDS or _names_in_body(facts[parent], mention.name):
+                break  # a common opener, or a third person the parent talks about
             why = f"{mention.cue}: '{mention.words}' in comment {j} names its parent's speaker"
             claims.append((parent, mention.name, confidence, why))
             break
     texts = [*(f.text for f in facts), *extra_text]
-    return [c for c in claims if not used_in_lower_case(c[1], texts)]
+    return [c for c in claims if not used_in_lower_case_anywhere(c[1], texts)]
 
 
 def _follow_ups(parents: list[int | None], authors: list[bool], groups: _Groups) -> dict[int, str]:

@@ -283,3 +283,50 @@ def structure_features(texts: Sequence[str], first: int, starts: Sequence[int]) 
         add("bn", parsed[s + 1][0] if s + 1 < n else ["eos"])
         add("bx", pairs(s))
     return counts
+
+
+@dataclass(frozen=True)
+class Cut:
+    first: int  # index of the first comment line
+    objective: list[float]  # per candidate cut, lower is better (inf where not allowed)
+
+
+def changepoint_cut(an: Analysis, clip: float, cut_weight: float) -> Cut:
+    """Where the article ends, as a change in the level of per-line article evidence.
+
+    Each line's article log-odds (capped at +-clip) is fitted by two constant levels, article
+    before the cut and comments after it (the article level must be the higher); the cut with the
+    least squared error wins, less cut_weight times the local evidence that a comment opens there.
+    Only the *change* in level matters, not its absolute value, so a blog whose article lines all
+    read a little chattier (or whose comments read more formal) than the training blogs still gets
+    its cut where the register changes.
+    """
+    n = len(an.article)
+    sums = [0.0] * (n + 1)
+    squares = [0.0] * (n + 1)
+    for i, value in enumerate(an.article):
+        x = clip if value > clip else (-clip if value < -clip else value)
+        sums[i + 1] = sums[i] + x
+        squares[i + 1] = squares[i] + x * x
+    total_sum, total_sq = sums[n], squares[n]
+    objective = [math.inf] * n
+    for k in range(n):
+        after = n - k
+        after_sum = total_sum - sums[k]
+        sse = (total_sq - squares[k]) - after_sum * after_sum / after
+        if k:
+            mean_before = sums[k] / k
+            if mean_before < after_sum / after:
+                continue
+            sse += squares[k] - sums[k] * mean_before
+        objective[k] = sse - cut_weight * an.cut[k]
+    first = min(range(n), key=lambda k: (objective[k], k))
+    return Cut(first, objective)
+
+
+def cut_posterior(cut: Cut, temperature: float) -> list[float]:
+    """Softmax of the negated cut objective: the probability of each candidate cut."""
+    best = cut.objective[cut.first]
+    weights = [math.exp(-(o - best) * temperature) if o != math.inf else 0.0 for o in cut.objective]
+    total = sum(weights)
+    return [w / total for w in weights]

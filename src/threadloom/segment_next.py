@@ -13,7 +13,15 @@ from functools import lru_cache
 
 from .model import Decision, is_hard_wrap
 from . import segment_model
-from .segment_model import Analysis, Posterior, analyse, posteriors, viterbi
+from .segment_model import (
+    Analysis,
+    Posterior,
+    analyse,
+    changepoint_cut,
+    cut_posterior,
+    posteriors,
+    viterbi,
+)
 
 HIGH = 0.9
 
@@ -55,11 +63,15 @@ def article_cut(lines: Sequence[TextLine]) -> tuple[int, Decision]:
     if not lines:
         return 0, Decision(1.0, ("empty document",))
     texts = _texts(lines)
-    decoded = viterbi(_analysis(texts))
-    first = decoded.first
-    confidence = round(_posterior(texts, None).cut[first], 3)
-    where = f"line {lines[first].number}" if first < len(lines) else "end"
-    evidence = [f"joint-decode: comments begin at {where} (posterior {confidence:.2f} over all cuts)"]
+    weights, _ = segment_model.shipped_weights()
+    params = weights.get("param", {})
+    cut = changepoint_cut(_analysis(texts), params.get("cut_clip", 4.0), params.get("cut_weight", 2.0))
+    first = cut.first
+    confidence = round(cut_posterior(cut, params.get("cut_temperature", 1.0))[first], 3)
+    evidence = [
+        f"change-point: comments begin at line {lines[first].number} "
+        f"(posterior {confidence:.2f} over all cuts)"
+    ]
     if first:
         evidence.append(f"last article line: '{lines[first - 1].text[:50]}'")
     evidence.append(f"first comment line: '{lines[first].text[:50]}'")

@@ -90,3 +90,12 @@ def process_each(
                               "fix them; nothing would be left to build")
     kept = tuple(d for d in collection.documents if d.source_file in threads)
     return replace(collection, documents=kept, skipped=tuple(skipped)), threads
+
+
+def read_skipped(folder: Path) -> list[dict[str, str]]:
+    """The skipped documents a release lists (none when it has no skipped.json)."""
+    path = folder / SKIPPED_FILE
+    if not path.is_file():
+        return []
+    entries: list[dict[str, str]] = json.loads(path.read_text(encoding="utf-8"))["skipped"]
+    return entries

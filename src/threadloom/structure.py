@@ -9,12 +9,13 @@ from __future__ import annotations
 from dataclasses import replace
 
 from . import cues
+from .authorship import author_flags
 from .facts import comment_facts
 from .model import Comment, Decision, Speaker, Thread
 from .names import Identity, identify
 from .replies import CommentView, infer_parents
 from .segment import Span, TextLine, article_cut, comment_spans
-from .speakers import POST_AUTHOR_KEY, AuthorName, author_flags, learn_author_name
+from .speakers import POST_AUTHOR_KEY, AuthorName, learn_author_name
 
 
 def text_lines(thread: Thread) -> list[TextLine]:

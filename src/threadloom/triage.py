@@ -5,8 +5,8 @@ before the full pipeline. It has two stages:
 
 1. a scan of the whole text with one compiled regex (C speed, ~150 MB/s) for lines that open the
    way comments open ("Thanks ...", "Great post ...", "Hi ...", "@name"); a page with fewer than
-   `min_openers` such lines is skipped at once;
-2. for the rest, the structure stage's own article cut (`segment.article_cut`): a page is a
+   `min_openers` such lines is skipped at once, one with `strong_openers` or more is a thread;
+2. for the few in between, the structure stage's own article cut (`segment.article_cut`): a page is a
    thread when at least `min_comment_lines` lines follow the cut and they read, on average, like
    comments (`min_comment_likeness`). An article alone puts its cut on its last line or two.
 
@@ -33,13 +33,16 @@ _OPENER_WORDS = sorted(
 )
 # A line that opens like a comment: an opener word, or an @mention. Case-insensitive, anchored
 # at line starts, so one findall over the whole page counts them.
-OPENER_RE = re.compile(r"^[ \t]*(?:@\w|(?:" + "|".join(_OPENER_WORDS) + r")\b)", re.MULTILINE | re.IGNORECASE)
+OPENER_RE = re.compile(
+    r"^[ \t]*(?:@\w|(?:" + "|".join(_OPENER_WORDS) + r")\b)", re.MULTILINE | re.IGNORECASE
+)
 
 
 class TriageConfig(NamedTuple):
     """Thresholds of the two stages (see the module docstring)."""
 
     min_openers: int = 1
+    strong_openers: int = 4  # this many opener lines is a comment section without stage 2
     min_comment_lines: int = 4
     min_comment_likeness: float = 0.5
 
@@ -68,7 +71,9 @@ def triage_text(text: str, config: TriageConfig = DEFAULT_TRIAGE) -> TriageResul
     openers = count_openers(text)
     if openers < config.min_openers:
         return TriageResult(False, "no comment openers", openers)
-    lines = [TextLine(number, line.strip()) for number, line in enumerate(text.split("\n"), 1) if line.strip()]
+    if openers >= config.strong_openers:
+        return TriageResult(True, "threaded", openers)
+    lines = [TextLine(n, line.strip()) for n, line in enumerate(text.split("\n"), 1) if line.strip()]
     first, decision = article_cut(lines)
     tail = len(lines) - first
     if tail < config.min_comment_lines:

@@ -16,9 +16,11 @@ from typing import Any
 
 import pyarrow.parquet as pq
 
+from .intake import safe_child
 from .release import MANIFEST, parquet_path
 from .repair import split_raw_lines
 from .schemas import CONFIGS, arrow_schema, validate_instance
+from .skipped import check_skipped
 from .sources import sha256_hex
 
 Row = dict[str, Any]
@@ -61,6 +63,8 @@ def validate_release(folder: Path) -> Report:
         check_manifest_versions(folder, manifest, report)
     if len(rows) == len(CONFIGS):
         check_integrity(folder, rows, report)
+    for where, what in check_skipped(folder, {t["source_file"] for t in rows.get("threads", [])}):
+        report.add(where, what)
     return report
 
 
@@ -102,7 +106,11 @@ def check_manifest_versions(folder: Path, manifest: dict[str, Any], report: Repo
             if value is not None and manifest.get(key) != value.decode():
                 report.add(MANIFEST, f"{key} {manifest.get(key)!r} differs from {value.decode()!r} in {rel}")
     for entry in manifest.get("raw_documents", []):
-        raw = folder / "raw" / str(entry.get("source_file"))
+        try:
+            raw = safe_child(folder / "raw", str(entry.get("source_file")))
+        except ValueError:
+            report.add(MANIFEST, f"raw_documents names {entry.get('source_file')!r}, outside raw/")
+            continue
         if raw.is_file() and sha256_hex(raw.read_bytes()) != entry.get("sha256"):
             report.add(
                 MANIFEST,
@@ -215,14 +223,20 @@ def _order_and_parents(comments: list[Row]) -> Iterator[str]:
 
 
 def _raw_lines(folder: Path, thread: Row) -> list[tuple[int, str]] | str:
-    path = folder / "raw" / thread["source_file"]
+    try:
+        path = safe_child(folder / "raw", thread["source_file"])
+    except ValueError:
+        return f"source_file {thread['source_file']!r} would lead outside the release's raw/ folder"
     try:
         data = path.read_bytes()
     except OSError:
         return f"raw file raw/{thread['source_file']} is missing"
     if sha256_hex(data) != thread["source_sha256"]:
         return f"raw file raw/{thread['source_file']} does not match source_sha256"
-    return list(split_raw_lines(data.decode("utf-8")))
+    try:
+        return list(split_raw_lines(data.decode("utf-8")))
+    except UnicodeDecodeError as err:
+        return f"raw file raw/{thread['source_file']} is not valid UTF-8 (byte {err.start})"
 
 
 def _spans(folder: Path, thread: Row, comments: list[Row]) -> Iterator[tuple[str, str]]:

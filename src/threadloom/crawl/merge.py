@@ -68,6 +68,7 @@ class CrawlSummary:
     rejected: dict[str, int] = field(default_factory=dict)
     comments: int = 0
     seconds: float = 0.0
+    peak_rss_mb: float = 0.0  # the largest peak resident memory of any task's process
 
     def add(self, other: dict[str, Any]) -> None:
         self.documents += int(other.get("documents", 0))
@@ -75,6 +76,7 @@ class CrawlSummary:
         self.threaded += int(other.get("threaded", 0))
         self.article_only += int(other.get("article_only", 0))
         self.comments += int(other.get("comments", 0))
+        self.peak_rss_mb = max(self.peak_rss_mb, float(other.get("peak_rss_mb", 0.0)))
         for key in ("skipped", "rejected"):
             counts = Counter(getattr(self, key))
             counts.update(other.get(key, {}))
@@ -85,6 +87,7 @@ class CrawlSummary:
             "documents": self.documents, "megabytes": round(self.megabytes, 3), "threaded": self.threaded,
             "article_only": self.article_only, "skipped": self.skipped, "rejected": self.rejected,
             "comments": self.comments, "seconds": round(self.seconds, 2),
+            "peak_rss_mb_per_worker": round(self.peak_rss_mb, 1),
         }
 
     def render(self) -> str:
@@ -100,6 +103,7 @@ class CrawlSummary:
             f"skipped         {reasons(self.skipped)}",
             f"rejected        {reasons(self.rejected)}",
             f"time            {self.seconds:.1f} s",
+            f"peak memory     {self.peak_rss_mb:.0f} MB per worker",
         ]
         if self.article_only:
             lines.insert(2, f"article only    {self.article_only}")

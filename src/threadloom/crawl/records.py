@@ -32,6 +32,9 @@ class CrawlColumns(NamedTuple):
     title: str | None = "title"
 
 
+DEFAULT_COLUMNS = CrawlColumns()
+
+
 def crawl_thread_id(record_id: str | None, url: str | None = None, fallback: str = "") -> str:
     """A thread id that is deterministic, path-safe (letters, digits, `._-`) and unique per record.
 

@@ -4,6 +4,7 @@ Slurm), show progress, and merge the shards into a release. Needs the `crawl` ex
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import sys
 import threading
@@ -16,7 +17,7 @@ from typing import Any
 from ..errors import ThreadloomError
 from ..triage import DEFAULT_TRIAGE, TriageConfig
 from .merge import CrawlSummary, MergeResult, merge_shards, read_summaries
-from .records import CrawlColumns
+from .records import DEFAULT_COLUMNS, CrawlColumns
 
 EXECUTORS = ("local", "ray", "slurm")
 
@@ -64,7 +65,7 @@ class SlurmOptions:
     sbatch_args: dict[str, Any] | None = None
 
 
-def build_pipeline(files: list[str], work: Path, *, columns: CrawlColumns = CrawlColumns(),
+def build_pipeline(files: list[str], work: Path, *, columns: CrawlColumns = DEFAULT_COLUMNS,
                    triage: TriageConfig = DEFAULT_TRIAGE, keep_article_only: bool = False,
                    quiet: bool = True) -> list[Any]:
     from .steps import CrawlReader, ShardWriter, TriageStep
@@ -82,10 +83,13 @@ def make_executor(pipeline: list[Any], executor: str, *, tasks: int, workers: in
         return LocalPipelineExecutor(pipeline, tasks=tasks, workers=workers, logging_dir=logging_dir)
     if executor == "ray":
         try:
-            import ray  # noqa: F401
+            import ray
         except ImportError:
             raise ThreadloomError("--executor ray", "ray is not installed", "pip install ray") from None
         from datatrove.executor.ray import RayPipelineExecutor
+
+        if not ray.is_initialized():  # RAY_ADDRESS names a cluster; without it a local one starts
+            ray.init(address=os.environ.get("RAY_ADDRESS"), include_dashboard=False)
 
         return RayPipelineExecutor(pipeline, tasks=tasks, workers=workers, logging_dir=logging_dir,
                                    cpus_per_task=1, mem_per_cpu_gb=1)
@@ -139,7 +143,7 @@ class CrawlResult:
 
 
 def crawl(inputs: Sequence[Path], out: Path | None, *, work: Path | None = None, workers: int = 1,
-          tasks: int | None = None, executor: str = "local", columns: CrawlColumns = CrawlColumns(),
+          tasks: int | None = None, executor: str = "local", columns: CrawlColumns = DEFAULT_COLUMNS,
           triage: TriageConfig = DEFAULT_TRIAGE, keep_article_only: bool = False,
           info: dict[str, Any] | None = None, datasheet_template: str | None = None, force: bool = False,
           resume: bool = False, keep_shards: bool = False, slurm: SlurmOptions | None = None,
@@ -163,10 +167,9 @@ def crawl(inputs: Sequence[Path], out: Path | None, *, work: Path | None = None,
             raise ThreadloomError("threadloom crawl", "no work folder given", "pass --work DIR")
         work = Path(out).resolve().parent / f"{Path(out).name}.work"
     work = Path(work).resolve()
-    if work.exists() and not resume:
-        if executor == "slurm" or any(work.iterdir()):
-            raise ThreadloomError(str(work), "the work folder already exists",
-                                  "remove it, or pass --resume to finish that run")
+    if work.exists() and not resume and (executor == "slurm" or any(work.iterdir())):
+        raise ThreadloomError(str(work), "the work folder already exists",
+                              "remove it, or pass --resume to finish that run")
     work.mkdir(parents=True, exist_ok=True)
     n_tasks = tasks or min(len(files), 4 * workers)
     pipeline = build_pipeline(files, work, columns=columns, triage=triage,

@@ -27,7 +27,14 @@ from datatrove.pipeline.readers import JsonlReader, ParquetReader
 from ..schemas import CONFIGS, arrow_schema
 from ..triage import DEFAULT_TRIAGE, TriageConfig
 from .merge import DOCUMENTS, DOCUMENTS_SCHEMA, shard_path, summary_path
-from .records import CrawlColumns, CrawlOutcome, crawl_thread_id, process_record, record_metadata
+from .records import (
+    DEFAULT_COLUMNS,
+    CrawlColumns,
+    CrawlOutcome,
+    crawl_thread_id,
+    process_record,
+    record_metadata,
+)
 
 OUTCOME = "threadloom_outcome"  # metadata key of a document's CrawlOutcome
 REJECT = "threadloom_reject"  # metadata key: why the reader could not make a document of a record
@@ -45,7 +52,7 @@ def quiet_datatrove_console() -> None:
     logger.add(sys.stderr, level="WARNING", format="datatrove: {level}: {message}")
 
 
-class CrawlReader(PipelineStep):
+class CrawlReader(PipelineStep):  # type: ignore[misc]
     """Read crawl files (JSONL, plain or .gz/.zst; Parquet; .txt documents), the files of task
     `rank` being files[rank::world_size]. Records become Documents whose metadata holds the
     thread id and what the `threads` config carries (url, site, title, published)."""
@@ -53,7 +60,7 @@ class CrawlReader(PipelineStep):
     name = "threadloom crawl reader"
     type = "📖 - READER"
 
-    def __init__(self, files: list[str], columns: CrawlColumns = CrawlColumns(), quiet: bool = True) -> None:
+    def __init__(self, files: list[str], columns: CrawlColumns = DEFAULT_COLUMNS, quiet: bool = True) -> None:
         super().__init__()
         self.files = list(files)
         self.columns = columns
@@ -115,7 +122,7 @@ class CrawlReader(PipelineStep):
                 yield document
 
 
-class TriageStep(PipelineStep):
+class TriageStep(PipelineStep):  # type: ignore[misc]
     """Triage and thread each document (see crawl.records.process_record): the outcome, with the
     rows when there are any, goes into the document's metadata."""
 
@@ -142,7 +149,7 @@ class TriageStep(PipelineStep):
             yield document
 
 
-class ShardWriter(PipelineStep):
+class ShardWriter(PipelineStep):  # type: ignore[misc]
     """Write the rows of each task to Parquet shards with the release's own Arrow schemas, the raw
     documents beside them, a summary at the end and a progress file every second."""
 
@@ -158,7 +165,8 @@ class ShardWriter(PipelineStep):
         folder = get_datafolder(self.work)
         schemas = {config: arrow_schema(config) for config in CONFIGS} | {DOCUMENTS: DOCUMENTS_SCHEMA}
         handles = {kind: folder.open(shard_path(kind, rank), "wb") for kind in schemas}
-        writers = {kind: pq.ParquetWriter(handles[kind], schemas[kind], compression="zstd") for kind in schemas}
+        writers = {kind: pq.ParquetWriter(handles[kind], schemas[kind], compression="zstd")
+                   for kind in schemas}
         batches: dict[str, list[dict[str, Any]]] = {kind: [] for kind in schemas}
         counts: Counter[str] = Counter()
         skipped: Counter[str] = Counter()
@@ -174,7 +182,8 @@ class ShardWriter(PipelineStep):
             summary = {"rank": rank, "documents": counts["documents"], "megabytes": counts["bytes"] / 1e6,
                        "threaded": counts["threaded"], "article_only": counts["article-only"],
                        "skipped": dict(sorted(skipped.items())), "rejected": dict(sorted(rejected.items())),
-                       "comments": counts["comments"], "seconds": time.monotonic() - start, "done": done}
+                       "comments": counts["comments"], "seconds": time.monotonic() - start, "done": done,
+                       "peak_rss_mb": round(peak_rss_mb(), 1)}
             with folder.open(summary_path(rank) if done else f"progress/{rank:05d}.json", "w") as handle:
                 json.dump(summary, handle)
 
@@ -210,3 +219,11 @@ class ShardWriter(PipelineStep):
                 writers[kind].close()
                 handles[kind].close()
         report(done=True)
+
+
+def peak_rss_mb() -> float:
+    """Peak resident memory of this process so far, in MB (Linux reports KB, macOS bytes)."""
+    import resource
+
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return peak / 1e6 if sys.platform == "darwin" else peak / 1e3

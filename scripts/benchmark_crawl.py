@@ -1,0 +1,223 @@
+#!/usr/bin/env python3
+"""Crawl benchmark (a script, not a test): triage quality, throughput against ftfy alone,
+worker scaling and memory per worker on a synthetic crawl.
+
+    python scripts/benchmark_crawl.py --size-mb 100 --size-mb 1000 --json report.json
+
+The crawl is generated in a temporary folder from the development benchmark
+(/work/shared/bench/threads.jsonl, or --bench) and the seed (raw/): its threads flattened as
+flatten.py does, mixed with comment-free pages (the same articles alone), every line lightly
+reworded so no two pages are the same text, and some pages with mojibake (UTF-8 read as
+Windows-1252). About --thread-share of the pages are threads. Nothing of the benchmark is kept.
+
+Figures, per size:
+- triage precision and recall on the mixed sample (each bench thread flattened vs its article alone;
+  and the harder variants with only the first 1 and 3 comments);
+- ftfy.fix_text alone on the pages' text (one core, on up to --ftfy-sample-mb of it);
+- `threadloom crawl` end to end (read, triage, thread, write shards, merge the release) with 1 and
+  2 workers, MB/s per core, the ratio to ftfy, the scaling 1 -> 2 workers, peak RSS per worker;
+- the proof that the repair's ASCII fast path is exact on the generated text.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import gzip
+import json
+import random
+import re
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+BENCH = Path("/work/shared/bench/threads.jsonl")
+WORD = re.compile(r"[A-Za-z]{4,}")
+THREADLOOM = str(Path(sys.executable).parent / "threadloom")  # the console script of this environment
+
+
+def load_threads(bench: Path) -> list[tuple[list[str], list[list[str]]]]:
+    """(article paragraphs, comments' paragraphs) of every bench thread, cleaned like flatten.py."""
+    def clean(p: str) -> str:
+        return " ".join(p.split())
+
+    threads = []
+    for raw in bench.read_text(encoding="utf-8").splitlines():
+        if not raw.strip():
+            continue
+        t = json.loads(raw)
+        article = [clean(p) for p in t.get("article_paragraphs") or [] if clean(p)]
+        comments = [[clean(p) for p in c["paragraphs"] if clean(p)] for c in t["comments"]]
+        threads.append((article, [c for c in comments if c]))
+    return threads
+
+
+def seed_thread() -> list[str]:
+    return [line for p in sorted((ROOT / "raw").glob("*.txt")) for line in p.read_text("utf-8").splitlines()]
+
+
+class Rewording:
+    """Swap about one word in ten for another word of the same corpus: every page differs, the
+    shape of every line stays (caches see new text, triage sees the same cues)."""
+
+    def __init__(self, texts: list[str], seed: int) -> None:
+        self.rng = random.Random(seed)
+        self.vocab = sorted({w for t in texts for w in WORD.findall(t)})
+
+    def line(self, text: str) -> str:
+        rng, vocab = self.rng, self.vocab
+        return WORD.sub(lambda m: rng.choice(vocab) if rng.random() < 0.1 else m.group(), text)
+
+
+def mojibake(text: str) -> str:
+    import ftfy.bad_codecs  # noqa: F401  (registers sloppy-windows-1252)
+
+    return text.encode("utf-8").decode("sloppy-windows-1252")
+
+
+def generate(folder: Path, size_mb: float, threads: list[tuple[list[str], list[list[str]]]],
+             seed_lines: list[str], thread_share: float, mojibake_share: float, files: int) -> dict[str, int]:
+    """Write about size_mb of JSONL crawl shards (half plain, half .jsonl.gz) into folder."""
+    rng = random.Random(7)
+    reword = Rewording([p for a, c in threads for p in a + [q for cc in c for q in cc]], 11)
+    sources = [a + [p for c in cs for p in c] for a, cs in threads] + [seed_lines]
+    articles = [a for a, _ in threads if len(a) >= 2]
+    folder.mkdir(parents=True, exist_ok=True)
+    target = size_mb * 1e6
+    written = n = n_threads = n_mojibake = 0
+    with contextlib.ExitStack() as stack:
+        handles = [stack.enter_context(gzip.open(folder / f"part-{i:03d}.jsonl.gz", "wt", encoding="utf-8")
+                                       if i % 2 else open(folder / f"part-{i:03d}.jsonl", "w", encoding="utf-8"))
+                   for i in range(files)]
+        while written < target:
+            is_thread = rng.random() < thread_share
+            lines = [reword.line(x) for x in (rng.choice(sources) if is_thread else rng.choice(articles))]
+            if rng.random() < mojibake_share:
+                k = rng.randrange(len(lines))
+                lines[k] = mojibake(lines[k])
+                n_mojibake += 1
+            text = "\n".join(lines)
+            record = {"text": text, "id": f"<urn:uuid:{n:08d}>", "url": f"https://blog{n % 97}.example/p/{n}",
+                      "date": "2021-06-01"}
+            handles[n % files].write(json.dumps(record, ensure_ascii=False) + "\n")
+            written += len(text.encode("utf-8"))
+            n += 1
+            n_threads += is_thread
+    return {"documents": n, "threads": n_threads, "mojibake_pages": n_mojibake, "text_bytes": written}
+
+
+def iter_texts(folder: Path, limit_bytes: float = float("inf")):
+    seen = 0
+    for path in sorted(folder.glob("part-*")):
+        opener = gzip.open if path.suffix == ".gz" else open
+        with opener(path, "rt", encoding="utf-8") as handle:
+            for raw in handle:
+                text = json.loads(raw)["text"]
+                yield text
+                seen += len(text.encode("utf-8"))
+                if seen >= limit_bytes:
+                    return
+
+
+def ftfy_rate(folder: Path, sample_mb: float) -> tuple[float, float]:
+    """MB/s of ftfy.fix_text alone, on one core, over the first sample_mb of the pages' text."""
+    import ftfy
+
+    texts = list(iter_texts(folder, sample_mb * 1e6))
+    size = sum(len(t.encode("utf-8")) for t in texts) / 1e6
+    start = time.perf_counter()
+    for text in texts:
+        ftfy.fix_text(text)
+    return size / (time.perf_counter() - start), size
+
+
+def triage_quality(threads: list[tuple[list[str], list[list[str]]]]) -> dict[str, dict[str, float]]:
+    from threadloom.triage import triage_text
+
+    negatives = ["\n".join(a) for a, _ in threads if a]
+    fp = sum(triage_text(t).has_comments for t in negatives)
+    report = {}
+    for name, keep in (("full threads", None), ("first 3 comments", 3), ("first comment only", 1)):
+        positives = ["\n".join(a + [p for c in cs[:keep] for p in c]) for a, cs in threads]
+        tp = sum(triage_text(t).has_comments for t in positives)
+        report[name] = {"threads": len(positives), "articles": len(negatives), "true_positives": tp,
+                        "false_positives": fp, "precision": round(tp / max(tp + fp, 1), 3),
+                        "recall": round(tp / len(positives), 3)}
+    return report
+
+
+def run_crawl(folder: Path, out: Path, workers: int) -> dict[str, float]:
+    """`threadloom crawl` in a fresh process: wall time and its summary."""
+    cmd = [THREADLOOM, "crawl", str(folder), "--out", str(out),
+           "--workers", str(workers), "--tasks", str(2 * workers), "--json", "--force", "--version", "0.1.0"]
+    start = time.perf_counter()
+    done = subprocess.run(cmd, capture_output=True, text=True, check=False)
+    wall = time.perf_counter() - start
+    if done.returncode:
+        raise SystemExit(f"crawl failed: {done.stderr[-2000:]}")
+    summary = json.loads(done.stdout)
+    summary["wall_seconds"] = round(wall, 2)
+    return summary
+
+
+def validate(out: Path) -> bool:
+    cmd = [THREADLOOM, "validate", str(out), "--quiet"]
+    return subprocess.run(cmd, capture_output=True, check=False).returncode == 0
+
+
+def same_release(a: Path, b: Path) -> bool:
+    def listing(folder: Path) -> dict[str, bytes]:
+        return {p.relative_to(folder).as_posix(): p.read_bytes() for p in folder.rglob("*") if p.is_file()}
+
+    return listing(a) == listing(b)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--size-mb", type=float, action="append", help="crawl size (repeatable; default 100)")
+    parser.add_argument("--bench", type=Path, default=BENCH)
+    parser.add_argument("--thread-share", type=float, default=0.03, help="share of pages that are threads")
+    parser.add_argument("--mojibake-share", type=float, default=0.05, help="share of pages with mojibake")
+    parser.add_argument("--files", type=int, default=8, help="crawl shard files")
+    parser.add_argument("--ftfy-sample-mb", type=float, default=50.0)
+    parser.add_argument("--json", type=Path, default=None, help="also write the report here")
+    args = parser.parse_args()
+    from threadloom.crawl.proof import ascii_skip_mismatches
+
+    threads = load_threads(args.bench)
+    report: dict[str, object] = {"triage": triage_quality(threads), "runs": []}
+    print(json.dumps(report["triage"], indent=1), flush=True)
+    for size in args.size_mb or [100.0]:
+        with tempfile.TemporaryDirectory(prefix="threadloom-crawl-bench-") as tmp:
+            folder = Path(tmp) / "crawl"
+            made = generate(folder, size, threads, seed_thread(), args.thread_share, args.mojibake_share,
+                            args.files)
+            checked, changed = ascii_skip_mismatches(iter_texts(folder, 20e6))
+            rate, sample = ftfy_rate(folder, args.ftfy_sample_mb)
+            one = run_crawl(folder, Path(tmp) / "out1", 1)
+            two = run_crawl(folder, Path(tmp) / "out2", 2)
+            mb = made["text_bytes"] / 1e6
+            row = {
+                "size_mb": round(mb, 1), **made,
+                "ascii_fast_path": {"ascii_lines_checked": checked, "lines_changed_by_repair": len(changed)},
+                "ftfy_alone_mb_per_s": round(rate, 2), "ftfy_sample_mb": round(sample, 1),
+                "one_worker": one, "two_workers": two,
+                "mb_per_s_per_core_1": round(mb / one["wall_seconds"], 2),
+                "mb_per_s_per_core_2": round(mb / two["wall_seconds"] / 2, 2),
+                "ratio_to_ftfy_1": round(mb / one["wall_seconds"] / rate, 2),
+                "scaling_1_to_2": round(one["wall_seconds"] / two["wall_seconds"], 2),
+                "identical_1_vs_2": same_release(Path(tmp) / "out1", Path(tmp) / "out2"),
+                "valid": validate(Path(tmp) / "out1"),
+            }
+            report["runs"].append(row)  # type: ignore[union-attr]
+            print(json.dumps(row, indent=1), flush=True)
+    if args.json:
+        args.json.write_text(json.dumps(report, indent=1) + "\n", encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,206 @@
+"""`threadloom crawl` and `threadloom merge` on datatrove (the `crawl` extra): inputs, releases
+that validate, identical output whatever the workers or engine, summaries and errors."""
+
+from __future__ import annotations
+
+import gzip
+import json
+import os
+import shutil
+import tempfile
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner
+
+from threads import ROSES, ROSES_ARTICLE_END
+
+pytest.importorskip("datatrove")
+
+from threadloom.cli import main
+from threadloom.crawl.run import crawl
+from threadloom.validate import validate_release
+
+ARTICLE = ROSES[:ROSES_ARTICLE_END]
+COMMENTS = ROSES[ROSES_ARTICLE_END:]
+
+
+def records() -> list[dict[str, Any]]:
+    """Threads (the roses thread, reworded a little each time, one with mojibake) and articles."""
+    out: list[dict[str, Any]] = []
+    for i in range(6):
+        article = [f"{line} (part {i})" for line in ARTICLE]
+        out.append({"body": "\n".join(article + COMMENTS), "rid": f"<urn:uuid:t{i}>",
+                    "link": f"https://garden{i}.example/roses/{i}", "when": "2021-06-0" + str(i + 1)})
+        out.append({"body": "\n".join(article), "rid": f"<urn:uuid:a{i}>", "link": f"https://shop.example/{i}"})
+    out[0]["body"] = out[0]["body"].replace("Thanks for the clear", "Thanks for the clearâ€”and")
+    out.append({"body": "", "rid": "<urn:uuid:empty>"})
+    return out
+
+
+def write_inputs(folder: Path) -> Path:
+    """The same records spread over JSONL, JSONL.gz, JSONL.zst and Parquet files."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+    import zstandard
+
+    folder.mkdir(parents=True, exist_ok=True)
+    rows = records()
+    lines = [json.dumps(r, ensure_ascii=False) + "\n" for r in rows]
+    (folder / "a.jsonl").write_text("".join(lines[0::4]), encoding="utf-8")
+    with gzip.open(folder / "b.jsonl.gz", "wt", encoding="utf-8") as handle:
+        handle.write("".join(lines[1::4]))
+    zst = zstandard.ZstdCompressor().compress("".join(lines[2::4]).encode())
+    (folder / "c.jsonl.zst").write_bytes(zst)
+    part = rows[3::4]
+    table = pa.table({key: [r.get(key) for r in part] for key in ("body", "rid", "link", "when")})
+    pq.write_table(table, folder / "d.parquet")
+    return folder
+
+
+COLUMNS = ["--text-column", "body", "--id-column", "rid", "--url-column", "link", "--date-column", "when"]
+
+
+def run_cli(*args: str) -> Any:
+    return CliRunner().invoke(main, list(args), catch_exceptions=False)
+
+
+@pytest.fixture(scope="module")
+def crawl_inputs(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return write_inputs(tmp_path_factory.mktemp("crawl") / "in")
+
+
+@pytest.fixture(scope="module")
+def one_worker_release(crawl_inputs: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("one") / "release"
+    result = run_cli("crawl", str(crawl_inputs), "--out", str(out), *COLUMNS, "--version", "0.1.0", "-q")
+    assert result.exit_code == 0, result.output
+    return out
+
+
+def listing(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in folder.rglob("*") if p.is_file()}
+
+
+def test_crawl_of_jsonl_gz_zst_and_parquet_writes_a_valid_release(one_worker_release: Path) -> None:
+    report = validate_release(one_worker_release)
+    assert report.ok, report.problems
+    assert report.counts["threads"] == 6
+
+
+def test_crawl_carries_url_site_and_date_into_threads(one_worker_release: Path) -> None:
+    import pyarrow.parquet as pq
+
+    rows = pq.read_table(one_worker_release / "data/threads/train-00000-of-00001.parquet").to_pylist()
+    by_url = {r["url"]: r for r in rows}
+    row = by_url["https://garden2.example/roses/2"]
+    assert row["site"] == "garden2.example" and row["published"] == "2021-06-03"
+    assert (one_worker_release / "raw" / f"{row['thread_id']}.txt").is_file()
+
+
+def test_crawl_prints_a_summary_with_skipped_and_rejected_reasons(crawl_inputs: Path, tmp_path: Path) -> None:
+    result = run_cli("crawl", str(crawl_inputs), "--out", str(tmp_path / "r"), *COLUMNS, "--json")
+    assert result.exit_code == 0, result.output
+    summary = json.loads(result.stdout)
+    assert summary["documents"] == 13 and summary["threaded"] == 6
+    assert sum(summary["skipped"].values()) == 6
+    assert summary["rejected"] == {"no text": 1}
+    assert summary["comments"] > 0 and summary["peak_rss_mb_per_worker"] > 0
+
+
+def test_two_local_workers_write_the_same_release_as_one(
+    crawl_inputs: Path, one_worker_release: Path, tmp_path: Path
+) -> None:
+    out = tmp_path / "release"
+    result = run_cli("crawl", str(crawl_inputs), "--out", str(out), *COLUMNS, "--version", "0.1.0",
+                     "--workers", "2", "-q")
+    assert result.exit_code == 0, result.output
+    assert listing(out) == listing(one_worker_release)
+
+
+def test_merge_of_kept_shards_gives_the_same_release(crawl_inputs: Path, one_worker_release: Path,
+                                                     tmp_path: Path) -> None:
+    work = tmp_path / "work"
+    first = run_cli("crawl", str(crawl_inputs), "--out", str(tmp_path / "r1"), "--work", str(work), *COLUMNS,
+                    "--version", "0.1.0", "--keep-shards", "-q")
+    assert first.exit_code == 0, first.output
+    merged = run_cli("merge", str(work), "--out", str(tmp_path / "r2"), "--version", "0.1.0", "-q")
+    assert merged.exit_code == 0, merged.output
+    assert listing(tmp_path / "r2") == listing(one_worker_release)
+
+
+def test_article_only_pages_are_kept_on_request(crawl_inputs: Path, tmp_path: Path) -> None:
+    out = tmp_path / "release"
+    result = run_cli("crawl", str(crawl_inputs), "--out", str(out), *COLUMNS, "--keep-article-only", "-q")
+    assert result.exit_code == 0, result.output
+    report = validate_release(out)
+    assert report.ok, report.problems
+    assert report.counts["threads"] == 12
+
+
+def test_records_sharing_an_id_with_different_text_are_dropped(tmp_path: Path) -> None:
+    thread = "\n".join(ROSES)
+    rows = [{"text": thread, "id": "same"}, {"text": thread + "\nMe too!", "id": "same"},
+            {"text": thread, "id": "twice"}, {"text": thread, "id": "twice"}]
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "x.jsonl").write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    result = crawl([tmp_path / "in"], tmp_path / "out")
+    assert result.summary.rejected == {"duplicate id": 2}
+    report = validate_release(tmp_path / "out")
+    assert report.ok and report.counts["threads"] == 1
+
+
+def test_txt_documents_are_crawl_inputs_too(tmp_path: Path) -> None:
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "roses.txt").write_text("\n".join(ROSES), encoding="utf-8")
+    meta = json.dumps({"url": "https://garden.example/roses"})
+    (docs / "roses.meta.json").write_text(meta, encoding="utf-8")
+    result = crawl([docs], tmp_path / "out")
+    assert result.summary.threaded == 1
+    assert (tmp_path / "out" / "raw" / "roses.txt").read_text(encoding="utf-8") == "\n".join(ROSES)
+
+
+def test_crawl_without_crawl_files_fails_with_one_line(tmp_path: Path) -> None:
+    (tmp_path / "empty").mkdir()
+    result = CliRunner().invoke(main, ["crawl", str(tmp_path / "empty"), "--out", str(tmp_path / "o")])
+    assert result.exit_code == 1
+    assert result.stderr.startswith("threadloom: ") and "no crawl files found" in result.stderr
+
+
+def test_crawl_refuses_a_work_folder_of_another_run(crawl_inputs: Path, tmp_path: Path) -> None:
+    (tmp_path / "w").mkdir()
+    (tmp_path / "w" / "old").write_text("x", encoding="utf-8")
+    result = CliRunner().invoke(main, ["crawl", str(crawl_inputs), "--out", str(tmp_path / "o"),
+                                       "--work", str(tmp_path / "w")])
+    assert result.exit_code == 1 and "--resume" in result.stderr
+
+
+def test_crawl_and_merge_help_show_an_example() -> None:
+    for command in ("crawl", "merge"):
+        assert "Example:" in run_cli(command, "--help").output
+
+
+def test_ray_executor_writes_the_same_release(crawl_inputs: Path, one_worker_release: Path,
+                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    ray = pytest.importorskip("ray")
+    temp = Path(tempfile.mkdtemp(prefix="tlray-", dir="/tmp"))  # short: Ray's socket paths live in it
+    monkeypatch.setenv("RAY_AUTH_MODE", "disabled")
+    monkeypatch.setenv("TMPDIR", str(temp))  # datatrove's Ray tasks log under tempfile.gettempdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(temp))
+    monkeypatch.delenv("RAY_ADDRESS", raising=False)
+    try:
+        ray.init(num_cpus=2, include_dashboard=False, _temp_dir=str(temp / "ray"), log_to_driver=False)
+        from threadloom.crawl.merge import collection_info
+        from threadloom.crawl.records import CrawlColumns
+
+        result = crawl([crawl_inputs], temp / "release", executor="ray", workers=2,
+                       columns=CrawlColumns("body", "rid", "link", "when"),
+                       info=collection_info(version="0.1.0"))
+        assert result.summary.threaded == 6
+        assert listing(temp / "release") == listing(one_worker_release)
+    finally:
+        ray.shutdown()
+        shutil.rmtree(temp, ignore_errors=True)
+        os.environ.pop("RAY_AUTH_MODE", None)
