@@ -32,6 +32,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 BENCH = Path("/work/shared/bench/threads.jsonl")
@@ -78,6 +79,13 @@ def mojibake(text: str) -> str:
     return text.encode("utf-8").decode("sloppy-windows-1252")
 
 
+def open_shard(folder: Path, i: int) -> Any:
+    """Odd shards gzip-compressed, even ones plain."""
+    if i % 2:
+        return gzip.open(folder / f"part-{i:03d}.jsonl.gz", "wt", encoding="utf-8")
+    return (folder / f"part-{i:03d}.jsonl").open("w", encoding="utf-8")
+
+
 def generate(folder: Path, size_mb: float, threads: list[tuple[list[str], list[list[str]]]],
              seed_lines: list[str], thread_share: float, mojibake_share: float, files: int) -> dict[str, int]:
     """Write about size_mb of JSONL crawl shards (half plain, half .jsonl.gz) into folder."""
@@ -89,9 +97,7 @@ def generate(folder: Path, size_mb: float, threads: list[tuple[list[str], list[l
     target = size_mb * 1e6
     written = n = n_threads = n_mojibake = 0
     with contextlib.ExitStack() as stack:
-        handles = [stack.enter_context(gzip.open(folder / f"part-{i:03d}.jsonl.gz", "wt", encoding="utf-8")
-                                       if i % 2 else open(folder / f"part-{i:03d}.jsonl", "w", encoding="utf-8"))
-                   for i in range(files)]
+        handles = [stack.enter_context(open_shard(folder, i)) for i in range(files)]
         while written < target:
             is_thread = rng.random() < thread_share
             lines = [reword.line(x) for x in (rng.choice(sources) if is_thread else rng.choice(articles))]

@@ -103,11 +103,16 @@ def main() -> None:
                 s = summarise(one)
                 print(f"{split:8} {gold['doc'][:48]:48} f1={s['boundary_f1']:.3f} "
                       f"span={s['exact_span']:.3f} cut={article_end}/{gold['article']['end']}")
-    print(f"{'split':10}{'boundary_f1':>14}{'exact_span':>12}{'cut_exact':>12}{'docs':>6}{'comments':>10}")
+    print(f"{'split':10}{'boundary_f1':>12}{'P':>7}{'R':>7}{'exact_span':>12}{'cut_exact':>11}{'docs':>6}{'comments':>10}")
     for split, acc in accs.items():
         s = summarise(acc)
         ok, n = cuts[split]
-        print(f"{split:10}{s['boundary_f1']:>14}{s['exact_span']:>12}{ok / n:>12.3f}{n:>6}{s['n_gold_comments']:>10}")
+        p = acc["b_tp"] / max(acc["b_tp"] + acc["b_fp"], 1)
+        r = acc["b_tp"] / max(acc["b_tp"] + acc["b_fn"], 1)
+        print(
+            f"{split:10}{s['boundary_f1']:>12}{p:>7.3f}{r:>7.3f}{s['exact_span']:>12}{ok / n:>11.3f}{n:>6}"
+            f"{s['n_gold_comments']:>10}"
+        )
     if args.calibration:
         print("\nboundary accuracy (n) at confidence >= 0.9 vs < 0.9")
         for split, (hok, hn, lok, ln) in calib.items():

@@ -9,6 +9,7 @@ import itertools
 import tempfile
 from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -16,7 +17,7 @@ from threadloom.api import build
 from threadloom.model import Line, Repair, Thread
 from threadloom.pipeline import process_text
 from threadloom.records import comment_rows, speaker_rows, thread_row
-from threadloom.repair import split_raw_lines
+from threadloom.repair import repair_line, split_raw_lines
 from threadloom.validate import Report, check_integrity, validate_release
 
 WORDS = ["the", "trail", "bridge", "thanks", "great", "post", "I", "agree", "why", "rain", "Nora",
@@ -24,7 +25,9 @@ WORDS = ["the", "trail", "bridge", "thanks", "great", "post", "I", "agree", "why
 DAMAGE = ["Ã©", "â€™", "Â ", "Â", "\u00a0", "Ã¨", "â€œ", "ï»¿", "\ufeff"]
 token = st.one_of(st.sampled_from(WORDS), st.sampled_from(DAMAGE), st.text(min_size=1, max_size=6).filter(
     lambda s: "\n" not in s and "\r" not in s and "\x00" not in s))
-paragraph = st.lists(token, min_size=1, max_size=14).map(" ".join)
+
+
+paragraph = st.lists(token, min_size=1, max_size=14).map(" ".join).filter(lambda p: bool(p.strip()))
 comment = st.lists(paragraph, min_size=1, max_size=3)
 
 
@@ -134,3 +137,12 @@ def test_generated_threads_build_into_a_valid_release(raws: list[str]) -> None:
             (raw_dir / f"thread-{index}.txt").write_bytes(raw.encode("utf-8"))
         out = build(raw_dir, Path(tmp) / "rel").out
         assert validate_release(out).problems == []
+
+
+def test_a_line_made_blank_by_the_repair_keeps_its_repair_in_the_rows(tmp_path: Path) -> None:
+    raw_dir = tmp_path / "raw"
+    raw_dir.mkdir()
+    (raw_dir / "t.txt").write_text(
+        "A post about trails and bridges.\nGreat post, thanks!\nÂ\nI agree with you.\n", encoding="utf-8"
+    )
+    assert validate_release(build(raw_dir, tmp_path / "rel").out).problems == []

@@ -156,7 +156,15 @@ def test_thread_id_is_the_path_without_txt() -> None:
 
 
 def test_thread_id_replaces_runs_of_other_characters_with_one_underscore() -> None:
-    assert thread_id_for("my blog (copy)/post #1.txt") == "my_blog_copy_/post_1"
+    assert thread_id_for("my blog (copy)/post #1.txt").startswith("my_blog_copy_/post_1-")
+
+
+def test_thread_id_keeps_a_clean_file_name_as_it_is() -> None:
+    assert thread_id_for("blog/post-1.txt") == "blog/post-1"
+
+
+def test_thread_ids_of_names_that_differ_only_in_replaced_characters_stay_apart() -> None:
+    assert thread_id_for("日本.txt") != thread_id_for("中文.txt")
 
 
 def test_thread_ids_are_the_same_on_every_load() -> None:
@@ -172,10 +180,11 @@ def test_thread_ids_are_the_same_on_every_load() -> None:
     )
 
 
-def test_two_files_with_the_same_thread_id_are_refused(tmp_path: Path) -> None:
+def test_two_files_whose_names_sanitise_alike_get_different_thread_ids(tmp_path: Path) -> None:
     _write(tmp_path, "post 1.txt", TEXT)
     _write(tmp_path, "post_1.txt", TEXT)
-    assert "already taken" in _error(tmp_path).reason
+    ids = [d.thread_id for d in load_collection(tmp_path).documents]
+    assert len(set(ids)) == 2
 
 
 def test_default_collection_name_comes_from_the_folder(tmp_path: Path) -> None:

@@ -43,7 +43,9 @@ class Line:
 
     @property
     def is_blank(self) -> bool:
-        return not self.text.strip()
+        # Judged on the raw line: a line that only the repair empties (a lone stray "Â") still
+        # belongs to a span, so its repair is recorded in a row and no raw text is unaccounted for.
+        return not self.raw.strip()
 
 
 @dataclass(frozen=True)

@@ -153,10 +153,6 @@ def line_cues(text: str) -> tuple[tuple[str, ...], frozenset[str]]:
     found.append(f"lc:{_last_char_class(text)}")
     opener = _opener_class(first, text)
     found.append(f"op:{opener}")
-    if first:
-        found.append(f"fw:{first}")
-        if len(tokens) > 1:
-            found.append(f"f2:{first}_{tokens[1]}")
     token_set = set(tokens)
     if token_set & SECOND_PERSON:
         found.append("you")
@@ -180,12 +176,25 @@ def line_cues(text: str) -> tuple[tuple[str, ...], frozenset[str]]:
         found.append("codechar")
     if text[:1].isspace() or text.startswith(("$ ", "# ", "//", "<")):
         found.append("codeopen")
+    if cues.is_code(text):
+        found.append("code")
+    if cues.BULLET_RE.match(text):
+        found.append("bullet")
     for prefix in MODALITY_PREFIX:
         if lower.startswith(prefix) and lower[len(prefix) : len(prefix) + 1] in (":", ".", " ", "-"):
             found.append("ps")
             break
     if cues.CALL_TO_ACTION_RE.search(lower):
         found.append("cta")
+    # phrases a reader says to the author, and the author says back to readers
+    if cues.READER_RE.search(lower):
+        found.append("reader")
+    if cues.AUTHOR_SELF_RE.search(lower):
+        found.append("author_self")
+    if cues.PRAISE_POST_RE.search(lower):
+        found.append("praise_post")
+    if cues.EMOTICON_RE.search(lower):
+        found.append("emoticon")
     if cues.is_sign_off(text):
         found.append("signoff")
     elif n_words <= 4 and cues.signature_name(text):

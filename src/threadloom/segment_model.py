@@ -77,7 +77,21 @@ def pair_cues(prev: str, cur: str, prev_cues: Sequence[str], cur_cues: Sequence[
     ]
     if is_hard_wrap(prev, cur):
         found.append("hardwrap")
+    # code, lists and "here is how:" introductions run on inside one comment
+    if "code" in cur_cues and ("code" in prev_cues or prev_cues[2] == "lc::"):
+        found.append("code-run")
+    if "bullet" in cur_cues and ("bullet" in prev_cues or prev_cues[2] == "lc::"):
+        found.append("list-run")
     return found
+
+
+def _length_ratio(prev: int, cur: int) -> str:
+    """A much shorter or longer line than the one before often belongs to someone else."""
+    if cur * 3 < prev:
+        return "ratio:shorter"
+    if cur > prev * 3:
+        return "ratio:longer"
+    return "ratio:similar"
 
 
 def article_size_cue(k: int) -> str:

@@ -73,9 +73,13 @@ def sha256_hex(data: bytes) -> str:
 
 def thread_id_for(source_file: str) -> str:
     """A readable id from the file's path: the path without `.txt`, other characters than
-    letters, digits and `._-/` replaced by `_`."""
+    letters, digits and `._-/` replaced by `_`. When that loses characters, a short hash of the
+    path follows, so that names differing only in those characters (`日本`, `中文`) stay apart."""
     stem = source_file[: -len(DOCUMENT_SUFFIX)]
-    return re.sub(r"[^A-Za-z0-9._/-]+", "_", stem)
+    readable = re.sub(r"[^A-Za-z0-9._/-]+", "_", stem)
+    if readable == stem:
+        return readable
+    return f"{readable}-{hashlib.sha256(stem.encode('utf-8')).hexdigest()[:8]}"
 
 
 _UTF16_BOMS = ((codecs.BOM_UTF32_LE, "UTF-32LE"), (codecs.BOM_UTF32_BE, "UTF-32BE"),

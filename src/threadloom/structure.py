@@ -19,7 +19,24 @@ from .speakers import POST_AUTHOR_KEY, AuthorName, learn_author_name
 
 
 def text_lines(thread: Thread) -> list[TextLine]:
-    return [TextLine(line.number, line.text.strip()) for line in thread.lines if not line.is_blank]
+    """The lines inference reads: those with repaired text (see `cover_emptied_lines`)."""
+    return [TextLine(line.number, line.text.strip()) for line in thread.lines if line.text.strip()]
+
+
+def cover_emptied_lines(thread: Thread, article_end: int, spans: list[Span]) -> tuple[int, list[Span]]:
+    """Lines that only the repair emptied (a lone stray "Â") are not read by inference, but they
+    are raw text: each joins the comment before it (or the article), so no raw line is left out."""
+    last_raw = max((line.number for line in thread.lines if not line.is_blank), default=0)
+    if not spans:
+        return max(article_end, last_raw), spans
+    covered: list[Span] = []
+    for i, span in enumerate(spans):
+        limit = spans[i + 1].start - 1 if i + 1 < len(spans) else len(thread.lines)
+        end = max((n for n in range(span.end, limit + 1) if not thread.line(n).is_blank), default=span.end)
+        covered.append(replace(span, end=end))
+    first_raw = min(n for n in range(article_end + 1, spans[0].start + 1) if not thread.line(n).is_blank)
+    covered[0] = replace(covered[0], start=first_raw)
+    return article_end, covered
 
 
 def metadata_author(thread: Thread) -> str | None:
@@ -36,6 +53,7 @@ def infer_structure(thread: Thread) -> Thread:
     author = learn_author_name([line.text for line in lines[first:]], metadata_author(thread))
     short_name = author.name.split()[0] if author.name else None
     spans = comment_spans(lines, first, short_name)
+    article_end, spans = cover_emptied_lines(thread, article_end, spans)
     return structure_from_spans(thread, article_end, article_decision, spans, author)
 
 

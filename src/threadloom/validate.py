@@ -137,7 +137,11 @@ def read_config(folder: Path, config: str, report: Report) -> list[Row] | None:
     for key in (b"threadloom.dataset_version", b"threadloom.schema_version", b"threadloom.version"):
         if key not in meta:
             report.add(rel, f"Parquet metadata lacks {key.decode()}")
-    rows: list[Row] = table.to_pylist()
+    try:
+        rows: list[Row] = table.to_pylist()
+    except Exception as err:  # damaged pages can decode to invalid UTF-8 only when read
+        report.add(rel, f"not a readable Parquet file ({type(err).__name__}: {err})")
+        return None
     for index, row in enumerate(rows):
         problem = validate_instance(config, row)
         if problem:
