@@ -26,7 +26,6 @@ sys.path.insert(0, str(ROOT / "src"))
 sys.path.insert(0, str(ROOT / "scripts"))
 
 from eval_structure import DEFAULT_BENCH, empty_acc, is_held_out, load_module, summarise  # noqa: E402
-
 from threadloom import segment as v1  # noqa: E402
 from threadloom import segment_model, segment_next  # noqa: E402
 
@@ -79,7 +78,8 @@ def main() -> None:
             text = (folder / "raw" / gold["doc"]).read_text(encoding="utf-8")
             split = args.split_all or ("held-out" if is_held_out(gold["doc"]) else "dev")
             t0 = time.perf_counter()
-            article_end, rows, confidences, _ = segment(text, impl, gold["article"]["end"] if args.gold_cut else None)
+            gold_end = gold["article"]["end"] if args.gold_cut else None
+            article_end, rows, confidences, _ = segment(text, impl, gold_end)
             seconds += time.perf_counter() - t0
             if args.timing:
                 import ftfy
@@ -101,9 +101,13 @@ def main() -> None:
                 one = empty_acc()
                 score.score_doc(gold, rows, score.RANK["medium"], one)
                 s = summarise(one)
-                print(f"{split:8} {gold['doc'][:48]:48} f1={s['boundary_f1']:.3f} "
-                      f"span={s['exact_span']:.3f} cut={article_end}/{gold['article']['end']}")
-    print(f"{'split':10}{'boundary_f1':>12}{'P':>7}{'R':>7}{'exact_span':>12}{'cut_exact':>11}{'docs':>6}{'comments':>10}")
+                print(
+                    f"{split:8} {gold['doc'][:48]:48} f1={s['boundary_f1']:.3f} "
+                    f"span={s['exact_span']:.3f} cut={article_end}/{gold['article']['end']}"
+                )
+    print(
+        f"{'split':10}{'boundary_f1':>12}{'P':>7}{'R':>7}{'exact_span':>12}{'cut_exact':>11}{'docs':>6}{'comments':>10}"
+    )
     for split, acc in accs.items():
         s = summarise(acc)
         ok, n = cuts[split]

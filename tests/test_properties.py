@@ -9,7 +9,6 @@ import itertools
 import tempfile
 from pathlib import Path
 
-import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -17,7 +16,7 @@ from threadloom.api import build
 from threadloom.model import Line, Repair, Thread
 from threadloom.pipeline import process_text
 from threadloom.records import comment_rows, speaker_rows, thread_row
-from threadloom.repair import repair_line, split_raw_lines
+from threadloom.repair import split_raw_lines
 from threadloom.validate import Report, check_integrity, validate_release
 
 WORDS = ["the", "trail", "bridge", "thanks", "great", "post", "I", "agree", "why", "rain", "Nora",

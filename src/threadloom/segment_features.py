@@ -48,18 +48,39 @@ IMPERATIVE = frozenset(
     }
 )
 QUESTION_WORDS = frozenset(
-    {"how", "what", "why", "where", "when", "which", "who", "is", "are", "can", "could", "do", "does", "did",
-     "would", "will", "should", "any", "has", "have"}
+    {
+        "how",
+        "what",
+        "why",
+        "where",
+        "when",
+        "which",
+        "who",
+        "is",
+        "are",
+        "can",
+        "could",
+        "do",
+        "does",
+        "did",
+        "would",
+        "will",
+        "should",
+        "any",
+        "has",
+        "have",
+    }
 )
 MODALITY_PREFIX = ("p.s", "ps", "edit", "update", "eta", "btw")
 SMILEY_RE = re.compile(r"(?:[:;=]-?[)(dpDP]|\^_\^|<3|xD)\W*$")
-URL_RE = re.compile(r"https?://|www\.")
 CODE_CHARS = frozenset("{}<>;=$`|\\[]")
 CONTENT_STOP = frozenset(
-    """the and for that this with have from your you are was were not but all can will just about
-    what when there their they them then than would could should into also some more very been
-    being had has how its it's out our get got one like much make made use using used any only
-    which other does did don't i'm i've thanks thank great post really know think well even here""".split()
+    # function words: shared by any two lines, so they say nothing about the same writer going on
+    """a about all also an and any are as at be been being but by can could did do does don't even for
+    from get go got great had has have he her here his how i i'm i've if in into is it it's its just
+    know like made make me more much my no not of on one only or other our out post really she should
+    so some than thank thanks that the their them then there they think this to up use used using very
+    was we well were what when which will with would you your""".split()  # noqa: SIM905
 )
 
 
@@ -102,7 +123,7 @@ def _first_char_class(text: str) -> str:
 
 
 def _last_char_class(text: str) -> str:
-    if SMILEY_RE.search(text[-6:]):
+    if text[-1] in ")(DPp3" and SMILEY_RE.search(text[-6:]):
         return "smiley"
     ch = text[-1]
     if ch in ".!?:,;)":
@@ -140,7 +161,11 @@ def _opener_class(first: str, raw_first: str) -> str:
 
 @lru_cache(maxsize=32768)
 def line_cues(text: str) -> tuple[tuple[str, ...], frozenset[str]]:
-    """(cue names, content words) of one stripped line; cached since stages ask about the same lines."""
+    """(cue names, content words) of one stripped line; cached since stages ask about the same lines.
+
+    One tokenizing regex per line; every other cue is a set lookup or a substring test, because
+    segmentation must cost a few microseconds per line (it runs on every line of every page).
+    """
     head = text if len(text) <= HEAD_CHARS + TAIL_CHARS else text[:HEAD_CHARS] + " " + text[-TAIL_CHARS:]
     lower = head.lower()
     tokens = TOKEN_RE.findall(lower)
@@ -154,68 +179,120 @@ def line_cues(text: str) -> tuple[tuple[str, ...], frozenset[str]]:
     opener = _opener_class(first, text)
     found.append(f"op:{opener}")
     token_set = set(tokens)
-    if token_set & SECOND_PERSON:
-        found.append("you")
-    if token_set & FIRST_PERSON:
-        found.append("me")
-    if token_set & FIRST_PERSON_PLURAL:
-        found.append("we")
-    if token_set & cues.THANKS:
-        found.append("thanks")
-    if token_set & cues.PRAISE:
-        found.append("praise")
-    if token_set & cues.POST_NOUNS:
-        found.append("postnoun")
+    # one C-level intersection first: most lines hold few cue words, so the rest runs on a tiny set
+    hits = token_set & CUE_WORDS
+    if hits:
+        for name, lexicon in LEXICON_CUES:
+            if not lexicon.isdisjoint(hits):
+                found.append(name)
+        found.extend(_phrase_cues(hits))
     if "?" in head:
         found.append("has_q")
     if "!" in head:
         found.append("has_excl")
-    if URL_RE.search(head):
+    if "http" in lower or "www." in lower:
         found.append("url")
-    if not CODE_CHARS.isdisjoint(head):
-        found.append("codechar")
-    if text[:1].isspace() or text.startswith(("$ ", "# ", "//", "<")):
-        found.append("codeopen")
-    if cues.is_code(text):
-        found.append("code")
-    if cues.BULLET_RE.match(text):
-        found.append("bullet")
-    for prefix in MODALITY_PREFIX:
-        if lower.startswith(prefix) and lower[len(prefix) : len(prefix) + 1] in (":", ".", " ", "-"):
-            found.append("ps")
-            break
-    if cues.CALL_TO_ACTION_RE.search(lower):
-        found.append("cta")
-    # phrases a reader says to the author, and the author says back to readers
-    if cues.READER_RE.search(lower):
-        found.append("reader")
-    if cues.AUTHOR_SELF_RE.search(lower):
-        found.append("author_self")
-    if cues.PRAISE_POST_RE.search(lower):
-        found.append("praise_post")
-    if cues.EMOTICON_RE.search(lower):
+    maybe_face = ":" in head or ";" in head or "=" in head or "<3" in head
+    if maybe_face and any(face in head for face in EMOTICONS):
         found.append("emoticon")
-    if cues.is_sign_off(text):
-        found.append("signoff")
-    elif n_words <= 4 and cues.signature_name(text):
-        found.append("signature")
+    found.extend(_code_cues(text, head, n_words, len(tokens)))
+    if lower.startswith(MODALITY_PREFIX) and _after_prefix(lower) in (":", ".", " ", "-"):
+        found.append("ps")
+    if n_words <= 4:
+        if cues.is_sign_off(text):
+            found.append("signoff")
+        elif cues.signature_name(text):
+            found.append("signature")
     if _opens_with_vocative(text, opener):
         found.append("vocative")
-    if n_words <= 8 and not cues.ends_sentence(text) and text[:1].isupper():
+    if n_words <= 8 and text[:1].isupper() and not cues.ends_sentence(text):
         found.append("heading")
-    content = frozenset(t for t in tokens if len(t) > 3 and t not in CONTENT_STOP)
+    content = frozenset(token_set - CONTENT_STOP)
     if DISABLED:
         found = [f for f in found if f.split(":")[0] not in DISABLED]
     return tuple(found), content
 
 
+LEXICON_CUES = (
+    ("you", SECOND_PERSON),
+    ("me", FIRST_PERSON),
+    ("we", FIRST_PERSON_PLURAL),
+    ("thanks", cues.THANKS),
+    ("praise", cues.PRAISE),
+    ("postnoun", cues.POST_NOUNS),
+)
+EMOTICONS = (":)", ":-)", ";)", ";-)", ":(", ":D", ":P", ":p", "=)", "^^", "<3")
+COMMENT_WORDS = frozenset({"comment", "comments", "below", "subscribe"})
+SHARING_WORDS = frozenset({"sharing", "writing", "posting", "putting", "this", "the"})
+REPLY_WORDS = frozenset({"glad", "welcome", "helps", "helped"})
+
+
+CUE_WORDS = frozenset().union(
+    *(lexicon for _, lexicon in LEXICON_CUES),
+    COMMENT_WORDS,
+    SHARING_WORDS,
+    REPLY_WORDS,
+    {"let", "know", "for"},
+)
+
+
+def _phrase_cues(tokens: set[str]) -> list[str]:
+    """Reader-to-author and author-to-reader phrases, as co-occurring words (no regex)."""
+    found: list[str] = []
+    if tokens & COMMENT_WORDS or ("let" in tokens and "know" in tokens):
+        found.append("cta")  # "let me know in the comments below": an article's closing line
+    if ("your" in tokens and tokens & cues.POST_NOUNS) or (
+        "for" in tokens and tokens & cues.THANKS and tokens & SHARING_WORDS
+    ):
+        found.append("reader")
+    if tokens & REPLY_WORDS:
+        found.append("author_self")
+    if tokens & cues.PRAISE and tokens & cues.POST_NOUNS:
+        found.append("praise_post")
+    return found
+
+
+def _code_cues(text: str, head: str, n_words: int, n_tokens: int) -> list[str]:
+    """Code, shell and config lines: symbols, indentation, terse lower-case fragments."""
+    found: list[str] = []
+    symbols = not CODE_CHARS.isdisjoint(head)
+    if symbols:
+        found.append("codechar")
+    if text[:1].isspace() or text.startswith(("$ ", "# ", "//", "<")):
+        found.append("codeopen")
+    if (symbols and n_tokens < 0.8 * n_words) or (
+        text[:1].islower() and n_words <= 6 and not text.endswith((".", "!", "?"))
+    ):
+        found.append("code")
+    if text[:2] in BULLET_OPENERS or (text[:1].isdigit() and text[1:3] in (". ", ") ")):
+        found.append("bullet")
+    return found
+
+
+BULLET_OPENERS = frozenset({"- ", "* ", "• ", "– ", "· "})
+
+
+def _after_prefix(lower: str) -> str:
+    for prefix in MODALITY_PREFIX:
+        if lower.startswith(prefix):
+            return lower[len(prefix) : len(prefix) + 1]
+    return ""
+
+
 def _opens_with_vocative(text: str, opener: str) -> bool:
-    """"Name," / "Hi Name" / "@name" at the very start: a comment turning to its addressee."""
+    """ "Name," / "Hi Name" / "@name" at the very start: a comment turning to its addressee."""
     if text.startswith("@"):
         return True
     if opener == "greeting":
         return True
-    return cues.OPENING_VOCATIVE_RE.match(text) is not None and cues.is_name(text.split(None, 1)[0].strip(",:"))
+    # the regex only runs when a comma, colon or dash follows the first word closely
+    space = text.find(" ", 0, 20)
+    if space < 0 or not text[:1].isupper():
+        return False
+    if text[space - 1] not in ",:" and text[space + 1 : space + 2] not in ("–", "—", "-"):
+        return False
+    word = text[:space].strip(",:")
+    return cues.OPENING_VOCATIVE_RE.match(text) is not None and cues.is_name(word)
 
 
 def overlap_bucket(prev: frozenset[str], cur: frozenset[str]) -> str:

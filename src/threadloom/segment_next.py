@@ -1,29 +1,29 @@
-"""Segmentation v2: the article cut and comment spans from one joint decode (segment_model).
+"""Segmentation v2: the article cut (change point) and comment spans (length-aware Viterbi).
 
 Same API as segment.py's v1 (article_cut, comment_spans, TextLine, Span), so structure.py can call
-either. article_cut decodes the whole document; comment_spans re-decodes with the first comment
-pinned where the caller says, so a caller that moves the cut still gets a consistent segmentation.
+either. Both functions share one cached per-line analysis of the document (segment_model.analyse);
+comment_spans decodes from whatever first-comment index the caller passes, so a caller that moves
+the cut still gets a consistent segmentation.
 """
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 
+from . import cues, segment_model
 from .model import Decision, is_hard_wrap
-from . import segment_model
 from .segment_model import (
+    NEG,
     Analysis,
-    Posterior,
     analyse,
     changepoint_cut,
     cut_posterior,
-    posteriors,
-    viterbi,
+    decode_comments,
+    start_posteriors,
 )
-
-HIGH = 0.9
 
 
 @dataclass(frozen=True)
@@ -48,12 +48,6 @@ def _analysis(texts: tuple[str, ...]) -> Analysis:
     return analyse(texts, weights)
 
 
-@lru_cache(maxsize=4)
-def _posterior(texts: tuple[str, ...], first: int | None) -> Posterior:
-    _, temperature = segment_model.shipped_weights()
-    return posteriors(_analysis(texts), temperature, first)
-
-
 def _texts(lines: Sequence[TextLine]) -> tuple[str, ...]:
     return tuple(line.text for line in lines)
 
@@ -65,7 +59,12 @@ def article_cut(lines: Sequence[TextLine]) -> tuple[int, Decision]:
     texts = _texts(lines)
     weights, _ = segment_model.shipped_weights()
     params = weights.get("param", {})
-    cut = changepoint_cut(_analysis(texts), params.get("cut_clip", 4.0), params.get("cut_weight", 2.0))
+    cut = changepoint_cut(
+        _analysis(texts),
+        params.get("cut_clip", 8.0),
+        params.get("cut_weight", 4.0),
+        params.get("cut_start_weight", 1.0),
+    )
     first = cut.first
     confidence = round(cut_posterior(cut, params.get("cut_temperature", 1.0))[first], 3)
     evidence = [
@@ -87,23 +86,42 @@ def comment_spans(lines: Sequence[TextLine], first: int, author_name: str | None
     if first >= len(lines):
         return []
     texts = _texts(lines)
-    decoded = viterbi(_analysis(texts), first)
-    post = _posterior(texts, first)
-    starts = _keep_hard_wraps(texts, decoded.starts)
+    analysis = _pin_continuations(_analysis(texts), texts, first)
+    _, temperature = segment_model.shipped_weights()
+    starts = decode_comments(analysis, first)
+    post = start_posteriors(analysis, first, temperature)
     bounds = [*starts, len(lines)]
     spans: list[Span] = []
-    for s, e in zip(bounds, bounds[1:], strict=False):
-        p_start = post.start[s]
-        p_end = post.start[e] if e < len(lines) else 1.0
+    for s, e in itertools.pairwise(bounds):
+        p_start = post[s]
+        p_end = post[e] if e < len(lines) else 1.0
         evidence = (
-            f"start posterior {p_start:.2f}, next-start posterior {p_end:.2f}",
+            f"start posterior {p_start:.2f} (start score {analysis.start[s]:+.1f}), "
+            f"next-start posterior {p_end:.2f}",
             f"opens with '{lines[s].text[:40]}'",
         )
         spans.append(Span(lines[s].number, lines[e - 1].number, Decision(round(p_start, 3), evidence)))
     return spans
 
 
-def _keep_hard_wraps(texts: Sequence[str], starts: list[int]) -> list[int]:
-    """A line hard-wrapped into the next never starts a comment there (model.is_hard_wrap)."""
-    first = starts[0]
-    return [first] + [s for s in starts[1:] if not is_hard_wrap(texts[s - 1], texts[s])]
+def _pin_continuations(analysis: Analysis, texts: Sequence[str], first: int) -> Analysis:
+    """Lines that can only carry on the comment before them never start one: a line hard-wrapped
+    from the previous one (model.is_hard_wrap), a "Cheers,"-style sign-off that ends in a comma
+    (it introduces the writer's name), and the name line right after such a sign-off."""
+    pinned = [
+        i
+        for i in range(first + 1, len(texts))
+        if is_hard_wrap(texts[i - 1], texts[i]) or _closes(texts[i - 1], texts[i])
+    ]
+    if not pinned:
+        return analysis
+    start = list(analysis.start)
+    for i in pinned:
+        start[i] = NEG
+    return replace(analysis, start=start)
+
+
+def _closes(prev: str, cur: str) -> bool:
+    if cues.is_sign_off(cur) and cur.rstrip().endswith(","):
+        return True
+    return cues.is_sign_off(prev) and prev.rstrip().endswith(",") and cues.signature_name(cur) is not None
