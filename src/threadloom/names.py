@@ -76,8 +76,31 @@ def _names_in_body(f: Facts, name: str) -> bool:
 
 def used_in_lower_case_anywhere(name: str, texts: list[str]) -> bool:
     """The word written in lower case anywhere (not only between spaces)."""
-    pattern = re.compile(r"(?<![A-Za-z])" + re.escape(name.lower()) + r"(?![A-Za-z])")
-    return any(pattern.search(t) for t in texts)
+    return LowerCaseWords(texts).has(name)
+
+
+LETTER_RUN_RE = re.compile(r"[A-Za-z]+")
+
+
+class LowerCaseWords:
+    """`used_in_lower_case_anywhere` for many names against one thread: the thread's letter runs
+    are collected once, so each name costs a set look-up instead of a scan of every comment."""
+
+    def __init__(self, texts: list[str]) -> None:
+        self.texts = texts
+        self.runs = {run for t in texts for run in LETTER_RUN_RE.findall(t)}
+
+    def has(self, name: str) -> bool:
+        low = name.lower()
+        parts = LETTER_RUN_RE.findall(low)
+        # A match is bounded by non-letters, so each of its letter runs is a whole run of the
+        # text: a run the thread never writes rules the name out without reading the texts.
+        if any(part not in self.runs for part in parts):
+            return False
+        if parts and parts[0] == low:
+            return True  # a single run ("pete"): the set look-up is the whole answer
+        pattern = re.compile(r"(?<![A-Za-z])" + re.escape(low) + r"(?![A-Za-z])")
+        return any(pattern.search(t) for t in self.texts)  # rare: "mary-jane", "joe_2"
 
 
 def _name_claims(
@@ -110,8 +133,10 @@ def _name_claims(
             why = f"{mention.cue}: '{mention.words}' in comment {j} names its parent's speaker"
             claims.append((parent, mention.name, confidence, why))
             break
-    texts = [*(f.text for f in facts), *extra_text]
-    return [c for c in claims if not used_in_lower_case_anywhere(c[1], texts)]
+    if not claims:
+        return claims
+    vocabulary = LowerCaseWords([*(f.text for f in facts), *extra_text])
+    return [c for c in claims if not vocabulary.has(c[1])]
 
 
 def _follow_ups(parents: list[int | None], authors: list[bool], groups: _Groups) -> dict[int, str]:

@@ -33,10 +33,10 @@ class CommentView:
     is_author: bool
 
 
-def path_to_root(parents: list[int | None], last: int) -> list[int]:
-    """`last`, its parent, grandparent ... up to its root comment."""
+def path_to_root(parents: list[int | None], last: int, limit: int | None = None) -> list[int]:
+    """`last`, its parent, grandparent ... up to its root comment (at most `limit` of them)."""
     path = [last]
-    while (up := parents[path[-1]]) is not None:
+    while (up := parents[path[-1]]) is not None and (limit is None or len(path) < limit):
         path.append(up)
     return path
 
@@ -135,32 +135,53 @@ def comment_features(cur: CommentView, slot: Slot, author: str | None) -> Featur
     return feats
 
 
-@dataclass
-class _State:
-    """A partial decoding: the parents chosen so far (a linked list shared between states), the
-    depth of each, the log-probability, and each choice's probability and features."""
+@dataclass(frozen=True, slots=True)
+class _Node:
+    """One comment's choice in a partial decoding. Decodings share their common history: a node
+    points at the previous comment's node (to read the decoding back) and at its parent's node (to
+    walk the path up), so extending a decoding costs O(1) instead of copying its lists."""
 
-    parents: list[int | None]
-    depths: list[int]
-    score: float
-    choices: list[tuple[float, Features]]
+    index: int
+    parent: _Node | None  # None: the comment answers the post
+    depth: int
+    prev: _Node | None
+    p: float
+    feats: Features
+
+
+def _ancestors(node: _Node, limit: int) -> list[_Node]:
+    """`node`, its parent, grandparent ... at most `limit` of them."""
+    path: list[_Node] = []
+    up: _Node | None = node
+    while up is not None and len(path) < limit:
+        path.append(up)
+        up = up.parent
+    return path
+
+
+def _slot_features(
+    views: list[CommentView], j: int, path: list[tuple[int, int, bool]], asker: int | None, author: str | None
+) -> list[tuple[int | None, Features]]:
+    """Features of comment j's candidates: the post, then each (position, depth, is_root) on the
+    path from the previous comment up (nearest first)."""
+    cur = views[j]
+    out: list[tuple[int | None, Features]] = [(None, post_features(cur, views[j - 1], author))]
+    seen_reader = False
+    for up, (c, depth, is_root) in enumerate(path):
+        first_reader = not seen_reader and not views[c].is_author
+        seen_reader = seen_reader or first_reader
+        slot = Slot(views[c], up, depth, is_root, first_reader, c == asker)
+        out.append((c, comment_features(cur, slot, author)))
+    return out
 
 
 def candidates(
     views: list[CommentView], parents: list[int | None], depths: list[int], j: int, author: str | None
 ) -> list[tuple[int | None, Features]]:
     """Every possible parent of comment j with its features; the post first."""
-    cur = views[j]
-    out: list[tuple[int | None, Features]] = [(None, post_features(cur, views[j - 1], author))]
-    path = path_to_root(parents, j - 1)
+    path = path_to_root(parents, j - 1, MAX_CANDIDATES)
     asker = parents[j - 1] if views[j - 1].is_author else None
-    seen_reader = False
-    for up, c in enumerate(path[:MAX_CANDIDATES]):
-        first_reader = not seen_reader and not views[c].is_author
-        seen_reader = seen_reader or first_reader
-        slot = Slot(views[c], up, depths[c], up == len(path) - 1, first_reader, c == asker)
-        out.append((c, comment_features(cur, slot, author)))
-    return out
+    return _slot_features(views, j, [(c, depths[c], parents[c] is None) for c in path], asker, author)
 
 
 def softmax(scores: list[float]) -> list[float]:
@@ -182,22 +203,31 @@ def infer_parents(views: list[CommentView], author_name: str | None) -> list[tup
     if not views:
         return []
     author = author_name.split()[0] if author_name else None
-    beam = [_State([None], [0], 0.0, [(1.0, {})])]
+    beam: list[tuple[float, _Node]] = [(0.0, _Node(0, None, 0, None, 1.0, {}))]
     for j in range(1, len(views)):
-        grown: list[tuple[float, int, int | None, float, Features]] = []
-        for b, state in enumerate(beam):
-            cands = candidates(views, state.parents, state.depths, j, author)
+        grown: list[tuple[float, int, _Node | None, float, Features]] = []
+        for b, (score, last) in enumerate(beam):
+            path = _ancestors(last, MAX_CANDIDATES)
+            asker = last.parent.index if views[j - 1].is_author and last.parent else None
+            cands = _slot_features(views, j, [(n.index, n.depth, n.parent is None) for n in path], asker, author)
             probs = softmax([logit("parent", f) for _, f in cands])
-            for (target, feats), p in zip(cands, probs, strict=True):
-                grown.append((state.score + math.log(max(p, 1e-12)), b, target, p, feats))
+            for (target, feats), node, p in zip(cands, [None, *path], probs, strict=True):
+                grown.append((score + math.log(max(p, 1e-12)), b, node, p, feats))
         grown.sort(key=lambda g: -g[0])  # stable: ties keep candidate order
-        beam = [_extend(beam[b], target, score, p, feats) for score, b, target, p, feats in grown[:BEAM]]
-    best = beam[0]
+        beam = [
+            (score, _Node(j, node, 0 if node is None else node.depth + 1, beam[b][1], p, feats))
+            for score, b, node, p, feats in grown[:BEAM]
+        ]
+    chosen: list[_Node] = []
+    walk: _Node | None = beam[0][1]
+    while walk is not None:
+        chosen.append(walk)
+        walk = walk.prev
+    chosen.reverse()
     first = Decision(0.99, ("first-comment: the first comment can only answer the post",))
-    rest = [_decision(t, p, f) for t, (p, f) in zip(best.parents[1:], best.choices[1:], strict=True)]
-    return list(zip(best.parents, [first, *rest], strict=True))
+    rest = [_decision(_index(n.parent), n.p, n.feats) for n in chosen[1:]]
+    return list(zip([_index(n.parent) for n in chosen], [first, *rest], strict=True))
 
 
-def _extend(state: _State, target: int | None, score: float, p: float, feats: Features) -> _State:
-    depth = 0 if target is None else state.depths[target] + 1
-    return _State([*state.parents, target], [*state.depths, depth], score, [*state.choices, (p, feats)])
+def _index(node: _Node | None) -> int | None:
+    return None if node is None else node.index

@@ -130,6 +130,7 @@ def _speaker_keys(
     Groups that carry the same name share one key (one person named twice)."""
     speakers: list[Speaker] = [Speaker(POST_AUTHOR_KEY, author.name, True, author.decision)]
     key_of_group: dict[int, str] = {}
+    listed = {POST_AUTHOR_KEY}  # keys already in `speakers` (a set: one look-up per group)
     keys: list[str] = []
     anon = 0
     for flag, identity in zip(is_author, identities, strict=True):
@@ -139,7 +140,8 @@ def _speaker_keys(
         if identity.group not in key_of_group:
             if identity.name:
                 key = f"name-{cues.slug(identity.name)}"
-                if all(s.key != key for s in speakers):
+                if key not in listed:
+                    listed.add(key)
                     speakers.append(Speaker(key, identity.name, False, identity.decision))
             else:
                 anon += 1
