@@ -15,7 +15,14 @@ Figures, per size:
   and the harder variants with only the first 1 and 3 comments);
 - ftfy.fix_text alone on the pages' text (one core, on up to --ftfy-sample-mb of it);
 - `threadloom crawl` end to end (read, triage, thread, write shards, merge the release) with 1 and
-  2 workers, MB/s per core, the ratio to ftfy, the scaling 1 -> 2 workers, peak RSS per worker;
+  2 workers, alternated --repeat times (best of each reported, every run printed): wall time split
+  into start-up (process, imports, worker pool), the tasks, the merge (one process); CPU time of
+  all processes and per worker, with each worker's CPU share (CPU / busy wall: below 1 the
+  worker did not get a whole core); the idle tail (one worker done, the other still busy);
+  MB/s, the ratio to ftfy, the scaling 1 -> 2 workers, peak RSS per worker;
+- the machine's own scaling right then: two CPU-bound Python processes vs one, measured before,
+  between and after the runs (a VM's cores are not always there: on a busy host two processes
+  share about one core, and nothing in the guest shows it but this and the CPU share);
 - the proof that the repair's ASCII fast path is exact on the generated text.
 """
 
@@ -25,8 +32,11 @@ import argparse
 import contextlib
 import gzip
 import json
+import os
 import random
 import re
+import resource
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -155,18 +165,75 @@ def triage_quality(threads: list[tuple[list[str], list[list[str]]]]) -> dict[str
     return report
 
 
-def run_crawl(folder: Path, out: Path, workers: int) -> dict[str, float]:
-    """`threadloom crawl` in a fresh process: wall time and its summary."""
-    cmd = [THREADLOOM, "crawl", str(folder), "--out", str(out),
-           "--workers", str(workers), "--tasks", str(2 * workers), "--json", "--force", "--version", "0.1.0"]
+CALIBRATION = "x = 0\nfor i in range(12_000_000):\n    x += i\n"
+
+
+def machine_scaling(processes: int = 2) -> float:
+    """How much faster `processes` copies of a CPU-bound Python loop finish than one, run one after
+    the other: the most the machine gives right now (2.0 on two free cores; a busy host or a
+    throttled VM gives less, and the guest's /proc/stat does not show it)."""
+    def run(n: int) -> float:
+        start = time.perf_counter()
+        procs = [subprocess.Popen([sys.executable, "-c", CALIBRATION], stdout=subprocess.DEVNULL)
+                 for _ in range(n)]
+        for proc in procs:
+            proc.wait()
+        return time.perf_counter() - start
+
+    one = run(1)
+    return round(processes * one / run(processes), 2)
+
+
+def children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def run_crawl(folder: Path, out: Path, workers: int, tasks: int | None) -> dict[str, Any]:
+    """`threadloom crawl` in a fresh process: wall time split into start-up, the parallel crawl
+    and the single-process merge; CPU time of every process; per-task and per-worker figures
+    from the tasks' summaries (the work folder is kept for them, then removed)."""
+    work = out.with_name(out.name + ".work")
+    cmd = [THREADLOOM, "crawl", str(folder), "--out", str(out), "--work", str(work), "--keep-shards",
+           "--workers", str(workers), "--json", "--force", "--version", "0.1.0"]
+    if tasks:
+        cmd += ["--tasks", str(tasks)]
+    load = os.getloadavg()[0]
+    cpu0, epoch0 = children_cpu(), time.time()
     start = time.perf_counter()
     done = subprocess.run(cmd, capture_output=True, text=True, check=False)
     wall = time.perf_counter() - start
+    cpu = children_cpu() - cpu0
     if done.returncode:
         raise SystemExit(f"crawl failed: {done.stderr[-2000:]}")
     summary = json.loads(done.stdout)
-    summary["wall_seconds"] = round(wall, 2)
-    return summary
+    task_rows = [json.loads(p.read_text(encoding="utf-8")) for p in sorted((work / "summary").glob("*.json"))]
+    shutil.rmtree(work)
+    by_pid: dict[int, list[dict[str, Any]]] = {}
+    for row in task_rows:
+        by_pid.setdefault(row["pid"], []).append(row)
+    per_worker = []
+    for _, rows in sorted(by_pid.items()):
+        busy, used = sum(r["seconds"] for r in rows), sum(r["cpu_seconds"] for r in rows)
+        per_worker.append({
+            "tasks": len(rows), "megabytes": round(sum(r["megabytes"] for r in rows), 1),
+            "busy_seconds": round(busy, 2), "cpu_seconds": round(used, 2),
+            "cpu_share": round(used / max(busy, 1e-9), 2),
+            "last_task_finished_at": round(max(r["finished"] for r in rows) - epoch0, 2),
+            "peak_rss_mb": max(r["peak_rss_mb"] for r in rows)})
+    first_start = min(r["started"] for r in task_rows) - epoch0
+    last_end = max(r["finished"] for r in task_rows) - epoch0
+    return {
+        "workers": workers, "tasks": len(task_rows), "load_average_before": round(load, 2),
+        "wall_seconds": round(wall, 2),
+        # phases: process start + imports + pool start, the tasks, the merge (one process)
+        "startup_seconds": round(first_start, 2), "tasks_seconds": round(last_end - first_start, 2),
+        "crawl_phase_seconds": summary["crawl_seconds"], "merge_seconds": summary["merge_seconds"],
+        "idle_tail_seconds": round(last_end - min(w["last_task_finished_at"] for w in per_worker), 2),
+        "cpu_seconds_all_processes": round(cpu, 2), "cpu_seconds_in_tasks": summary["cpu_seconds"],
+        "per_worker": per_worker, "peak_rss_mb_per_worker": summary["peak_rss_mb_per_worker"],
+        "threaded": summary["threaded"], "documents": summary["documents"],
+    }
 
 
 def validate(out: Path) -> bool:
@@ -181,6 +248,10 @@ def same_release(a: Path, b: Path) -> bool:
     return listing(a) == listing(b)
 
 
+def best(runs: list[dict[str, Any]]) -> dict[str, Any]:
+    return min(runs, key=lambda r: r["wall_seconds"])
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -189,37 +260,60 @@ def main() -> None:
     parser.add_argument("--thread-share", type=float, default=0.03, help="share of pages that are threads")
     parser.add_argument("--mojibake-share", type=float, default=0.05, help="share of pages with mojibake")
     parser.add_argument("--files", type=int, default=8, help="crawl shard files")
+    parser.add_argument("--tasks", type=int, default=None,
+                        help="tasks per run (default: the crawl's own, min(files, 4 x workers))")
+    parser.add_argument("--repeat", type=int, default=2,
+                        help="1- and 2-worker runs, alternated, this many times each (the best is reported)")
     parser.add_argument("--ftfy-sample-mb", type=float, default=50.0)
     parser.add_argument("--json", type=Path, default=None, help="also write the report here")
     args = parser.parse_args()
     from threadloom.crawl.proof import ascii_skip_mismatches
 
     threads = load_threads(args.bench)
-    report: dict[str, object] = {"triage": triage_quality(threads), "runs": []}
-    print(json.dumps(report["triage"], indent=1), flush=True)
+    machine = {"nproc": os.cpu_count(), "affinity": sorted(os.sched_getaffinity(0)),
+               "load_average": [round(x, 2) for x in os.getloadavg()]}
+    report: dict[str, Any] = {"machine": machine, "triage": triage_quality(threads), "runs": []}
+    print(json.dumps({"machine": machine, "triage": report["triage"]}, indent=1), flush=True)
     for size in args.size_mb or [100.0]:
         with tempfile.TemporaryDirectory(prefix="threadloom-crawl-bench-") as tmp:
             folder = Path(tmp) / "crawl"
+            started = time.perf_counter()
             made = generate(folder, size, threads, seed_thread(), args.thread_share, args.mojibake_share,
                             args.files)
+            generation = time.perf_counter() - started  # not part of any figure below
             checked, changed = ascii_skip_mismatches(iter_texts(folder, 20e6))
             rate, sample = ftfy_rate(folder, args.ftfy_sample_mb)
-            one = run_crawl(folder, Path(tmp) / "out1", 1)
-            two = run_crawl(folder, Path(tmp) / "out2", 2)
+            runs: dict[int, list[dict[str, Any]]] = {1: [], 2: []}
+            scaling_now = []
+            for i in range(args.repeat):
+                scaling_now.append(machine_scaling())
+                for workers in (1, 2):
+                    out = Path(tmp) / f"out{workers}"
+                    runs[workers].append(run_crawl(folder, out, workers, args.tasks))
+                    print(json.dumps({"size_mb": size, "repeat": i, **runs[workers][-1]}), flush=True)
+            scaling_now.append(machine_scaling())
+            one, two = best(runs[1]), best(runs[2])
             mb = made["text_bytes"] / 1e6
             row = {
-                "size_mb": round(mb, 1), **made,
+                "size_mb": round(mb, 1), **made, "generation_seconds": round(generation, 1),
                 "ascii_fast_path": {"ascii_lines_checked": checked, "lines_changed_by_repair": len(changed)},
                 "ftfy_alone_mb_per_s": round(rate, 2), "ftfy_sample_mb": round(sample, 1),
+                "machine_scaling_1_to_2": scaling_now,  # two CPU-bound processes vs one, around the runs
                 "one_worker": one, "two_workers": two,
-                "mb_per_s_per_core_1": round(mb / one["wall_seconds"], 2),
-                "mb_per_s_per_core_2": round(mb / two["wall_seconds"] / 2, 2),
+                "mb_per_s_1": round(mb / one["wall_seconds"], 2),
+                "mb_per_s_2": round(mb / two["wall_seconds"], 2),
+                "crawl_phase_mb_per_s_1": round(mb / one["crawl_phase_seconds"], 2),
+                "crawl_phase_mb_per_s_2": round(mb / two["crawl_phase_seconds"], 2),
                 "ratio_to_ftfy_1": round(mb / one["wall_seconds"] / rate, 2),
                 "scaling_1_to_2": round(one["wall_seconds"] / two["wall_seconds"], 2),
+                "scaling_1_to_2_crawl_phase": round(one["crawl_phase_seconds"]
+                                                    / two["crawl_phase_seconds"], 2),
+                "scaling_1_to_2_each_repeat": [round(a["wall_seconds"] / b["wall_seconds"], 2)
+                                               for a, b in zip(runs[1], runs[2], strict=True)],
                 "identical_1_vs_2": same_release(Path(tmp) / "out1", Path(tmp) / "out2"),
                 "valid": validate(Path(tmp) / "out1"),
             }
-            report["runs"].append(row)  # type: ignore[union-attr]
+            report["runs"].append(row)
             print(json.dumps(row, indent=1), flush=True)
     if args.json:
         args.json.write_text(json.dumps(report, indent=1) + "\n", encoding="utf-8")

@@ -30,7 +30,8 @@ def transition_scores(weights: dict[str, float]) -> list[list[float]]:
 
 
 def emissions(weights: dict[str, float], feats: list[Features]) -> list[float]:
-    return [sum(weights.get(k, 0.0) * v for k, v in f.items()) for f in feats]
+    get = weights.get
+    return [sum([get(k, 0.0) * v for k, v in f.items()]) for f in feats]  # lists sum faster, same order
 
 
 def marginals_from(

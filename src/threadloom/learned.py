@@ -50,7 +50,8 @@ def sigmoid(x: float) -> float:
 
 def logit(model: str, features: Features) -> float:
     weights = all_weights().get(model, {})
-    return sum(weights.get(name, 0.0) * value for name, value in features.items())
+    get = weights.get
+    return sum([get(name, 0.0) * value for name, value in features.items()])  # a list: faster, same order
 
 
 def probability(model: str, features: Features) -> float:
@@ -60,8 +61,11 @@ def probability(model: str, features: Features) -> float:
 def top_reasons(model: str, features: Features, sign: float, k: int = 3) -> list[str]:
     """The k features that pushed this decision hardest in the direction `sign` (+1 or -1)."""
     weights = all_weights().get(model, {})
-    scored = sorted(
-        ((weights.get(name, 0.0) * value * sign, name) for name, value in features.items() if name != "bias"),
-        reverse=True,
-    )
-    return [name for contribution, name in scored[:k] if contribution > 0]
+    # only positive contributions are reported: sort those few, not every feature
+    scored = [
+        (contribution, name)
+        for name, value in features.items()
+        if name != "bias" and (contribution := weights.get(name, 0.0) * value * sign) > 0
+    ]
+    scored.sort(reverse=True)
+    return [name for _, name in scored[:k]]

@@ -159,19 +159,14 @@ def _ancestors(node: _Node, limit: int) -> list[_Node]:
     return path
 
 
-def _slot_features(
-    views: list[CommentView], j: int, path: list[tuple[int, int, bool]], asker: int | None, author: str | None
-) -> list[tuple[int | None, Features]]:
-    """Features of comment j's candidates: the post, then each (position, depth, is_root) on the
-    path from the previous comment up (nearest first)."""
-    cur = views[j]
-    out: list[tuple[int | None, Features]] = [(None, post_features(cur, views[j - 1], author))]
+def _slots(views: list[CommentView], path: list[tuple[int, int, bool]], asker: int | None) -> list[Slot]:
+    """The candidate slots on a path of (position, depth, is_root), nearest first."""
+    out: list[Slot] = []
     seen_reader = False
     for up, (c, depth, is_root) in enumerate(path):
         first_reader = not seen_reader and not views[c].is_author
         seen_reader = seen_reader or first_reader
-        slot = Slot(views[c], up, depth, is_root, first_reader, c == asker)
-        out.append((c, comment_features(cur, slot, author)))
+        out.append(Slot(views[c], up, depth, is_root, first_reader, c == asker))
     return out
 
 
@@ -179,9 +174,13 @@ def candidates(
     views: list[CommentView], parents: list[int | None], depths: list[int], j: int, author: str | None
 ) -> list[tuple[int | None, Features]]:
     """Every possible parent of comment j with its features; the post first."""
-    path = path_to_root(parents, j - 1, MAX_CANDIDATES)
+    path = [(c, depths[c], parents[c] is None) for c in path_to_root(parents, j - 1, MAX_CANDIDATES)]
     asker = parents[j - 1] if views[j - 1].is_author else None
-    return _slot_features(views, j, [(c, depths[c], parents[c] is None) for c in path], asker, author)
+    cur = views[j]
+    out: list[tuple[int | None, Features]] = [(None, post_features(cur, views[j - 1], author))]
+    for (c, _, _), slot in zip(path, _slots(views, path, asker), strict=True):
+        out.append((c, comment_features(cur, slot, author)))
+    return out
 
 
 def softmax(scores: list[float]) -> list[float]:
@@ -205,18 +204,37 @@ def infer_parents(views: list[CommentView], author_name: str | None) -> list[tup
     author = author_name.split()[0] if author_name else None
     beam: list[tuple[float, _Node]] = [(0.0, _Node(0, None, 0, None, 1.0, {}))]
     for j in range(1, len(views)):
+        cur = views[j]
+        post = post_features(cur, views[j - 1], author)
+        post_logit = logit("parent", post)
+        # The beam's decodings mostly share their paths: score each distinct slot once.
+        scored: dict[tuple[int, int, int, bool, bool, bool], tuple[Features, float]] = {}
         grown: list[tuple[float, int, _Node | None, float, Features]] = []
         for b, (score, last) in enumerate(beam):
             path = _ancestors(last, MAX_CANDIDATES)
             asker = last.parent.index if views[j - 1].is_author and last.parent else None
-            cands = _slot_features(views, j, [(n.index, n.depth, n.parent is None) for n in path], asker, author)
-            probs = softmax([logit("parent", f) for _, f in cands])
-            for (target, feats), node, p in zip(cands, [None, *path], probs, strict=True):
-                grown.append((score + math.log(max(p, 1e-12)), b, node, p, feats))
+            cands: list[tuple[_Node | None, Features, float]] = [(None, post, post_logit)]
+            slots = _slots(views, [(n.index, n.depth, n.parent is None) for n in path], asker)
+            for node, slot in zip(path, slots, strict=True):
+                key = (
+                    node.index,
+                    slot.up,
+                    slot.depth,
+                    slot.is_root,
+                    slot.first_reader_up,
+                    slot.asker_of_prev,
+                )
+                if key not in scored:
+                    feats = comment_features(cur, slot, author)
+                    scored[key] = (feats, logit("parent", feats))
+                cands.append((node, *scored[key]))
+            probs = softmax([x for _, _, x in cands])
+            for (target, feats, _), p in zip(cands, probs, strict=True):
+                grown.append((score + math.log(max(p, 1e-12)), b, target, p, feats))
         grown.sort(key=lambda g: -g[0])  # stable: ties keep candidate order
         beam = [
-            (score, _Node(j, node, 0 if node is None else node.depth + 1, beam[b][1], p, feats))
-            for score, b, node, p, feats in grown[:BEAM]
+            (score, _Node(j, target, 0 if target is None else target.depth + 1, beam[b][1], p, feats))
+            for score, b, target, p, feats in grown[:BEAM]
         ]
     chosen: list[_Node] = []
     walk: _Node | None = beam[0][1]

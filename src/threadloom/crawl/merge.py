@@ -21,6 +21,7 @@ import json
 import os
 import shutil
 import tempfile
+import time
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -67,8 +68,11 @@ class CrawlSummary:
     skipped: dict[str, int] = field(default_factory=dict)
     rejected: dict[str, int] = field(default_factory=dict)
     comments: int = 0
-    seconds: float = 0.0
+    seconds: float = 0.0  # the whole run: crawl_seconds + merge_seconds
     peak_rss_mb: float = 0.0  # the largest peak resident memory of any task's process
+    cpu_seconds: float = 0.0  # CPU time of the tasks, summed (read, triage, threading, shards)
+    crawl_seconds: float = 0.0  # wall time of the parallel phase (the executor's run)
+    merge_seconds: float = 0.0  # wall time of the merge into the release (one process)
 
     def add(self, other: dict[str, Any]) -> None:
         self.documents += int(other.get("documents", 0))
@@ -76,6 +80,7 @@ class CrawlSummary:
         self.threaded += int(other.get("threaded", 0))
         self.article_only += int(other.get("article_only", 0))
         self.comments += int(other.get("comments", 0))
+        self.cpu_seconds += float(other.get("cpu_seconds", 0.0))
         self.peak_rss_mb = max(self.peak_rss_mb, float(other.get("peak_rss_mb", 0.0)))
         for key in ("skipped", "rejected"):
             counts = Counter(getattr(self, key))
@@ -87,7 +92,8 @@ class CrawlSummary:
             "documents": self.documents, "megabytes": round(self.megabytes, 3), "threaded": self.threaded,
             "article_only": self.article_only, "skipped": self.skipped, "rejected": self.rejected,
             "comments": self.comments, "seconds": round(self.seconds, 2),
-            "peak_rss_mb_per_worker": round(self.peak_rss_mb, 1),
+            "crawl_seconds": round(self.crawl_seconds, 2), "merge_seconds": round(self.merge_seconds, 2),
+            "cpu_seconds": round(self.cpu_seconds, 2), "peak_rss_mb_per_worker": round(self.peak_rss_mb, 1),
         }
 
     def render(self) -> str:
@@ -102,7 +108,8 @@ class CrawlSummary:
             f"threaded        {self.threaded} ({self.comments} comments)",
             f"skipped         {reasons(self.skipped)}",
             f"rejected        {reasons(self.rejected)}",
-            f"time            {self.seconds:.1f} s",
+            f"time            {self.seconds:.1f} s (crawl {self.crawl_seconds:.1f} s, merge "
+            f"{self.merge_seconds:.1f} s; {self.cpu_seconds:.1f} s CPU in the tasks)",
             f"peak memory     {self.peak_rss_mb:.0f} MB per worker",
         ]
         if self.article_only:
@@ -227,6 +234,7 @@ def merge_shards(work: Path, out: Path, info: dict[str, Any], *, datasheet_templ
         raise ThreadloomError(str(work), "no crawl shards here (shards/threads/ is missing)",
                               "give the --work folder of a finished `threadloom crawl`")
     summary = read_summaries(work)
+    started = time.monotonic()
     out = Path(out).resolve()
     out.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.merging-", dir=out.parent))
@@ -239,6 +247,7 @@ def merge_shards(work: Path, out: Path, info: dict[str, Any], *, datasheet_templ
         if out.exists():
             if _listing(staging) == _listing(out):
                 shutil.rmtree(staging)
+                summary.merge_seconds = summary.seconds = time.monotonic() - started
                 return MergeResult(out, stats, summary, unchanged=True)
             if not force:
                 raise ThreadloomError(str(out), f"a different release of version {info['version']} is "
@@ -253,4 +262,5 @@ def merge_shards(work: Path, out: Path, info: dict[str, Any], *, datasheet_templ
         with contextlib.suppress(OSError):
             shutil.rmtree(staging)
         raise
+    summary.merge_seconds = summary.seconds = time.monotonic() - started
     return MergeResult(out, stats, summary, unchanged)

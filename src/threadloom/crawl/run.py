@@ -192,13 +192,17 @@ def crawl(inputs: Sequence[Path], out: Path | None, *, work: Path | None = None,
         stop.set()
         if watcher is not None:
             watcher.join()
+    crawl_seconds = time.monotonic() - start
     if executor == "slurm":
-        return CrawlResult(work, read_summaries(work), None)
+        submitted = read_summaries(work)
+        submitted.crawl_seconds = submitted.seconds = crawl_seconds
+        return CrawlResult(work, submitted, None)
     done = len(list((work / "summary").glob("*.json")))
     if done < n_tasks:
         raise ThreadloomError(str(work), f"only {done} of {n_tasks} tasks finished",
                               f"see {work / 'logs'}; rerun with --resume to finish them")
     result = merge_shards(work, Path(out), info, datasheet_template=datasheet_template, force=force)  # type: ignore[arg-type]
+    result.summary.crawl_seconds = crawl_seconds
     result.summary.seconds = time.monotonic() - start
     if not keep_shards:
         shutil.rmtree(work, ignore_errors=True)

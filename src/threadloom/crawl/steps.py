@@ -10,6 +10,7 @@ counts what it did in datatrove's stats. Needs the `crawl` extra.
 from __future__ import annotations
 
 import json
+import os
 import sys
 import time
 from collections import Counter
@@ -52,10 +53,36 @@ def quiet_datatrove_console() -> None:
     logger.add(sys.stderr, level="WARNING", format="datatrove: {level}: {message}")
 
 
+def estimated_text_bytes(path: str) -> int:
+    """About how many bytes of records a crawl file holds, to balance tasks: a .gz file's own
+    trailer (its uncompressed size, modulo 4 GiB), else the size on disk, times 4 if compressed."""
+    size = os.path.getsize(path)
+    if path.endswith(".gz") and size >= 18:
+        with open(path, "rb") as handle:
+            handle.seek(-4, os.SEEK_END)
+            isize = int.from_bytes(handle.read(4), "little")
+        return isize if isize >= size else 4 * size  # a wrapped trailer (> 4 GiB) reads too small
+    return 4 * size if path.endswith((".zst", ".parquet")) else size
+
+
+def balanced_assignment(sizes: list[int], tasks: int) -> list[list[int]]:
+    """File indexes per task, largest first, each to the task with the fewest bytes so far
+    (ties: the lower task): tasks get equal work, and task 0, which a pool starts first, the
+    largest files, so no worker is left with a big file at the end. Deterministic."""
+    load = [0] * tasks
+    assigned: list[list[int]] = [[] for _ in range(tasks)]
+    for index in sorted(range(len(sizes)), key=lambda i: (-sizes[i], i)):
+        task = min(range(tasks), key=lambda t: (load[t], t))
+        load[task] += sizes[index]
+        assigned[task].append(index)
+    return assigned
+
+
 class CrawlReader(PipelineStep):  # type: ignore[misc]
-    """Read crawl files (JSONL, plain or .gz/.zst; Parquet; .txt documents), the files of task
-    `rank` being files[rank::world_size]. Records become Documents whose metadata holds the
-    thread id and what the `threads` config carries (url, site, title, published)."""
+    """Read crawl files (JSONL, plain or .gz/.zst; Parquet; .txt documents), each task a share of
+    the files balanced by their estimated size (`balanced_assignment`; which task reads a file
+    changes nothing in the release). Records become Documents whose metadata holds the thread id
+    and what the `threads` config carries (url, site, title, published)."""
 
     name = "threadloom crawl reader"
     type = "📖 - READER"
@@ -115,7 +142,9 @@ class CrawlReader(PipelineStep):  # type: ignore[misc]
     def run(self, data: DocumentsPipeline = None, rank: int = 0, world_size: int = 1) -> DocumentsPipeline:
         if self.quiet:
             quiet_datatrove_console()
-        for path in self.files[rank::world_size]:
+        sizes = [estimated_text_bytes(path) for path in self.files]
+        for index in balanced_assignment(sizes, world_size)[rank]:
+            path = self.files[index]
             self.stat_update("input_files")
             for document in self._read_file(path):
                 self.stat_update("documents")
@@ -172,6 +201,7 @@ class ShardWriter(PipelineStep):  # type: ignore[misc]
         skipped: Counter[str] = Counter()
         rejected: Counter[str] = Counter()
         start = last = time.monotonic()
+        started, cpu_start = time.time(), time.process_time()
 
         def flush(kind: str) -> None:
             if batches[kind]:
@@ -183,7 +213,12 @@ class ShardWriter(PipelineStep):  # type: ignore[misc]
                        "threaded": counts["threaded"], "article_only": counts["article-only"],
                        "skipped": dict(sorted(skipped.items())), "rejected": dict(sorted(rejected.items())),
                        "comments": counts["comments"], "seconds": time.monotonic() - start, "done": done,
-                       "peak_rss_mb": round(peak_rss_mb(), 1)}
+                       "peak_rss_mb": round(peak_rss_mb(), 1),
+                       # where the time went: this task's CPU (read + triage + threading + write, in
+                       # this process) against its wall time; a worker that gets less than a full
+                       # core (a busy or throttled machine) shows cpu_seconds well below seconds
+                       "cpu_seconds": round(time.process_time() - cpu_start, 3), "pid": os.getpid(),
+                       "started": round(started, 3), "finished": round(time.time(), 3)}
             with folder.open(summary_path(rank) if done else f"progress/{rank:05d}.json", "w") as handle:
                 json.dump(summary, handle)
 
