@@ -51,6 +51,17 @@ def depths(thread: Thread) -> list[int]:
     return result
 
 
+# A comment names its speaker only when the attribution itself is this sure: a name on a comment
+# that was given to the wrong person (most often a reader's comment read as the post author's) is
+# a wrong name, so below this the comment's speaker_name is null; speaker_id, the speakers config
+# and the confidences still say who the comment most likely belongs to.
+NAME_ON_COMMENT_CONFIDENCE = 0.9
+
+
+def comment_speaker_name(comment: Comment, name: str | None) -> str | None:
+    return name if comment.speaker_decision.confidence >= NAME_ON_COMMENT_CONFIDENCE else None
+
+
 def comment_rows(thread: Thread) -> list[Row]:
     rows = []
     depth_of = depths(thread)
@@ -73,7 +84,7 @@ def comment_rows(thread: Thread) -> list[Row]:
                 "text": thread.span_text(comment.raw_line_start, comment.raw_line_end),
                 "is_post_author": comment.is_post_author,
                 "speaker_id": speaker_id(thread, speaker.key),
-                "speaker_name": speaker.name,
+                "speaker_name": comment_speaker_name(comment, speaker.name),
                 **_decision("boundary", comment.boundary),
                 **_decision("parent", comment.parent_decision),
                 **_decision("speaker", comment.speaker_decision),

@@ -291,7 +291,7 @@ def _speakers(
                 f"{c['comment_id']}: speaker {c['speaker_id']!r} is not a speaker of this thread",
             )
             continue
-        if speaker["speaker_name"] != c["speaker_name"]:
+        if c["speaker_name"] is not None and speaker["speaker_name"] != c["speaker_name"]:
             yield "comments", f"{c['comment_id']}: speaker_name differs from its speaker's name"
         if speaker["is_post_author"] != c["is_post_author"]:
             yield "comments", f"{c['comment_id']}: is_post_author differs from its speaker's"
