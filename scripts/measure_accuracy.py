@@ -89,7 +89,8 @@ def measure(bench: Path, work: Path) -> dict[str, dict[str, Any]]:
         name = json.loads(gold.read_text(encoding="utf-8"))["doc"]
         shutil.copy(REPO / "raw" / name, text_only / name)
     results["seed (text only)"] = score_split(score, seed_gold, build(text_only, work / "seed-a").out)
-    results["seed (with its metadata)"] = score_split(score, seed_gold, build(REPO / "raw", work / "seed-b").out)
+    with_meta = build(REPO / "raw", work / "seed-b").out
+    results["seed (with its metadata)"] = score_split(score, seed_gold, with_meta)
     return results
 
 
@@ -113,7 +114,7 @@ def main() -> None:
     print(table)
     if not args.write:
         return
-    command = "python scripts/measure_accuracy.py --write (score.py of the thread benchmark, --min-conf medium)"
+    command = "python scripts/measure_accuracy.py --write (the thread benchmark's score.py, --min-conf medium)"
     accuracy = {
         "about": "Measured accuracy of threadloom's structure inference, quoted by the dataset card; "
                  "written by scripts/measure_accuracy.py, never by hand.",
