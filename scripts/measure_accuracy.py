@@ -114,7 +114,7 @@ def main() -> None:
     print(table)
     if not args.write:
         return
-    command = "python scripts/measure_accuracy.py --write (the thread benchmark's score.py, --min-conf medium)"
+    command = "python scripts/measure_accuracy.py --write (the bench score.py, --min-conf medium)"
     accuracy = {
         "about": "Measured accuracy of threadloom's structure inference, quoted by the dataset card; "
                  "written by scripts/measure_accuracy.py, never by hand.",
