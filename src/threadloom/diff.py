@@ -13,10 +13,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import pyarrow.parquet as pq
-
 from .errors import ThreadloomError
-from .release import MANIFEST, parquet_path
+from .reading import read_rows
+from .release import MANIFEST
 
 Row = dict[str, Any]
 
@@ -65,18 +64,6 @@ class ReleaseDiff:
                          "changed": self.comment_changes},
             "files_changed": self.files_changed,
         }
-
-
-def read_rows(folder: Path, config: str) -> list[Row]:
-    path = folder / parquet_path(config)
-    try:
-        rows: list[Row] = pq.read_table(path).to_pylist()
-    except FileNotFoundError:
-        raise ThreadloomError(str(path), "missing", "is this a threadloom release folder?") from None
-    except Exception as err:  # pyarrow raises several types for damaged files
-        raise ThreadloomError(str(path), f"not a readable Parquet file ({type(err).__name__})",
-                              "run threadloom validate on it") from None
-    return rows
 
 
 def _manifest(folder: Path) -> dict[str, Any]:

@@ -19,8 +19,8 @@ from pathlib import Path
 from typing import Any
 
 from . import __version__
-from .diff import read_rows
 from .errors import ThreadloomError
+from .reading import read_rows
 from .release import MANIFEST
 
 Row = dict[str, Any]

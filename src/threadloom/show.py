@@ -4,29 +4,13 @@ from __future__ import annotations
 
 import textwrap
 from pathlib import Path
-from typing import Any
-
-import pyarrow.compute as pc
-import pyarrow.parquet as pq
 
 from .errors import ThreadloomError
-from .release import parquet_path
-
-
-def _read(folder: Path, config: str, thread_id: str | None = None) -> list[dict[str, Any]]:
-    path = folder / parquet_path(config)
-    try:
-        table = pq.read_table(path)
-    except FileNotFoundError:
-        raise ThreadloomError(str(path), "missing", "is this a threadloom release folder?") from None
-    if thread_id is not None:
-        table = table.filter(pc.equal(table["thread_id"], thread_id))
-    rows: list[dict[str, Any]] = table.to_pylist()
-    return rows
+from .reading import read_rows
 
 
 def render_tree(folder: Path, thread_id: str | None = None, *, width: int = 100) -> str:
-    threads = _read(folder, "threads")
+    threads = read_rows(folder, "threads")
     if not threads:
         raise ThreadloomError(str(folder), "the release has no threads")
     if thread_id is None:
@@ -36,7 +20,7 @@ def render_tree(folder: Path, thread_id: str | None = None, *, width: int = 100)
         known = ", ".join(t["thread_id"] for t in threads[:5])
         raise ThreadloomError(thread_id, "no such thread in the release", f"known: {known}, ...")
     thread = matches[0]
-    comments = _read(folder, "comments", thread_id)
+    comments = read_rows(folder, "comments", thread_id)
     author = thread["post_author_name"] or "unknown"
     article_end = thread["article_raw_line_end"]
     article = f"article lines 1-{article_end}" if article_end else "no article"

@@ -14,25 +14,15 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-import pyarrow.parquet as pq
-
 from .errors import ThreadloomError
-from .release import MANIFEST, parquet_path
+from .reading import read_rows
+from .release import MANIFEST
 from .repair import split_raw_lines
 
 Row = dict[str, Any]
 KINDS = ("boundary", "parent", "speaker", "post_author")
 DATA_MARKER = "/*THREADLOOM_DATA*/"
 TITLE_MARKER = "<!--THREADLOOM_TITLE-->"
-
-
-def _read(folder: Path, config: str) -> list[Row]:
-    path = folder / parquet_path(config)
-    try:
-        rows: list[Row] = pq.read_table(path).to_pylist()
-    except FileNotFoundError:
-        raise ThreadloomError(str(path), "missing", "is this a threadloom release folder?") from None
-    return rows
 
 
 def _short(comment_id: str | None) -> str | None:
@@ -102,7 +92,7 @@ def _thread(folder: Path, row: Row, comments: list[Row], speakers: list[Row]) ->
 def view_data(folder: Path) -> Row:
     """Everything the page shows, as one JSON-ready object."""
     folder = Path(folder)
-    threads, comments, speakers = (_read(folder, config) for config in ("threads", "comments", "speakers"))
+    threads, comments, speakers = (read_rows(folder, c) for c in ("threads", "comments", "speakers"))
     manifest: Row = {}
     if (folder / MANIFEST).is_file():
         manifest = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
