@@ -218,6 +218,7 @@ def parent_choices(doc: Doc) -> list[Choice]:
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--bench", type=Path, default=DEFAULT_BENCH)
+    ap.add_argument("--out", type=Path, default=OUT, help="weights file to update (default: the package's)")
     args = ap.parse_args()
     folder = flatten_bench(args.bench)
     docs: list[Doc] = []
@@ -238,12 +239,12 @@ def main() -> None:
     choices = [c for d in docs for c in parent_choices(d)]
     n_choices = len(choices)
     parent = fit_softmax(choices)
-    existing = json.loads(OUT.read_text(encoding="utf-8")) if OUT.exists() else {}
+    existing = json.loads(args.out.read_text(encoding="utf-8")) if args.out.exists() else {}
     existing.update({"author": author, "author2": author2, "parent": parent, CRF_MODEL: author_crf})
-    OUT.write_text(json.dumps(existing, indent=0, sort_keys=True) + "\n", encoding="utf-8")
+    args.out.write_text(json.dumps(existing, indent=0, sort_keys=True) + "\n", encoding="utf-8")
     print(
         f"train_structure: {len(docs)} dev documents from {len(sources)} sources; "
-        f"author {len(second)} examples, parent choices {n_choices}; wrote {OUT}"
+        f"author {len(second)} examples, parent choices {n_choices}; wrote {args.out}"
     )
 
 
