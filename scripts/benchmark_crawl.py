@@ -31,6 +31,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import gzip
+import itertools
 import json
 import os
 import random
@@ -41,6 +42,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -125,7 +127,7 @@ def generate(folder: Path, size_mb: float, threads: list[tuple[list[str], list[l
     return {"documents": n, "threads": n_threads, "mojibake_pages": n_mojibake, "text_bytes": written}
 
 
-def iter_texts(folder: Path, limit_bytes: float = float("inf")):
+def iter_texts(folder: Path, limit_bytes: float = float("inf")) -> Iterator[str]:
     seen = 0
     for path in sorted(folder.glob("part-*")):
         opener = gzip.open if path.suffix == ".gz" else open
@@ -215,12 +217,17 @@ def run_crawl(folder: Path, out: Path, workers: int, tasks: int | None) -> dict[
     per_worker = []
     for _, rows in sorted(by_pid.items()):
         busy, used = sum(r["seconds"] for r in rows), sum(r["cpu_seconds"] for r in rows)
+        in_order = sorted(rows, key=lambda r: r["finished"])
         per_worker.append({
             "tasks": len(rows), "megabytes": round(sum(r["megabytes"] for r in rows), 1),
             "busy_seconds": round(busy, 2), "cpu_seconds": round(used, 2),
             "cpu_share": round(used / max(busy, 1e-9), 2),
             "last_task_finished_at": round(max(r["finished"] for r in rows) - epoch0, 2),
-            "peak_rss_mb": max(r["peak_rss_mb"] for r in rows)})
+            "peak_rss_mb": max(r["peak_rss_mb"] for r in rows),
+            # the worker's peak so far after each of its tasks: flat once the bounded caches are full
+            "peak_rss_mb_after_each_task": [r["peak_rss_mb"] for r in in_order],
+            "megabytes_after_each_task": [round(x, 1) for x in
+                                          itertools.accumulate(r["megabytes"] for r in in_order)]})
     first_start = min(r["started"] for r in task_rows) - epoch0
     last_end = max(r["finished"] for r in task_rows) - epoch0
     return {
