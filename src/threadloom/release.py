@@ -133,17 +133,25 @@ def write_manifest(folder: Path, info: dict[str, Any], collection: Collection) -
 def write_release(
     folder: Path, collection: Collection, threads: list[Thread], datasheet_template: str | None
 ) -> ReleaseStats:
-    """Write every file of the release into `folder` (which must be empty)."""
-    info = collection.info
-    rows = config_rows(threads)
-    for config in CONFIGS:
-        write_parquet(rows[config], config, folder / parquet_path(config), info)
+    """Write every file of the release of `collection` into `folder` (which must be empty)."""
     for doc in collection.documents:
         target = release_child(folder, f"raw/{doc.source_file}")
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_bytes(doc.data)
         if doc.corrections is not None:  # the reviewer's corrections this build applied
             target.with_name(target.name[: -len(".txt")] + ".corrections.json").write_bytes(doc.corrections)
+    return write_release_files(folder, collection, config_rows(threads), datasheet_template)
+
+
+def write_release_files(
+    folder: Path, collection: Collection, rows: dict[str, list[Row]], datasheet_template: str | None
+) -> ReleaseStats:
+    """Every file of a release but the raw copies (already in `folder/raw/`): the Parquet files,
+    plots, card, datasheet, Croissant description and, last, the manifest of them all. `build`
+    and the crawl's merge both end here, so their releases hold the same files."""
+    info = collection.info
+    for config in CONFIGS:
+        write_parquet(rows[config], config, folder / parquet_path(config), info)
     stats = compute_stats(rows, folder)
     write_plots(folder, rows)
     write_skipped(folder, collection.skipped)
@@ -171,11 +179,25 @@ def build_release(
     datasheet_template: str | None = None,
     force: bool = False,
 ) -> BuildResult:
-    """Process every document and write the release to `out`, atomically.
+    """Process every document and write the release to `out`, atomically (see install_release)."""
+    threads = [process(doc) for doc in collection.documents]
+    return install_release(
+        out,
+        lambda staging: write_release(staging, collection, threads, datasheet_template),
+        version=str(collection.info["version"]),
+        force=force,
+        bump_hint="bump the version in dataset.json, or pass --force",
+    )
+
+
+def install_release(
+    out: Path, write: Callable[[Path], ReleaseStats], *, version: str, force: bool, bump_hint: str
+) -> BuildResult:
+    """Let `write` fill a staging folder beside `out`, then swap it in atomically.
 
     An identical release already at `out` is left as it is; a different one is refused unless
-    `force`, since a published version must never change under the same number."""
-    threads = [process(doc) for doc in collection.documents]
+    `force`, since a published version must never change under the same number. A failure or a
+    kill at any point leaves `out` as it was and no partial release."""
     out = out.resolve()
     recover(out)
     if out.exists() and not (out.is_dir() and (not any(out.iterdir()) or (out / MANIFEST).is_file())):
@@ -188,7 +210,7 @@ def build_release(
     except OSError as err:
         raise write_failure(out, out.parent, err) from err
     try:
-        stats = write_release(staging, collection, threads, datasheet_template)
+        stats = write(staging)
         _fsync_tree(staging)
         if out.exists():
             if _same_files(staging, out):
@@ -196,9 +218,7 @@ def build_release(
                 return BuildResult(out, stats, unchanged=True)
             if not force:
                 raise ThreadloomError(
-                    str(out),
-                    f"a different release of version {collection.info['version']} is already there",
-                    "bump the version in dataset.json, or pass --force",
+                    str(out), f"a different release of version {version} is already there", bump_hint
                 )
         swap_in(staging, out)
     except BaseException as err:

@@ -16,11 +16,7 @@ with the threaded output (its rows), never with the crawl; raw documents are str
 
 from __future__ import annotations
 
-import contextlib
 import json
-import os
-import shutil
-import tempfile
 import time
 from collections import Counter
 from dataclasses import dataclass, field
@@ -31,14 +27,12 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
-from ..card import render_card, render_datasheet
-from ..croissant import write_croissant
 from ..errors import ThreadloomError
 from ..records import Row
-from ..release import parquet_path, write_manifest, write_parquet
+from ..release import install_release, write_release_files
 from ..schemas import CONFIGS, validate_instance
 from ..sources import DEFAULT_COLLECTION, Collection, RawDocument
-from ..stats import ReleaseStats, compute_stats
+from ..stats import ReleaseStats
 
 DOCUMENTS = "documents"
 DOCUMENTS_SCHEMA = pa.schema([
@@ -206,61 +200,35 @@ def collection_info(name: str | None = None, version: str | None = None,
 def write_merged(folder: Path, work: Path, info: dict[str, Any], datasheet_template: str | None
                  ) -> tuple[ReleaseStats, int]:
     rows, kept, duplicates = merge_rows(work)
-    for config in CONFIGS:
-        write_parquet(rows[config], config, folder / parquet_path(config), info)
     (folder / "raw").mkdir(parents=True, exist_ok=True)
     _write_raw(work, folder, kept)
-    stats = compute_stats(rows, folder)
-    card = render_card(info, stats, comments=rows["comments"], datasheet=datasheet_template)
-    (folder / "README.md").write_text(card, encoding="utf-8")
-    (folder / "DATASHEET.md").write_text(render_datasheet(datasheet_template, stats), encoding="utf-8")
-    write_croissant(folder, info, datasheet_template)
     # the manifest lists every raw document with its checksum; their bytes are already on disk
     documents = tuple(RawDocument(f"{tid}.txt", tid, b"", "", sha) for tid, sha in sorted(kept.items()))
-    write_manifest(folder, info, Collection(work, info, documents))
+    stats = write_release_files(folder, Collection(work, info, documents), rows, datasheet_template)
     return stats, duplicates
-
-
-def _listing(folder: Path) -> dict[str, bytes]:
-    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in folder.rglob("*") if p.is_file()}
 
 
 def merge_shards(work: Path, out: Path, info: dict[str, Any], *, datasheet_template: str | None = None,
                  force: bool = False) -> MergeResult:
-    """Merge the shards under `work` into the release folder `out`, atomically; an identical
-    release already there is left alone, a different one is refused unless `force`."""
+    """Merge the shards under `work` into the release folder `out`, atomically, exactly as
+    `build` installs a release (release.install_release)."""
     work = Path(work)
     if not (work / "shards" / "threads").is_dir():
         raise ThreadloomError(str(work), "no crawl shards here (shards/threads/ is missing)",
                               "give the --work folder of a finished `threadloom crawl`")
     summary = read_summaries(work)
     started = time.monotonic()
-    out = Path(out).resolve()
-    out.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.merging-", dir=out.parent))
-    try:
+    duplicates = 0
+
+    def write(staging: Path) -> ReleaseStats:
+        nonlocal duplicates
         stats, duplicates = write_merged(staging, work, info, datasheet_template)
-        if duplicates:
-            summary.add({"rejected": {"duplicate id": duplicates}})
-            summary.threaded -= duplicates  # they were counted as threaded by their workers
-        unchanged = False
-        if out.exists():
-            if _listing(staging) == _listing(out):
-                shutil.rmtree(staging)
-                summary.merge_seconds = summary.seconds = time.monotonic() - started
-                return MergeResult(out, stats, summary, unchanged=True)
-            if not force:
-                raise ThreadloomError(str(out), f"a different release of version {info['version']} is "
-                                      "already there", "bump --version, or pass --force")
-            retired = out.with_name(f".{out.name}.replaced-{os.getpid()}")
-            os.replace(out, retired)
-            os.replace(staging, out)
-            shutil.rmtree(retired, ignore_errors=True)
-        else:
-            os.replace(staging, out)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            shutil.rmtree(staging)
-        raise
+        return stats
+
+    result = install_release(Path(out), write, version=str(info["version"]), force=force,
+                             bump_hint="bump --version, or pass --force")
+    if duplicates:
+        summary.add({"rejected": {"duplicate id": duplicates}})
+        summary.threaded -= duplicates  # they were counted as threaded by their workers
     summary.merge_seconds = summary.seconds = time.monotonic() - started
-    return MergeResult(out, stats, summary, unchanged)
+    return MergeResult(result.out, result.stats, summary, result.unchanged)
