@@ -17,7 +17,6 @@ project's own careful reading of it (tests/data/seed_gold/), never used to tune.
 from __future__ import annotations
 
 import argparse
-import importlib.util
 import json
 import re
 import shutil
@@ -28,19 +27,12 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
+from eval_structure import is_held_out, load_module
 from threadloom.api import build
 
 REPO = Path(__file__).resolve().parents[1]
 METRICS = ("boundary_f1", "exact_span", "parent_acc", "author_acc", "name_recall", "name_precision")
 START, END = "<!-- threadloom:accuracy:start -->", "<!-- threadloom:accuracy:end -->"
-
-
-def _module(path: Path, name: str) -> ModuleType:
-    spec = importlib.util.spec_from_file_location(name, path)
-    assert spec and spec.loader
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 def score_split(score: ModuleType, gold_files: list[Path], release: Path) -> dict[str, Any]:
@@ -70,14 +62,13 @@ def score_split(score: ModuleType, gold_files: list[Path], release: Path) -> dic
 
 
 def measure(bench: Path, work: Path) -> dict[str, dict[str, Any]]:
-    score = _module(bench / "score.py", "bench_score")
-    held_out = _module(REPO / "scripts" / "eval_structure.py", "eval_structure").HELD_OUT_SOURCES
+    score = load_module(bench / "score.py", "bench_score")
     flat = work / "bench"
     subprocess.run([sys.executable, str(bench / "flatten.py"), str(bench / "threads.jsonl"), str(flat)],
                    check=True, capture_output=True)
     release = build(flat / "raw", work / "bench-release").out
     golds = sorted((flat / "gold").glob("*.gold.json"))
-    is_held = [g.name.split("_", 1)[0] in held_out for g in golds]
+    is_held = [is_held_out(g.name) for g in golds]
     results = {
         "dev": score_split(score, [g for g, h in zip(golds, is_held, strict=True) if not h], release),
         "held-out": score_split(score, [g for g, h in zip(golds, is_held, strict=True) if h], release),
