@@ -57,4 +57,5 @@ def test_accuracy_is_never_invented() -> None:
     table = accuracy_section({"measured_with": "scripts/eval_structure.py",
                               "results": [{"split": "held-out", "metric": "parent", "value": 0.5,
                                            "n": 10}]})
-    assert "| held-out | parent | 0.5 | 10 |" in table
+    assert "| split | gold comments | parent |" in table
+    assert "| held-out | 10 | 0.5 |" in table

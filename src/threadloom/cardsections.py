@@ -59,9 +59,14 @@ def accuracy_section(accuracy: dict[str, Any] | None = None) -> str:
     if not results:
         return ("The measured accuracy is not recorded in this build's package; DATASHEET.md, "
                 "\"Preprocessing, cleaning, labeling\", gives the numbers and how they were measured.")
-    lines = ["| split | measure | value | n |", "|---|---|---|---|"]
-    lines += [f"| {r.get('split', '')} | {r.get('metric', '')} | {r.get('value', '')} | {r.get('n', '')} |"
-              for r in results]
+    metrics = list(dict.fromkeys(str(r.get("metric", "")) for r in results))
+    by_split: dict[str, dict[str, Any]] = {}
+    for r in results:
+        row = by_split.setdefault(str(r.get("split", "")), {"n": r.get("n", "")})
+        row[str(r.get("metric", ""))] = r.get("value")
+    lines = ["| split | gold comments | " + " | ".join(metrics) + " |", "|---|---|" + "---|" * len(metrics)]
+    lines += [f"| {split} | {row['n']} | " + " | ".join(str(row.get(m, "")) for m in metrics) + " |"
+              for split, row in by_split.items()]
     source = data.get("measured_with", "")
     return ("Measured" + (f" with {source}" if source else "") + " (DATASHEET.md says how):\n\n"
             + "\n".join(lines))
