@@ -1,8 +1,18 @@
 from __future__ import annotations
 
+import math
+
 import pytest
 
-from threadloom.segment import TextLine, article_cut, comment_spans, start_probability
+from threadloom.segment import (
+    OPENER_WEIGHT,
+    TextLine,
+    _comment_likeness,
+    article_cut,
+    best_cut,
+    comment_spans,
+    start_probability,
+)
 from threadloom.structure import infer_structure
 from threads import ROSES, ROSES_ARTICLE_END, ROSES_STARTS, make_thread
 
@@ -49,3 +59,25 @@ def test_comments_cover_every_line_after_the_article_once() -> None:
     covered = [n for c in thread.comments for n in range(c.raw_line_start, c.raw_line_end + 1)]
     assert covered == list(range(thread.article_line_end + 1, len(ROSES) + 1))
     assert [c.position for c in thread.comments] == list(range(len(thread.comments)))
+
+
+def _exhaustive_cut(lines: list[str]) -> tuple[int, float]:
+    """The definition of the article cut: every split scored in full, the best one and its
+    posterior over all splits."""
+    text_lines = [TextLine(n, line) for n, line in enumerate(lines, 1)]
+    probs = [_comment_likeness(text_lines, i) for i in range(len(lines))]
+    scores = []
+    for k in range(len(lines)):
+        article = sum(math.log(1 - p) for p in probs[:k])
+        comments = sum(math.log(p) for p in probs[k:])
+        opener = start_probability(lines[k - 1], lines[k], None) if k else 0.5
+        scores.append(article + comments + OPENER_WEIGHT * math.log(max(opener, 1e-4)))
+    best = max(range(len(scores)), key=lambda k: (scores[k], -k))
+    return best, round(1.0 / sum(math.exp(s - scores[best]) for s in scores), 3)
+
+
+@pytest.mark.parametrize("cut", [0, 1, 3, 4, 6])
+def test_the_pruned_article_cut_equals_scoring_every_split(cut: int) -> None:
+    lines = ROSES[:cut] + ROSES[ROSES_ARTICLE_END:] + ROSES[:cut]
+    first, confidence, _ = best_cut(lines)
+    assert (first, confidence) == _exhaustive_cut(lines)

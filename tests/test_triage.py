@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from threadloom.triage import TriageConfig, count_openers, triage_text
+import pytest
+
+from threadloom.segment import TextLine, _comment_likeness, article_cut, best_cut
+from threadloom.triage import OPENER_RE, TriageConfig, count_openers, triage_text
 from threads import ROSES, ROSES_ARTICLE_END
 
 ARTICLE = "\n".join(ROSES[:ROSES_ARTICLE_END])
@@ -29,3 +32,36 @@ def test_too_few_lines_after_the_cut_is_not_a_thread() -> None:
     result = triage_text(THREAD, strict)
     assert not result.has_comments
     assert result.reason == "too few lines after the article cut"
+
+
+# Pages for the exactness checks: the thread, the article, each cut short, with code lines, a
+# one-line page, and a page whose comments sit among several article-like lines.
+PAGES = [
+    ROSES,
+    ROSES[:ROSES_ARTICLE_END],
+    ROSES[:ROSES_ARTICLE_END + 1],
+    ROSES[:ROSES_ARTICLE_END + 3],
+    ROSES[2:],
+    ROSES[:1],
+    [*ROSES[:3], "pip install roses==1.2", "def prune(cane): return cane[:3]", *ROSES[3:]],
+    ROSES[:ROSES_ARTICLE_END] * 3 + ROSES[ROSES_ARTICLE_END:] + ROSES[:2],
+]
+
+
+@pytest.mark.parametrize("lines", PAGES)
+def test_stage_two_is_the_structure_article_cut_and_likeness(lines: list[str]) -> None:
+    """Triage's stage 2 is segment.best_cut (whose exactness tests/test_segment.py checks against
+    the exhaustive definition) and _comment_likeness, computed without feature dicts."""
+    text_lines = [TextLine(n, line) for n, line in enumerate(lines, 1)]
+    first, decision = article_cut(text_lines)
+    expected = [_comment_likeness(text_lines, i) for i in range(len(text_lines))]
+    assert best_cut(lines) == (first, decision.confidence, expected)
+
+
+def test_opener_count_is_the_line_start_regex_count() -> None:
+    texts = ["\n".join(page) for page in PAGES] + [
+        "", "\n", "Hi", "\nhi", "hi\n", " \tWow, nice", "x\nthank you\r\n@y\n\n  Thanks!\nathanks",
+        "@\n@a\n  @ b\nHELLO there\nhellothere", "Great\nGreat\nGreat"]
+    for text in texts:
+        assert count_openers(text) == len(OPENER_RE.findall(text)) == sum(
+            1 for line in text.split("\n") if OPENER_RE.match(line)), text

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from . import cues
-from .learned import Features, probability, top_reasons
+from .learned import Features, all_weights, probability, sigmoid, top_reasons
 from .model import Decision, is_hard_wrap
 
 
@@ -121,25 +121,74 @@ def _comment_likeness(lines: list[TextLine], index: int) -> float:
     return min(max(probability("article", article_features(lines, index)), 1e-4), 1 - 1e-4)
 
 
+# Cuts scoring below the best by more than this add < e^-30 each to the posterior: not scored.
+_CONFIDENCE_MARGIN = 30.0
+
+
+def comment_likelihoods(texts: list[str]) -> list[float]:
+    """`_comment_likeness` of every line, computed without feature dicts: the article model's
+    sparse dot product over the line's cues ("cur:") and its neighbours' at half weight ("prev:",
+    "next:"), summed in the feature order, so the floats are the same (a test checks)."""
+    get = all_weights().get("article", {}).get
+    found = [line_cues(text) for text in texts]
+    bias = [get("bias", 0.0) * 1.0]
+    cur = [[get(f"cur:{name}", 0.0) * 1.0 for name in names] for names in found]
+    prev = [[get(f"prev:{name}", 0.0) * 0.5 for name in names] for names in found]
+    nxt = [[get(f"next:{name}", 0.0) * 0.5 for name in names] for names in found]
+    last = len(texts) - 1
+    probs = []
+    for i, names in enumerate(found):
+        if "code" in names:  # cues.is_code of the line, as line_cues found it
+            probs.append(0.5)
+            continue
+        terms = bias + cur[i]
+        if i > 0:
+            terms += prev[i - 1]
+        if i < last:
+            terms += nxt[i + 1]
+        probs.append(min(max(sigmoid(sum(terms)), 1e-4), 1 - 1e-4))
+    return probs
+
+
+def best_cut(texts: list[str]) -> tuple[int, float, list[float]]:
+    """The most likely single split of these non-blank lines into article then comments: (index
+    of the first comment line, the cut's posterior over all cuts, every line's comment likeness).
+
+    score(k) = log P(lines before k are article) + log P(lines from k are comments)
+               + OPENER_WEIGHT * log P(line k opens a comment).
+    The opener term is <= 0, so the first two bound a cut's score from above: only cuts within
+    _CONFIDENCE_MARGIN of the best are scored in full (the chosen cut is the same)."""
+    probs = comment_likelihoods(texts)
+    n = len(probs)
+    if not n:
+        return 0, 1.0, probs
+    comment_suffix = [0.0] * (n + 1)
+    for i in range(n - 1, -1, -1):
+        comment_suffix[i] = comment_suffix[i + 1] + math.log(probs[i])
+    upper = []
+    article_prefix = 0.0
+    for k in range(n):
+        upper.append(article_prefix + comment_suffix[k])
+        article_prefix += math.log(1 - probs[k])
+    scores: dict[int, float] = {}
+    best_score = -math.inf
+    for k in sorted(range(n), key=lambda k: (-upper[k], k)):
+        if upper[k] < best_score - _CONFIDENCE_MARGIN:
+            break
+        opener = start_probability(texts[k - 1], texts[k], None) if k else 0.5
+        scores[k] = score = upper[k] + OPENER_WEIGHT * math.log(max(opener, 1e-4))
+        best_score = max(best_score, score)
+    best = max(sorted(scores), key=lambda k: (scores[k], -k))
+    top = scores[best]
+    total = sum(math.exp(scores[k] - top) for k in sorted(scores))
+    return best, round(1.0 / total, 3), probs
+
+
 def article_cut(lines: list[TextLine]) -> tuple[int, Decision]:
     """Index (into `lines`) of the first comment line, chosen as the most likely single split."""
     if not lines:
         return 0, Decision(1.0, ("empty document",))
-    probs = [_comment_likeness(lines, i) for i in range(len(lines))]
-    # score[k] = log P(lines before k are article, lines from k are comments)
-    comment_suffix = [0.0] * (len(lines) + 1)
-    for i in range(len(lines) - 1, -1, -1):
-        comment_suffix[i] = comment_suffix[i + 1] + math.log(probs[i])
-    scores: list[float] = []
-    article_prefix = 0.0
-    for k in range(len(lines)):  # at least one comment line
-        opener = start_probability(lines[k - 1].text, lines[k].text, None) if k else 0.5
-        scores.append(article_prefix + comment_suffix[k] + OPENER_WEIGHT * math.log(max(opener, 1e-4)))
-        article_prefix += math.log(1 - probs[k])
-    best = max(range(len(scores)), key=lambda k: (scores[k], -k))
-    top = scores[best]
-    total = sum(math.exp(s - top) for s in scores)
-    confidence = round(1.0 / total, 3)  # posterior of the chosen cut among all cuts
+    best, confidence, _ = best_cut([line.text for line in lines])
     first = lines[best]
     evidence = [
         f"global-cut: line {first.number} is where comment-like lines begin "

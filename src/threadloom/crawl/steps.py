@@ -23,7 +23,7 @@ import pyarrow.parquet as pq
 from datatrove.data import Document, DocumentsPipeline
 from datatrove.io import get_datafolder
 from datatrove.pipeline.base import PipelineStep
-from datatrove.pipeline.readers import JsonlReader, ParquetReader
+from datatrove.pipeline.readers import JsonlReader
 
 from ..schemas import CONFIGS, arrow_schema
 from ..triage import DEFAULT_TRIAGE, TriageConfig
@@ -114,12 +114,24 @@ class CrawlReader(PipelineStep):  # type: ignore[misc]
         if name.endswith(TEXT_SUFFIXES):
             yield self._read_text_file(path)
             return
-        reader: JsonlReader | ParquetReader
         if name.endswith(PARQUET_SUFFIXES):
-            reader = ParquetReader(folder, adapter=self._adapter(path), batch_size=256)
-        else:
-            reader = JsonlReader(folder, adapter=self._adapter(path))
-        yield from reader.read_file(name)
+            yield from self._read_parquet_file(folder, name, path)
+            return
+        yield from JsonlReader(folder, adapter=self._adapter(path)).read_file(name)
+
+    def _read_parquet_file(self, folder: str, name: str, path: str) -> Iterator[Document]:
+        """Like datatrove's ParquetReader, but reading only the columns the adapter uses (a crawl's
+        Parquet may also hold the HTML, headers, ...: reading them would cost more than the text)."""
+        adapt = self._adapter(path)
+        wanted = [c for c in self.columns if c]
+        with get_datafolder(folder).open(name, "rb") as handle, pq.ParquetFile(handle) as parquet:
+            present = set(parquet.schema_arrow.names)
+            columns = [c for c in dict.fromkeys(wanted) if c in present]
+            index = 0
+            for batch in parquet.iter_batches(batch_size=256, columns=columns):
+                for data in batch.to_pylist():
+                    yield Document(**adapt(self, data, path, index))
+                    index += 1
 
     def _read_text_file(self, path: str) -> Document:
         file = Path(path)
