@@ -5,19 +5,15 @@ Usage:
   python scripts/train_structure.py [--bench /work/shared/bench]
 
 Updates src/threadloom/structure_weights.json with the models this script owns, keeping every
-other model in the file (the segmentation models "article" and "start" are trained elsewhere):
-  author   pass-1 post-author classifier, chained on the previous comment's label
-  author2  pass-2 classifier: pass-1 cues + the per-thread style profile + pass 1's verdict
+other model in the file (the segmentation models "article" and "start": scripts/train_segment.py):
   parent   log-linear candidate scorer, trained as a softmax over each comment's candidates
-  author_crf  (v3, shipped) two-state linear-chain CRF over a thread's comments: emission weights
+  author_crf  two-state linear-chain CRF over a thread's comments: emission weights
            for authorship.crf_features (cues + common words seen in >= VOCAB_SOURCES dev sources)
            and transition weights, fitted by the same deterministic AdaGrad on the exact
            log-likelihood (forward-backward marginals from threadloom.chain)
-All are fitted by full-batch AdaGrad in pure Python with a fixed order and no randomness, so the
+Both are fitted by full-batch AdaGrad in pure Python with a fixed order and no randomness, so the
 output is reproducible. Features come from the same functions inference uses, on gold spans.
-
-Pass-2 examples need pass-1 verdicts that were not fitted on the same thread: they come from a
-pass-1 model fitted on the other folds (threads dealt into FOLDS folds in sorted order).
+`fit` (plain logistic regression, same optimiser) also serves scripts/train_segment.py.
 
 Parents: on two-level platforms (every reply attached to the top-level comment; see the bench's
 SOURCES.md) the gold parent of a reply says which thread it joined, not which comment it answers,
@@ -38,21 +34,15 @@ from threadloom.authorship import MODEL as CRF_MODEL
 from threadloom.authorship import crf_features
 from threadloom.chain import TRANSITIONS, emissions, marginals_from, transition_scores
 from threadloom.facts import Facts, comment_facts
-from threadloom.learned import WEIGHTS_FILE, Features, sigmoid, use_weights
+from threadloom.learned import WEIGHTS_FILE, Features, sigmoid
 from threadloom.replies import CommentView, candidates, softmax
-from threadloom.speakers import (
-    author_features,
-    forward,
-    learn_author_name,
-    second_pass_features,
-)
+from threadloom.speakers import learn_author_name
 
 Example = tuple[Features, int]
 Choice = tuple[list[Features], set[int]]  # candidates' features, indices counted as right
 OUT = Path(__file__).resolve().parents[1] / "src" / "threadloom" / WEIGHTS_FILE
-TWO_LEVEL_SOURCES = ("mademistakes",)
+TWO_LEVEL_SOURCES = ("mademistakes",)  # Staticman two-level threading (bench SOURCES.md)
 VOCAB_SOURCES = 3  # a word joins the CRF's vocabulary when this many dev sources use it
-FOLDS = 5  # Staticman two-level threading (bench SOURCES.md)
 
 
 def fit(examples: list[Example], l2: float = 0.003, epochs: int = 600, rate: float = 0.5) -> dict[str, float]:
@@ -151,38 +141,12 @@ class Doc:
         comments = gold["comments"]
         self.facts: list[Facts] = [comment_facts(thread.span_text(g["start"], g["end"])) for g in comments]
         self.flags = [bool(g["is_post_author"]) for g in comments]
-        self.sure = [g.get("speaker_conf", "high") != "low" for g in comments]
         index_of = {g["start"]: j for j, g in enumerate(comments)}
         self.parents: list[int | None] = [
             None if g["parent"] is None else index_of[g["parent"]] for g in comments
         ]
         name = learn_author_name([f.text for f in self.facts]).name
         self.author = name.split()[0] if name else None
-
-
-def author_examples(doc: Doc) -> list[Example]:
-    out: list[Example] = []
-    for j in range(len(doc.facts)):
-        if doc.sure[j]:
-            feats = author_features(doc.facts, j, doc.author)
-            if j and doc.flags[j - 1]:
-                feats["prev_author"] = 1.0
-            out.append((feats, int(doc.flags[j])))
-    return out
-
-
-def author2_examples(doc: Doc, pass1: dict[str, float]) -> list[Example]:
-    use_weights({"author": pass1})
-    first = forward("author", [author_features(doc.facts, j, doc.author) for j in range(len(doc.facts))])
-    feats = second_pass_features(doc.facts, first)
-    use_weights({})
-    out: list[Example] = []
-    for j, f in enumerate(feats):
-        if doc.sure[j]:
-            if j and doc.flags[j - 1]:
-                f = {**f, "prev_author": 1.0}
-            out.append((f, int(doc.flags[j])))
-    return out
 
 
 def right_set(doc: Doc, j: int, cands: list[int | None]) -> set[int]:
@@ -227,24 +191,20 @@ def main() -> None:
         if is_held_out(gold["doc"]):
             continue  # never train on held-out sources
         docs.append(Doc(gold, (folder / "raw" / gold["doc"]).read_text(encoding="utf-8")))
-    author = fit([e for d in docs for e in author_examples(d)])
     sources = sorted({d.source for d in docs})
-    second: list[Example] = []
-    for fold in range(FOLDS):
-        pass1 = fit([e for i, d in enumerate(docs) if i % FOLDS != fold for e in author_examples(d)])
-        second.extend(e for i, d in enumerate(docs) if i % FOLDS == fold for e in author2_examples(d, pass1))
-    author2 = fit(second)
     vocab = crf_vocabulary(docs)
     author_crf = fit_crf([(crf_features(d.facts, d.author, vocab), [int(x) for x in d.flags]) for d in docs])
     choices = [c for d in docs for c in parent_choices(d)]
     n_choices = len(choices)
     parent = fit_softmax(choices)
     existing = json.loads(args.out.read_text(encoding="utf-8")) if args.out.exists() else {}
-    existing.update({"author": author, "author2": author2, "parent": parent, CRF_MODEL: author_crf})
+    existing.update({"parent": parent, CRF_MODEL: author_crf})
+    for retired in ("author", "author2"):  # the two-pass author classifier the CRF replaced
+        existing.pop(retired, None)
     args.out.write_text(json.dumps(existing, indent=0, sort_keys=True) + "\n", encoding="utf-8")
     print(
         f"train_structure: {len(docs)} dev documents from {len(sources)} sources; "
-        f"author {len(second)} examples, parent choices {n_choices}; wrote {args.out}"
+        f"author CRF over {len(docs)} threads, parent choices {n_choices}; wrote {args.out}"
     )
 
 

@@ -1,9 +1,10 @@
 from __future__ import annotations
 
 from threadloom import cues
+from threadloom.authorship import author_flags
 from threadloom.facts import comment_facts
 from threadloom.names import identify, used_in_lower_case
-from threadloom.speakers import StyleProfile, author_flags, learn_author_name
+from threadloom.speakers import learn_author_name
 from threadloom.structure import infer_structure
 from threads import ROSES, make_thread
 
@@ -33,17 +34,6 @@ def test_thanking_a_reader_by_name_reads_as_the_author() -> None:
 
 def test_praising_the_author_by_name_reads_as_a_reader() -> None:
     assert author_flags(facts("Great post, Nora! Very helpful."), "Nora")[0][0] is False
-
-
-def test_style_profile_votes_for_the_side_sharing_habits() -> None:
-    tokens = [{"cheers", "~emdash"}, {"cheers", "~emdash"}, {"lol", "~emoticon"}, {"lol", "~emoticon"}]
-    profile = StyleProfile(tokens, [1.0, 1.0, -1.0, -1.0])
-    assert profile.score({"cheers", "~emdash"}, 0.0) > 0 > profile.score({"lol", "~emoticon"}, 0.0)
-
-
-def test_style_profile_is_silent_without_enough_seeds() -> None:
-    profile = StyleProfile([{"cheers"}, {"lol"}], [1.0, -1.0])
-    assert profile.score({"cheers"}, 0.0) == 0.0
 
 
 def test_thanks_vocative_names_the_parent_speaker() -> None:

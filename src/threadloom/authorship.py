@@ -17,7 +17,6 @@ from .facts import Facts
 from .learned import Features, all_weights, top_reasons
 from .model import Decision
 from .speakers import author_features
-from .speakers import author_flags as v2_author_flags
 
 MODEL = "author_crf"
 # Openings of a reply that answers a question ("Yes, ...", "You can ...", "Not sure ...").
@@ -112,8 +111,6 @@ def crf_features(
 
 def author_flags(facts: list[Facts], author_name: str | None) -> list[tuple[bool, Decision]]:
     """For each comment in order: is it by the post author, with a Decision."""
-    if not all_weights().get(MODEL):
-        return v2_author_flags(facts, author_name)  # weights file without the CRF: the v2 chain
     author = author_name.split()[0] if author_name else None
     feats = crf_features(facts, author)
     probs = marginals(MODEL, feats)

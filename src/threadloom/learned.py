@@ -14,25 +14,9 @@ Features = dict[str, float]
 WEIGHTS_FILE = "structure_weights.json"
 
 
-_OVERRIDE: dict[str, dict[str, float]] = {}
-
-
-def use_weights(weights: dict[str, dict[str, float]]) -> None:
-    """Training only: score with these in-memory weights (per model) instead of the file's."""
-    _OVERRIDE.clear()
-    _OVERRIDE.update(weights)
-
-
-def all_weights() -> dict[str, dict[str, float]]:
-    """Every model's weights, by model name; in-memory training weights take precedence."""
-    if _OVERRIDE:
-        return {**_file_weights(), **_OVERRIDE}
-    return _file_weights()
-
-
 @lru_cache(maxsize=1)
-def _file_weights() -> dict[str, dict[str, float]]:
-    """The shipped weights; empty when the file has not been trained yet."""
+def all_weights() -> dict[str, dict[str, float]]:
+    """Every model's shipped weights, by model name; empty when the file has not been trained yet."""
     try:
         text = resources.files("threadloom").joinpath(WEIGHTS_FILE).read_text(encoding="utf-8")
     except (FileNotFoundError, OSError):
