@@ -331,6 +331,20 @@ NOT_NAMES = frozenset(
 
 WORD_RE = re.compile(r"[A-Za-z][A-Za-z'’.-]*")
 NAME_RE = r"[A-Z][a-z]+(?:[-'][A-Z]?[a-z]+)?"
+
+
+def at_word_start(*alternatives: str) -> str:
+    r"""`\b(?:a|b|...)` for alternatives that each open with a letter (or a class like "[Tt]"),
+    written as that letter then a look-behind that no word character precedes it. Same matches,
+    but the regex engine can jump to the alternatives' first letters instead of trying every
+    position (3-4x faster on a line: these cues are searched on every line of every page)."""
+    out = []
+    for alt in alternatives:
+        first = alt[: alt.index("]") + 1] if alt.startswith("[") else alt[0]
+        out.append(f"{first}(?<!\\w{first}){alt[len(first):]}")
+    return "(?:" + "|".join(out) + ")"
+
+
 # "Thanks, Steve." / "Thanks Steve!" / "Thank you, Lee" — thanks aimed at a named person.
 THANKS_VOCATIVE_RE = re.compile(
     r"\b(?:[Tt]hanks(?: (?:again|so much|a lot|for that))?|[Tt]hank you(?: (?:so much|again))?|"
@@ -349,11 +363,16 @@ CLOSING_VOCATIVE_RE = re.compile(
 )
 # A signature line: "-Joe", "— Joe Smith", "Joe" or "Joe, engineer at X".
 SIGNATURE_RE = re.compile(r"^(?:[-–—~]+\s*)?(" + NAME_RE + r")(?:\s" + NAME_RE + r")?(?:,\s.{0,60})?$")
-CODE_RE = re.compile(r"[{}<>;=$`|\\]|^\s|^#|^//|\(\)|\w\.\w+\(|^[a-z_]+:|^[a-z_]+\s*\(")
+# Code: a symbol anywhere, or a shape at the line's start (split in two: a search for the first
+# kind can skip to the symbols, a match for the second looks at one position only).
+CODE_SYMBOL_RE = re.compile(r"[{}<>;=$`|\\]|\(\)|\w\.\w+\(")
+CODE_OPENING_RE = re.compile(r"\s|#|//|[a-z_]+:|[a-z_]+\s*\(")
 BULLET_RE = re.compile(r"^\s*(?:[-*•–]|\d+[.)]|[a-z][.)])\s")
-EMOTICON_RE = re.compile(r"[:;]-?[)(dp]|\(:|:\w+:|\b(?:lol|haha)\b|[\U0001F600-\U0001F64F]")
-SECOND_PERSON_RE = re.compile(r"\b(?:you|your|you're|you've|yours|u)\b")
-FIRST_PERSON_RE = re.compile(r"\b(?:i|i'm|i've|i'd|i'll|my|me)\b")
+EMOTICON_RE = re.compile(
+    r"[:;]-?[)(dp]|\(:|:\w+:|" + at_word_start("lol", "haha") + r"\b|[\U0001F600-\U0001F64F]"
+)
+SECOND_PERSON_RE = re.compile(at_word_start("you", "your", "you're", "you've", "yours", "u") + r"\b")
+FIRST_PERSON_RE = re.compile(at_word_start("i", "i'm", "i've", "i'd", "i'll", "my", "me") + r"\b")
 PRAISE_POST_RE = re.compile(
     r"\b(?:great|nice|awesome|excellent|amazing|wonderful|brilliant|fantastic|good|cool|useful|"
     r"helpful|informative|interesting|fabulous|superb|lovely|love|loved|enjoyed|like|liked)\s+"
@@ -368,10 +387,14 @@ AUTHOR_SELF_RE = re.compile(
     r"hope (?:this|that|it) helps|let me know|feel free)\b",
 )
 READER_RE = re.compile(
-    r"\b(?:your (?:post|article|tutorial|guide|blog|site|theme|work|review)|thanks for (?:sharing|"
-    r"the (?:post|article|tutorial|guide|tip|tips|write)|writing|this|posting|putting)|"
-    r"you (?:wrote|mentioned|said|describe)|i (?:tried|followed|have a question|am using|'m using)|"
-    r"keep up|subscribed|bookmarked)\b",
+    at_word_start(
+        "your (?:post|article|tutorial|guide|blog|site|theme|work|review)",
+        "thanks for (?:sharing|the (?:post|article|tutorial|guide|tip|tips|write)|writing|this|posting|"
+        "putting)",
+        "you (?:wrote|mentioned|said|describe)", "i (?:tried|followed|have a question|am using|'m using)",
+        "keep up", "subscribed", "bookmarked",
+    )
+    + r"\b",
 )
 # An article's closing call to action ("leave a comment below"): the comments start right after it.
 CALL_TO_ACTION_RE = re.compile(
@@ -382,12 +405,8 @@ CALL_TO_ACTION_RE = re.compile(
 _TERMINAL = tuple(".!?…)]\"'”’»:;")
 
 
-# The regexes above match lower-case text (case-folded matching is several times slower): use cue().
-
-
-def cue(regex: re.Pattern[str], text: str) -> bool:
-    """Does a lower-case cue regex match this text?"""
-    return regex.search(text.lower()) is not None
+# The cue regexes above match lower-case text (case-folded matching is several times slower):
+# callers lower a line once and search it with each.
 
 
 @dataclass(frozen=True)
@@ -409,20 +428,25 @@ def words(text: str) -> list[str]:
 
 
 def first_word(text: str) -> str:
-    found = words(text[:60])
-    return found[0] if found else ""
+    """The first of `words(text[:60])`, without finding the others."""
+    found = WORD_RE.search(text[:60])
+    return found.group().lower().strip(".'’-") if found else ""
+
+
+_NAME_FULL_RE = re.compile(NAME_RE)
 
 
 def is_name(word: str) -> bool:
     """A capitalised word that could be a first name (not a generic word)."""
-    return bool(re.fullmatch(NAME_RE, word)) and word.lower() not in NOT_NAMES and len(word) > 1
+    return bool(_NAME_FULL_RE.fullmatch(word)) and word.lower() not in NOT_NAMES and len(word) > 1
 
 
 def ends_sentence(text: str) -> bool:
     return text.rstrip().endswith(_TERMINAL)
 
 
-TECHNICAL_RE = re.compile(r"[_/=\\{}<>;$#|]|\w\.\w|\.\.\.+|^\W+$")
+TECHNICAL_RE = re.compile(r"[_/=\\{}<>;$#|]|\w\.\w|\.\.\.+")
+NO_WORD_RE = re.compile(r"\W+")  # a line of symbols only (fullmatch)
 
 
 def head_tail(text: str) -> str:
@@ -434,11 +458,16 @@ def head_tail(text: str) -> str:
 def is_code(text: str) -> bool:
     """Code, configuration or command lines: symbols, or terse lower-case lines with no sentence."""
     stripped = text.strip()
-    if CODE_RE.search(stripped) and len(words(stripped)) < 0.8 * max(1, len(stripped.split())):
+    has_code_shape = CODE_SYMBOL_RE.search(stripped) or CODE_OPENING_RE.match(stripped)
+    if has_code_shape and len(words(stripped)) < 0.8 * max(1, len(stripped.split())):
         return True
     if cues_sentence_like(stripped):
         return False
-    return bool(TECHNICAL_RE.search(stripped)) or (stripped[:1].islower() and len(stripped.split()) <= 6)
+    return (
+        bool(TECHNICAL_RE.search(stripped))
+        or bool(NO_WORD_RE.fullmatch(stripped))
+        or (stripped[:1].islower() and len(stripped.split()) <= 6)
+    )
 
 
 def cues_sentence_like(text: str) -> bool:
@@ -472,14 +501,15 @@ def mentions(text: str) -> list[Mention]:
 
 @lru_cache(maxsize=8192)
 def _mentions(text: str) -> tuple[Mention, ...]:
-    """Cached: the same line or comment is asked about by several stages."""
+    """Cached: the same line or comment is asked about by several stages. A cue's regex runs only
+    on text that holds the letters every match of it needs ("@", "hank", ...): most lines hold none."""
     found: list[Mention] = []
     first_line = text.split("\n", 1)[0]
     for regex, cue, lines in (
         (GREETING_VOCATIVE_RE, "greeting-vocative", [first_line]),
         (OPENING_VOCATIVE_RE, "opening-vocative", [first_line]),
-        (AT_MENTION_RE, "at-mention", text.split("\n")),
-        (THANKS_VOCATIVE_RE, "thanks-vocative", [text]),
+        (AT_MENTION_RE, "at-mention", text.split("\n") if "@" in text else []),
+        (THANKS_VOCATIVE_RE, "thanks-vocative", [text] if _may_thank(text) else []),
         (CLOSING_VOCATIVE_RE, "closing-vocative", [text]),
     ):
         for line in lines:
@@ -490,6 +520,11 @@ def _mentions(text: str) -> tuple[Mention, ...]:
                 if is_name(name) or (cue == "at-mention" and name.lower() not in NOT_NAMES):
                     found.append(Mention(name, cue, match.group(0).strip()))
     return tuple(found)
+
+
+def _may_thank(text: str) -> bool:
+    """Letters every THANKS_VOCATIVE_RE match holds ("[Tt]hank", "[Cc]heers", "[Kk]udos")."""
+    return "hank" in text or "heers" in text or "udos" in text
 
 
 def slug(name: str) -> str:

@@ -31,8 +31,8 @@ class Span:
     decision: Decision
 
 
-def _length_bucket(text: str) -> str:
-    n = len(text.split())
+def _length_bucket(n: int) -> str:
+    """A line's length in words, bucketed."""
     for limit, name in ((3, "1-3"), (8, "4-8"), (20, "9-20"), (50, "21-50")):
         if n <= limit:
             return name
@@ -68,8 +68,11 @@ def text_features(text: str, prefix: str) -> Features:
 def line_cues(text: str) -> tuple[str, ...]:
     """The cue names that hold for one line; cached because each line is seen up to six times."""
     stripped = text.strip()
-    found = [f"len={_length_bucket(stripped)}", f"open={opener_class(stripped)}"]
+    n_words = len(stripped.split())
+    ends_sentence = cues.ends_sentence(stripped)
+    found = [f"len={_length_bucket(n_words)}", f"open={opener_class(stripped)}"]
     cue_text = cues.head_tail(stripped)
+    low = cue_text.lower()  # the cue regexes match lower-case text
     flags = {
         "code": cues.is_code(stripped),
         "bullet": bool(cues.BULLET_RE.match(stripped)),
@@ -77,20 +80,20 @@ def line_cues(text: str) -> tuple[str, ...]:
         "ends_q": stripped.endswith("?"),
         "ends_colon": stripped.endswith(":"),
         "ends_comma": stripped.endswith(","),
-        "no_terminal": not cues.ends_sentence(stripped),
-        "has_you": bool(cues.cue(cues.SECOND_PERSON_RE, cue_text)),
-        "has_i": bool(cues.cue(cues.FIRST_PERSON_RE, cue_text)),
-        "praise_post": bool(cues.cue(cues.PRAISE_POST_RE, cue_text)),
-        "reader": bool(cues.cue(cues.READER_RE, cue_text)),
-        "author_self": bool(cues.cue(cues.AUTHOR_SELF_RE, cue_text)),
-        "emoticon": bool(cues.cue(cues.EMOTICON_RE, cue_text)),
+        "no_terminal": not ends_sentence,
+        "has_you": bool(cues.SECOND_PERSON_RE.search(low)),
+        "has_i": bool(cues.FIRST_PERSON_RE.search(low)),
+        "praise_post": bool(cues.PRAISE_POST_RE.search(low)),
+        "reader": bool(cues.READER_RE.search(low)),
+        "author_self": bool(cues.AUTHOR_SELF_RE.search(low)),
+        "emoticon": bool(cues.EMOTICON_RE.search(low)),
         "exclaim": "!" in stripped,
         "vocative": bool(cues.mentions(cue_text)),
         "sign_off": cues.is_sign_off(stripped),
         "signature": cues.signature_name(stripped) is not None,
-        "call_to_action": bool(cues.cue(cues.CALL_TO_ACTION_RE, cue_text)),
+        "call_to_action": bool(cues.CALL_TO_ACTION_RE.search(low)),
         "url": "http" in stripped or "www." in stripped,
-        "heading": len(stripped.split()) <= 8 and not cues.ends_sentence(stripped) and stripped[:1].isupper(),
+        "heading": n_words <= 8 and not ends_sentence and stripped[:1].isupper(),
     }
     found.extend(name for name, on in flags.items() if on)
     return tuple(found)

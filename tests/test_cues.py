@@ -1,0 +1,49 @@
+"""The fast forms of the cue regexes find what their plain forms find (cues.py)."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from threadloom import cues
+from threads import ROSES
+
+# Edges of a word: string start and end, digits, underscores, accented letters, apostrophes.
+EDGES = [
+    "you", "your", "you're", "yours", "u", "u2", "_you", "éyou", "youé", "you_", "9you", "bayou",
+    "i", "i'm", "hi", "i've", "my", "me", "mine", "lol", "lolly", "haha!", "ahaha", "thank you",
+    "(you)", "you.", "—you—", "I", "ÿou", "my my", "me, i", "are you there?", "tu", "ü", "",
+]
+LINES = [*EDGES, *(line for text in ROSES for line in text.split("\n")), *(e.upper() for e in EDGES)]
+
+
+@pytest.mark.parametrize(
+    ("fast", "plain"),
+    [
+        (cues.SECOND_PERSON_RE, r"\b(?:you|your|you're|you've|yours|u)\b"),
+        (cues.FIRST_PERSON_RE, r"\b(?:i|i'm|i've|i'd|i'll|my|me)\b"),
+        (cues.EMOTICON_RE, r"[:;]-?[)(dp]|\(:|:\w+:|\b(?:lol|haha)\b|[\U0001F600-\U0001F64F]"),
+    ],
+)
+def test_word_start_form_matches_the_plain_regex(fast: re.Pattern[str], plain: str) -> None:
+    slow = re.compile(plain)
+    for line in LINES:
+        for text in (line, line.lower()):
+            found, expected = fast.search(text), slow.search(text)
+            assert (found and found.span()) == (expected and expected.span()), text
+
+
+def test_at_word_start_keeps_character_classes() -> None:
+    regex = re.compile(cues.at_word_start("[Tt]hanks", "cheers") + r"\b")
+    assert [bool(regex.search(t)) for t in ("Thanks!", "thanks", "xthanks", "cheers", "2cheers")] == [
+        True, True, False, True, False,
+    ]
+
+
+def test_thanks_prefilter_never_hides_a_thanks_vocative() -> None:
+    for text in ("Thanks, Steve.", "thank you Lee", "Cheers Marta!", "Kudos, Raj", "THANKS, STEVE"):
+        assert cues._may_thank(text) or not cues.THANKS_VOCATIVE_RE.search(text)
+    found = cues.mentions("Great point. Thanks, Steve.")
+    assert ("Steve", "thanks-vocative") in [(m.name, m.cue) for m in found]
+    assert [m.cue for m in cues.mentions("@dana I agree")] == ["at-mention"]
