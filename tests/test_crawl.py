@@ -204,3 +204,24 @@ def test_ray_executor_writes_the_same_release(crawl_inputs: Path, one_worker_rel
         ray.shutdown()
         shutil.rmtree(temp, ignore_errors=True)
         os.environ.pop("RAY_AUTH_MODE", None)
+
+
+@pytest.mark.parametrize(("batch_bytes", "row_groups"), [(4_000_000, 1), (1, 6)])
+def test_writer_flushes_by_bytes_so_a_worker_holds_few_threads(
+    crawl_inputs: Path, tmp_path: Path, batch_bytes: int, row_groups: int
+) -> None:
+    """A worker's buffer is bounded in bytes of thread text, not only in rows: with a 1-byte bound
+    each of the six threads is written as soon as it is made."""
+    import pyarrow.parquet as pq
+
+    from threadloom.crawl.merge import DOCUMENTS, shard_path
+    from threadloom.crawl.records import CrawlColumns
+    from threadloom.crawl.run import find_inputs
+    from threadloom.crawl.steps import CrawlReader, ShardWriter, TriageStep
+
+    reader = CrawlReader(find_inputs([crawl_inputs]), CrawlColumns("body", "rid", "link", "when"))
+    writer = ShardWriter(str(tmp_path), batch_bytes=batch_bytes)
+    for _ in writer.run(TriageStep().run(reader.run(None, 0, 1), 0, 1), 0, 1):
+        pass
+    shard = pq.ParquetFile(tmp_path / shard_path(DOCUMENTS, 0))
+    assert (shard.metadata.num_rows, shard.num_row_groups) == (6, row_groups)
