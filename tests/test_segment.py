@@ -4,6 +4,7 @@ import math
 
 import pytest
 
+from threadloom.learned import logit
 from threadloom.segment import (
     OPENER_WEIGHT,
     TextLine,
@@ -11,6 +12,8 @@ from threadloom.segment import (
     article_cut,
     best_cut,
     comment_spans,
+    start_features,
+    start_logit,
     start_probability,
 )
 from threadloom.structure import infer_structure
@@ -81,3 +84,15 @@ def test_the_pruned_article_cut_equals_scoring_every_split(cut: int) -> None:
     lines = ROSES[:cut] + ROSES[ROSES_ARTICLE_END:] + ROSES[:cut]
     first, confidence, _ = best_cut(lines)
     assert (first, confidence) == _exhaustive_cut(lines)
+
+
+@pytest.mark.parametrize("author", [None, "Marta"])
+def test_start_logit_is_the_start_models_logit_of_start_features(author: str | None) -> None:
+    """The dict-free scorer the decoders use gives the very float the feature dict gives."""
+    lines = [line for text in ROSES for line in text.split("\n")]
+    lines += ["Marta, thanks!", "Hi Marta, thanks", "x = 1"]
+    for i in range(1, len(lines)):
+        nxt = lines[i + 1] if i + 1 < len(lines) else None
+        for following in (nxt, None):
+            features = start_features(lines[i - 1], lines[i], following, author)
+            assert start_logit(lines[i - 1], lines[i], following, author) == logit("start", features)

@@ -217,38 +217,72 @@ def start_features(prev: str, cur: str, nxt: str | None, author_name: str | None
     feats.update(text_features(prev, "prev"))
     if nxt is not None:
         nf = text_features(nxt, "next")
-        feats.update(
-            {
-                k: 0.5 * v
-                for k, v in nf.items()
-                if k.split(":")[1] in ("code", "bullet", "lower", "sign_off", "signature")
-            }
-        )
+        feats.update({k: 0.5 * v for k, v in nf.items() if k.split(":")[1] in _NEXT_CUES})
+    feats.update(_pair_features(prev, cur, author_name))
+    return feats
+
+
+def _pair_features(prev: str, cur: str, author_name: str | None) -> list[tuple[str, float]]:
+    """What the line before says about this one: wrapping, shared words, question then answer,
+    vocatives and greetings."""
+    feats: list[tuple[str, float]] = []
     if is_hard_wrap(prev, cur):
-        feats["hard_wrap"] = 1.0
+        feats.append(("hard_wrap", 1.0))
     prev_words = set(cues.words(prev)) - cues.NOT_NAMES
     cur_words = set(cues.words(cur)) - cues.NOT_NAMES
     if prev_words and cur_words:
         overlap = len(prev_words & cur_words) / min(len(prev_words), len(cur_words))
-        feats["overlap"] = round(overlap, 3)
+        feats.append(("overlap", round(overlap, 3)))
     if len(prev.split()) <= 4 and opener_class(prev) == "greeting":
-        feats["prev_greeting_line"] = 1.0
+        feats.append(("prev_greeting_line", 1.0))
     opener = opener_class(cur)
     if prev.rstrip().endswith("?") and opener in ("answer", "thanks"):
-        feats["question_then_answer"] = 1.0
+        feats.append(("question_then_answer", 1.0))
     if opener == "thanks" and len(cur.split()) <= 3:
-        feats["short_thanks_line"] = 1.0
+        feats.append(("short_thanks_line", 1.0))
     if any(m.cue in OPENING_CUES for m in cues.mentions(cur)):
-        feats["cur_opens_with_vocative"] = 1.0
+        feats.append(("cur_opens_with_vocative", 1.0))
     if cues.is_code(prev) and cues.is_code(cur):
-        feats["both_code"] = 1.0
+        feats.append(("both_code", 1.0))
     if author_name and any(m.name == author_name for m in cues.mentions(cur)):
-        feats["cur_addresses_author"] = 1.0
+        feats.append(("cur_addresses_author", 1.0))
     return feats
 
 
+# what start_features reads of the line after
+_NEXT_CUES = ("code", "bullet", "lower", "sign_off", "signature")
+
+
+def _start_cue_terms(text: str, prefix: str) -> tuple[float, ...]:
+    """The start model's weight of each of this line's cues as `start_features` names them
+    ("cur:", "prev:", or "next:" at half weight and only _NEXT_CUES), in the same order."""
+    return _cue_terms(text, prefix, id(all_weights().get("start")))
+
+
+@lru_cache(maxsize=16384)
+def _cue_terms(text: str, prefix: str, _weights_id: int) -> tuple[float, ...]:
+    """Cached per line and per loaded weights (their id: new weights, new entries)."""
+    get = all_weights().get("start", {}).get
+    if prefix == "next":
+        return tuple(get(f"next:{name}", 0.0) * 0.5 for name in line_cues(text) if name in _NEXT_CUES)
+    return tuple(get(f"{prefix}:{name}", 0.0) * 1.0 for name in line_cues(text))
+
+
+def start_logit(prev: str, cur: str, nxt: str | None, author_name: str | None = None) -> float:
+    """`logit("start", start_features(...))` without building the feature dict: the same terms
+    summed in the same order, so the same float (a test checks). The article cut scores this for
+    every cut it considers and comment_spans for every line."""
+    get = all_weights().get("start", {}).get
+    terms = [get("bias", 0.0) * 1.0, *_start_cue_terms(cur, "cur"), *_start_cue_terms(prev, "prev")]
+    if nxt is not None:
+        terms += _start_cue_terms(nxt, "next")
+    for name, value in _pair_features(prev, cur, author_name):
+        terms.append(get(name, 0.0) * value)
+    return sum(terms)
+
+
 def start_probability(prev: str, cur: str, nxt: str | None, author_name: str | None = None) -> float:
-    return probability("start", start_features(prev, cur, nxt, author_name))
+    return sigmoid(start_logit(prev, cur, nxt, author_name))
 
 
 def closes_comment(prev: str, cur: str) -> bool:
@@ -268,12 +302,12 @@ def comment_spans(lines: list[TextLine], first: int, author_name: str | None = N
     start_decision = Decision(0.9, ("first line after the article cut",))
     for i in range(first + 1, len(lines)):
         nxt = lines[i + 1].text if i + 1 < len(lines) else None
-        feats = start_features(lines[i - 1].text, lines[i].text, nxt, author_name)
-        p = probability("start", feats)
+        p = start_probability(lines[i - 1].text, lines[i].text, nxt, author_name)
         if closes_comment(lines[i - 1].text, lines[i].text):
             p = min(p, 0.05)
         if p >= 0.5:
             spans.append(Span(lines[start].number, lines[i - 1].number, start_decision))
+            feats = start_features(lines[i - 1].text, lines[i].text, nxt, author_name)  # for the evidence
             reasons = top_reasons("start", feats, +1.0)
             start_decision = Decision(
                 round(p, 3),
