@@ -427,6 +427,13 @@ def words(text: str) -> list[str]:
     return list(_words(text))
 
 
+@lru_cache(maxsize=16384)
+def content_words(text: str) -> frozenset[str]:
+    """The words of a line that are not generic ones (NOT_NAMES): what two lines of one comment
+    share."""
+    return frozenset(_words(text)) - NOT_NAMES
+
+
 def first_word(text: str) -> str:
     """The first of `words(text[:60])`, without finding the others."""
     found = WORD_RE.search(text[:60])
@@ -494,9 +501,9 @@ def signature_name(text: str) -> str | None:
     return match.group(1)
 
 
-def mentions(text: str) -> list[Mention]:
+def mentions(text: str) -> tuple[Mention, ...]:
     """Names this text addresses, in order, each with the cue that found it."""
-    return list(_mentions(text))
+    return _mentions(text)
 
 
 @lru_cache(maxsize=8192)

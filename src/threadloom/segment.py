@@ -228,8 +228,8 @@ def _pair_features(prev: str, cur: str, author_name: str | None) -> list[tuple[s
     feats: list[tuple[str, float]] = []
     if is_hard_wrap(prev, cur):
         feats.append(("hard_wrap", 1.0))
-    prev_words = set(cues.words(prev)) - cues.NOT_NAMES
-    cur_words = set(cues.words(cur)) - cues.NOT_NAMES
+    prev_words = cues.content_words(prev)
+    cur_words = cues.content_words(cur)
     if prev_words and cur_words:
         overlap = len(prev_words & cur_words) / min(len(prev_words), len(cur_words))
         feats.append(("overlap", round(overlap, 3)))
@@ -240,11 +240,12 @@ def _pair_features(prev: str, cur: str, author_name: str | None) -> list[tuple[s
         feats.append(("question_then_answer", 1.0))
     if opener == "thanks" and len(cur.split()) <= 3:
         feats.append(("short_thanks_line", 1.0))
-    if any(m.cue in OPENING_CUES for m in cues.mentions(cur)):
+    addressed = cues.mentions(cur)
+    if any(m.cue in OPENING_CUES for m in addressed):
         feats.append(("cur_opens_with_vocative", 1.0))
     if cues.is_code(prev) and cues.is_code(cur):
         feats.append(("both_code", 1.0))
-    if author_name and any(m.name == author_name for m in cues.mentions(cur)):
+    if author_name and any(m.name == author_name for m in addressed):
         feats.append(("cur_addresses_author", 1.0))
     return feats
 
