@@ -22,6 +22,8 @@ from threadloom.api import build, default_release_dir
 from threadloom.errors import ThreadloomError
 from threadloom.schemas import CONFIGS, SCHEMA_VERSION, arrow_schema, load_schema
 
+SEED_VERSION = json.loads((SEED_RAW / "dataset.json").read_text(encoding="utf-8"))["version"]
+
 
 def _tree(folder: Path) -> dict[str, str]:
     return {
@@ -73,7 +75,7 @@ def test_comments_load_with_their_text_and_ids(small_release: Path, tmp_path: Pa
 @pytest.mark.parametrize("config", CONFIGS)
 def test_parquet_files_carry_version_metadata(seed_release: Path, config: str) -> None:
     meta = pq.read_schema(seed_release / release.parquet_path(config)).metadata
-    assert meta[b"threadloom.dataset_version"] == b"0.1.0"
+    assert meta[b"threadloom.dataset_version"] == SEED_VERSION.encode()
     assert meta[b"threadloom.schema_version"] == SCHEMA_VERSION.encode()
     assert meta[b"threadloom.version"] == threadloom.__version__.encode()
     assert meta[b"threadloom.config"] == config.encode()
@@ -127,7 +129,7 @@ def test_manifest_lists_every_file_with_its_checksum(seed_release: Path) -> None
     tree = _tree(seed_release)
     del tree["manifest.json"]
     assert {f["path"]: f["sha256"] for f in manifest["files"]} == tree
-    assert manifest["dataset_version"] == "0.1.0"
+    assert manifest["dataset_version"] == SEED_VERSION
     assert manifest["schema_version"] == SCHEMA_VERSION
 
 
