@@ -56,6 +56,8 @@ def test_stage_two_is_the_structure_article_cut_and_likeness(lines: list[str]) -
     first, decision = article_cut(text_lines)
     expected = [_comment_likeness(text_lines, i) for i in range(len(text_lines))]
     assert best_cut(lines) == (first, decision.confidence, expected)
+    cut, _, probs = best_cut(lines, posterior=False)  # what triage calls: the same cut
+    assert (cut, probs) == (first, expected)
 
 
 def test_opener_count_is_the_line_start_regex_count() -> None:

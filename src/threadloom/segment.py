@@ -153,14 +153,16 @@ def comment_likelihoods(texts: list[str]) -> list[float]:
     return probs
 
 
-def best_cut(texts: list[str]) -> tuple[int, float, list[float]]:
+def best_cut(texts: list[str], posterior: bool = True) -> tuple[int, float, list[float]]:
     """The most likely single split of these non-blank lines into article then comments: (index
     of the first comment line, the cut's posterior over all cuts, every line's comment likeness).
 
     score(k) = log P(lines before k are article) + log P(lines from k are comments)
                + OPENER_WEIGHT * log P(line k opens a comment).
     The opener term is <= 0, so the first two bound a cut's score from above: only cuts within
-    _CONFIDENCE_MARGIN of the best are scored in full (the chosen cut is the same)."""
+    _CONFIDENCE_MARGIN of the best are scored in full (the chosen cut is the same). Without
+    `posterior` (triage needs only the cut) only cuts that could still win are scored, and the
+    posterior returned is over those alone (an upper bound)."""
     probs = comment_likelihoods(texts)
     n = len(probs)
     if not n:
@@ -175,8 +177,9 @@ def best_cut(texts: list[str]) -> tuple[int, float, list[float]]:
         article_prefix += math.log(1 - probs[k])
     scores: dict[int, float] = {}
     best_score = -math.inf
+    margin = _CONFIDENCE_MARGIN if posterior else 0.0
     for k in sorted(range(n), key=lambda k: (-upper[k], k)):
-        if upper[k] < best_score - _CONFIDENCE_MARGIN:
+        if upper[k] < best_score - margin:
             break
         opener = start_probability(texts[k - 1], texts[k], None) if k else 0.5
         scores[k] = score = upper[k] + OPENER_WEIGHT * math.log(max(opener, 1e-4))

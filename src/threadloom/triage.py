@@ -67,7 +67,7 @@ class TriageResult:
     openers: int  # lines that open like a comment (stage 1)
     comment_lines: int = 0  # non-blank lines after the article cut (stage 2; 0 if not reached)
     comment_likeness: float = 0.0  # their mean probability of reading like a comment
-    cut_confidence: float = 0.0  # posterior of the article cut
+    cut_confidence: float = 0.0  # posterior of the article cut among the cuts that could win
 
 
 def count_openers(text: str) -> int:
@@ -84,7 +84,7 @@ def triage_text(text: str, config: TriageConfig = DEFAULT_TRIAGE) -> TriageResul
     if openers >= config.strong_openers:
         return TriageResult(True, "threaded", openers)
     texts = [stripped for line in text.split("\n") if (stripped := line.strip())]
-    first, confidence, probs = best_cut(texts)
+    first, confidence, probs = best_cut(texts, posterior=False)  # the cut is the same; cheaper
     tail = len(texts) - first
     if tail < config.min_comment_lines:
         return TriageResult(False, "too few lines after the article cut", openers, tail, 0.0, confidence)
