@@ -13,6 +13,7 @@ import yaml
 
 from . import __version__
 from .cardsections import accuracy_section, datasheet_section, example_record, quoted, versions_section
+from .hffeatures import features_yaml
 from .plots import add_plots, plots_markdown
 from .schemas import CONFIGS, arrow_schema, load_schema
 from .stats import HIGH_CONFIDENCE, ReleaseStats
@@ -29,8 +30,6 @@ def _size_category(n: int) -> str:
 
 
 def card_header(info: dict[str, Any], stats: ReleaseStats) -> dict[str, Any]:
-    from datasets import Features
-
     from .release import parquet_path
 
     return {
@@ -51,7 +50,7 @@ def card_header(info: dict[str, Any], stats: ReleaseStats) -> dict[str, Any]:
         "dataset_info": [
             {
                 "config_name": config,
-                "features": Features.from_arrow_schema(arrow_schema(config))._to_yaml_list(),
+                "features": features_yaml(arrow_schema(config)),
                 "splits": [
                     {
                         "name": "train",

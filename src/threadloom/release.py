@@ -34,6 +34,7 @@ from .atomic import recover, staging_prefix, swap_in, write_failure
 from .card import render_card, render_datasheet
 from .croissant import write_croissant
 from .errors import ThreadloomError
+from .hffeatures import features_dict
 from .intake import release_child
 from .model import Thread
 from .plots import write_plots
@@ -70,16 +71,14 @@ def config_rows(threads: Iterable[Thread]) -> dict[str, list[Row]]:
 def file_metadata(info: dict[str, Any], config: str) -> dict[bytes, bytes]:
     """Key-value metadata of every Parquet file: versions, and the HF features so that
     `datasets` reads back exactly the declared types."""
-    from datasets import Features
-
-    features = Features.from_arrow_schema(arrow_schema(config))
+    features = features_dict(arrow_schema(config))
     values = {
         "threadloom.dataset": info["name"],
         "threadloom.dataset_version": info["version"],
         "threadloom.schema_version": SCHEMA_VERSION,
         "threadloom.version": __version__,
         "threadloom.config": config,
-        "huggingface": json.dumps({"info": {"features": features.to_dict()}}, sort_keys=True),
+        "huggingface": json.dumps({"info": {"features": features}}, sort_keys=True),
     }
     return {k.encode(): v.encode() for k, v in values.items()}
 
