@@ -206,7 +206,7 @@ def test_ray_executor_writes_the_same_release(crawl_inputs: Path, one_worker_rel
         os.environ.pop("RAY_AUTH_MODE", None)
 
 
-@pytest.mark.parametrize(("batch_bytes", "row_groups"), [(4_000_000, 1), (1, 6)])
+@pytest.mark.parametrize(("batch_bytes", "row_groups"), [(1_000_000, 1), (1, 6)])
 def test_writer_flushes_by_bytes_so_a_worker_holds_few_threads(
     crawl_inputs: Path, tmp_path: Path, batch_bytes: int, row_groups: int
 ) -> None:

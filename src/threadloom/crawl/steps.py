@@ -196,12 +196,13 @@ class ShardWriter(PipelineStep):  # type: ignore[misc]
 
     Rows are buffered until `batch_size` of a kind or `batch_bytes` of raw text (threads' text,
     which their comment rows hold again) are waiting: a bound in bytes keeps a worker's memory flat
-    however long its threads are (500 threads of 50 KB buffered once cost ~50 MB more at peak)."""
+    however long its threads are (500 threads of 50 KB buffered once cost ~50 MB more at peak; a
+    4 MB bound still ~30 MB more than 1 MB, in the Parquet writer's compression buffers)."""
 
     name = "threadloom shard writer"
     type = "💽 - WRITER"
 
-    def __init__(self, work: str, batch_size: int = 500, batch_bytes: int = 4_000_000) -> None:
+    def __init__(self, work: str, batch_size: int = 500, batch_bytes: int = 1_000_000) -> None:
         super().__init__()
         self.work = work
         self.batch_size = batch_size
@@ -211,7 +212,10 @@ class ShardWriter(PipelineStep):  # type: ignore[misc]
         folder = get_datafolder(self.work)
         schemas = {config: arrow_schema(config) for config in CONFIGS} | {DOCUMENTS: DOCUMENTS_SCHEMA}
         handles = {kind: folder.open(shard_path(kind, rank), "wb") for kind in schemas}
-        writers = {kind: pq.ParquetWriter(handles[kind], schemas[kind], compression="zstd")
+        # no column statistics: shards are read whole by the merge, and each row group's min/max
+        # of the text columns (whole documents) would stay in memory until the shard closes
+        writers = {kind: pq.ParquetWriter(handles[kind], schemas[kind], compression="zstd",
+                                          write_statistics=False)
                    for kind in schemas}
         batches: dict[str, list[dict[str, Any]]] = {kind: [] for kind in schemas}
         buffered_bytes = 0
