@@ -64,6 +64,17 @@ def text_features(text: str, prefix: str) -> Features:
     return {f"{prefix}:{name}": 1.0 for name in line_cues(text)}
 
 
+# Lower-case regex cues of a line's wording, in line_cues' order.
+_WORDING_CUES = (
+    ("has_you", cues.SECOND_PERSON_RE),
+    ("has_i", cues.FIRST_PERSON_RE),
+    ("praise_post", cues.PRAISE_POST_RE),
+    ("reader", cues.READER_RE),
+    ("author_self", cues.AUTHOR_SELF_RE),
+    ("emoticon", cues.EMOTICON_RE),
+)
+
+
 @lru_cache(maxsize=8192)
 def line_cues(text: str) -> tuple[str, ...]:
     """The cue names that hold for one line, in a fixed order; cached because each line is seen
@@ -89,18 +100,7 @@ def line_cues(text: str) -> tuple[str, ...]:
         add("ends_comma")
     if not ends_sentence:
         add("no_terminal")
-    if cues.SECOND_PERSON_RE.search(low):
-        add("has_you")
-    if cues.FIRST_PERSON_RE.search(low):
-        add("has_i")
-    if cues.PRAISE_POST_RE.search(low):
-        add("praise_post")
-    if cues.READER_RE.search(low):
-        add("reader")
-    if cues.AUTHOR_SELF_RE.search(low):
-        add("author_self")
-    if cues.EMOTICON_RE.search(low):
-        add("emoticon")
+    found.extend(name for name, regex in _WORDING_CUES if regex.search(low))
     if "!" in stripped:
         add("exclaim")
     if cues.mentions(cue_text):
