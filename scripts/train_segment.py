@@ -42,25 +42,35 @@ def doc_examples(gold: dict[str, Any], text: str, sets: dict[str, list[Example]]
         sets["start"].append((feats, int(lines[i].number in starts)))
 
 
+def dev_documents(folder: Path) -> list[tuple[dict[str, Any], str]]:
+    """Every dev document of a flattened bench folder as (gold, raw text), in file-name order."""
+    docs = []
+    for gold_path in sorted((folder / "gold").glob("*.gold.json")):
+        gold = json.loads(gold_path.read_text(encoding="utf-8"))
+        if is_held_out(gold["doc"]):
+            continue  # never train on held-out sources
+        docs.append((gold, (folder / "raw" / gold["doc"]).read_text(encoding="utf-8")))
+    return docs
+
+
+def train_models(docs: list[tuple[dict[str, Any], str]]) -> dict[str, dict[str, float]]:
+    """The "article" and "start" weights learned from these (gold, raw text) documents."""
+    sets: dict[str, list[Example]] = {name: [] for name in SEGMENT_MODELS}
+    for gold, text in docs:
+        doc_examples(gold, text, sets)
+    return {name: fit(examples, epochs=1000) for name, examples in sets.items()}
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--bench", type=Path, default=DEFAULT_BENCH)
     ap.add_argument("--out", type=Path, default=OUT, help="weights file to update (default: the package's)")
     args = ap.parse_args()
-    folder = flatten_bench(args.bench)
-    sets: dict[str, list[Example]] = {name: [] for name in SEGMENT_MODELS}
-    used = 0
-    for gold_path in sorted((folder / "gold").glob("*.gold.json")):
-        gold = json.loads(gold_path.read_text(encoding="utf-8"))
-        if is_held_out(gold["doc"]):
-            continue  # never train on held-out sources
-        doc_examples(gold, (folder / "raw" / gold["doc"]).read_text(encoding="utf-8"), sets)
-        used += 1
+    docs = dev_documents(flatten_bench(args.bench))
     existing = json.loads(args.out.read_text(encoding="utf-8")) if args.out.exists() else {}
-    existing.update({name: fit(examples, epochs=1000) for name, examples in sets.items()})
+    existing.update(train_models(docs))
     args.out.write_text(json.dumps(existing, indent=0, sort_keys=True) + "\n", encoding="utf-8")
-    sizes = ", ".join(f"{k}: {len(v)} examples" for k, v in sets.items())
-    print(f"train_segment: {used} dev documents; {sizes}; wrote {args.out}")
+    print(f"train_segment: {len(docs)} dev documents; wrote {args.out}")
 
 
 if __name__ == "__main__":
