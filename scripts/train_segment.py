@@ -8,14 +8,16 @@ Updates the "article" (does this line read like a comment rather than article pr
 (does this line start a new comment?) models in src/threadloom/structure_weights.json, keeping the
 other models (scripts/train_structure.py writes those). Each is an L2-regularised logistic
 regression fitted by full-batch AdaGrad in pure Python with a fixed order and no randomness, so the
-output is reproducible. Features come from the functions inference uses (segment.py), on the gold
-article cut and gold comment starts.
+output is reproducible (the article model weighs every document the same: `train_models`).
+Features come from the functions inference uses (segment.py), on the gold article cut and gold
+comment starts.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+from collections import Counter
 from pathlib import Path
 from typing import Any
 
@@ -53,12 +55,29 @@ def dev_documents(folder: Path) -> list[tuple[dict[str, Any], str]]:
     return docs
 
 
+def class_balanced(examples: list[Example]) -> list[float]:
+    """Weights that give each label of one document the same total weight (1 per label)."""
+    counts = Counter(label for _, label in examples)
+    return [1.0 / counts[label] for _, label in examples]
+
+
 def train_models(docs: list[tuple[dict[str, Any], str]]) -> dict[str, dict[str, float]]:
-    """The "article" and "start" weights learned from these (gold, raw text) documents."""
+    """The "article" and "start" weights learned from these (gold, raw text) documents.
+
+    For "article", every document weighs the same whatever its length, and within it its article
+    lines and its comment lines weigh 1 each: one source's long articles would otherwise set the
+    model (chosen by leave-one-source-out cross-validation, scripts/cv_segment.py). "start" weighs
+    every example the same."""
     sets: dict[str, list[Example]] = {name: [] for name in SEGMENT_MODELS}
+    article_shares: list[float] = []
     for gold, text in docs:
+        seen = len(sets["article"])
         doc_examples(gold, text, sets)
-    return {name: fit(examples, epochs=1000) for name, examples in sets.items()}
+        article_shares += class_balanced(sets["article"][seen:])
+    return {
+        "article": fit(sets["article"], epochs=1000, sample_weights=article_shares),
+        "start": fit(sets["start"], epochs=1000),
+    }
 
 
 def main() -> None:
