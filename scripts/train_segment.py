@@ -8,14 +8,16 @@ Updates the "article" (does this line read like a comment rather than article pr
 (does this line start a new comment?) models in src/threadloom/structure_weights.json, keeping the
 other models (scripts/train_structure.py writes those). Each is an L2-regularised logistic
 regression fitted by full-batch AdaGrad in pure Python with a fixed order and no randomness, so the
-output is reproducible. Features come from the functions inference uses (segment.py), on the gold
-article cut and gold comment starts.
+output is reproducible (the article model weighs every document the same: `train_models`).
+Features come from the functions inference uses (segment.py), on the gold article cut and gold
+comment starts.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+from collections import Counter
 from pathlib import Path
 from typing import Any
 
@@ -42,25 +44,52 @@ def doc_examples(gold: dict[str, Any], text: str, sets: dict[str, list[Example]]
         sets["start"].append((feats, int(lines[i].number in starts)))
 
 
+def dev_documents(folder: Path) -> list[tuple[dict[str, Any], str]]:
+    """Every dev document of a flattened bench folder as (gold, raw text), in file-name order."""
+    docs = []
+    for gold_path in sorted((folder / "gold").glob("*.gold.json")):
+        gold = json.loads(gold_path.read_text(encoding="utf-8"))
+        if is_held_out(gold["doc"]):
+            continue  # never train on held-out sources
+        docs.append((gold, (folder / "raw" / gold["doc"]).read_text(encoding="utf-8")))
+    return docs
+
+
+def class_balanced(examples: list[Example]) -> list[float]:
+    """Weights that give each label of one document the same total weight (1 per label)."""
+    counts = Counter(label for _, label in examples)
+    return [1.0 / counts[label] for _, label in examples]
+
+
+def train_models(docs: list[tuple[dict[str, Any], str]]) -> dict[str, dict[str, float]]:
+    """The "article" and "start" weights learned from these (gold, raw text) documents.
+
+    For "article", every document weighs the same whatever its length, and within it its article
+    lines and its comment lines weigh 1 each: one source's long articles would otherwise set the
+    model (chosen by leave-one-source-out cross-validation, scripts/cv_segment.py). "start" weighs
+    every example the same."""
+    sets: dict[str, list[Example]] = {name: [] for name in SEGMENT_MODELS}
+    article_shares: list[float] = []
+    for gold, text in docs:
+        seen = len(sets["article"])
+        doc_examples(gold, text, sets)
+        article_shares += class_balanced(sets["article"][seen:])
+    return {
+        "article": fit(sets["article"], epochs=1000, sample_weights=article_shares),
+        "start": fit(sets["start"], epochs=1000),
+    }
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--bench", type=Path, default=DEFAULT_BENCH)
     ap.add_argument("--out", type=Path, default=OUT, help="weights file to update (default: the package's)")
     args = ap.parse_args()
-    folder = flatten_bench(args.bench)
-    sets: dict[str, list[Example]] = {name: [] for name in SEGMENT_MODELS}
-    used = 0
-    for gold_path in sorted((folder / "gold").glob("*.gold.json")):
-        gold = json.loads(gold_path.read_text(encoding="utf-8"))
-        if is_held_out(gold["doc"]):
-            continue  # never train on held-out sources
-        doc_examples(gold, (folder / "raw" / gold["doc"]).read_text(encoding="utf-8"), sets)
-        used += 1
+    docs = dev_documents(flatten_bench(args.bench))
     existing = json.loads(args.out.read_text(encoding="utf-8")) if args.out.exists() else {}
-    existing.update({name: fit(examples, epochs=1000) for name, examples in sets.items()})
+    existing.update(train_models(docs))
     args.out.write_text(json.dumps(existing, indent=0, sort_keys=True) + "\n", encoding="utf-8")
-    sizes = ", ".join(f"{k}: {len(v)} examples" for k, v in sets.items())
-    print(f"train_segment: {used} dev documents; {sizes}; wrote {args.out}")
+    print(f"train_segment: {len(docs)} dev documents; wrote {args.out}")
 
 
 if __name__ == "__main__":

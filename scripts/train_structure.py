@@ -45,18 +45,27 @@ TWO_LEVEL_SOURCES = ("mademistakes",)  # Staticman two-level threading (bench SO
 VOCAB_SOURCES = 3  # a word joins the CRF's vocabulary when this many dev sources use it
 
 
-def fit(examples: list[Example], l2: float = 0.003, epochs: int = 600, rate: float = 0.5) -> dict[str, float]:
-    """Logistic regression by full-batch AdaGrad; deterministic (sorted features, fixed epochs)."""
+def fit(
+    examples: list[Example],
+    l2: float = 0.003,
+    epochs: int = 600,
+    rate: float = 0.5,
+    sample_weights: list[float] | None = None,
+) -> dict[str, float]:
+    """Logistic regression by full-batch AdaGrad; deterministic (sorted features, fixed epochs).
+    sample_weights: each example's relative weight in the loss (default: all equal)."""
     names = sorted({name for feats, _ in examples for name in feats})
     weights = dict.fromkeys(names, 0.0)
     history = dict.fromkeys(names, 1e-8)
-    n = len(examples)
+    raw = sample_weights or [1.0] * len(examples)
+    total = sum(raw)
+    shares = [w / total for w in raw]
     for _ in range(epochs):
         grad = {name: l2 * weights[name] for name in names}
-        for feats, label in examples:
-            error = sigmoid(sum(weights[k] * v for k, v in feats.items())) - label
+        for (feats, label), share in zip(examples, shares, strict=True):
+            error = (sigmoid(sum(weights[k] * v for k, v in feats.items())) - label) * share
             for k, v in feats.items():
-                grad[k] += error * v / n
+                grad[k] += error * v
         _step(weights, history, grad, rate)
     return {name: round(w, 4) for name, w in weights.items() if abs(w) >= 1e-4}
 
