@@ -15,15 +15,14 @@ sources (eval_structure.py, HELD_OUT_SOURCES) are never read. Deterministic: tra
 randomness.
 
 The fold's weights replace the shipped "article" and "start" models in the in-memory weight table
-(learned.all_weights), which is restored at the end.
+(learned.swap_weights, which also retires caches derived from the weights), restored at the end.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -36,7 +35,7 @@ from eval_structure import (
     predictions,
     source_of,
 )
-from threadloom.learned import all_weights
+from threadloom.learned import swap_weights
 from threadloom.model import Thread
 from threadloom.segment import comment_spans
 from threadloom.speakers import learn_author_name
@@ -45,22 +44,6 @@ from train_segment import dev_documents, train_models
 
 Document = tuple[dict[str, Any], str]
 Trainer = Callable[[list[Document]], dict[str, dict[str, float]]]
-
-
-@contextmanager
-def weights_in_use(models: dict[str, dict[str, float]]) -> Iterator[None]:
-    """Temporarily swap these models into the shipped weight table that inference reads."""
-    table = all_weights()
-    saved = {name: table.get(name) for name in models}
-    table.update(models)
-    try:
-        yield
-    finally:
-        for name, old in saved.items():
-            if old is None:
-                table.pop(name, None)
-            else:
-                table[name] = old
 
 
 def segmentation_scores(acc: dict[str, int]) -> tuple[float, float]:
@@ -105,7 +88,7 @@ def cross_validate(
     for held in sources:
         train = [d for d in docs if source_of(d[0]["doc"]) != held]
         acc = empty_acc()
-        with weights_in_use(trainer(train)):
+        with swap_weights(trainer(train)):
             for gold, text in docs:
                 if source_of(gold["doc"]) == held:
                     thread = build_thread(text, gold["doc"])

@@ -96,3 +96,18 @@ def test_start_logit_is_the_start_models_logit_of_start_features(author: str | N
         for following in (nxt, None):
             features = start_features(lines[i - 1], lines[i], following, author)
             assert start_logit(lines[i - 1], lines[i], following, author) == logit("start", features)
+
+
+def test_swapped_weights_reach_the_cached_start_scores_and_are_restored() -> None:
+    """Cross-validation swaps a fold's weights in: scores derived from the weights (and cached)
+    must follow, and the shipped ones come back after."""
+    from threadloom.learned import swap_weights
+
+    prev, cur = ROSES[ROSES_ARTICLE_END - 1], ROSES[ROSES_ARTICLE_END]
+    shipped = start_logit(prev, cur, None)
+    with swap_weights({"start": {"bias": 2.5}}):
+        assert start_logit(prev, cur, None) == 2.5
+        with swap_weights({"start": {"bias": -1.0, "cur:len=1-3": 9.0}}):
+            assert start_logit(prev, cur, None) == -1.0  # this line is longer than three words
+        assert start_logit(prev, cur, None) == 2.5
+    assert start_logit(prev, cur, None) == shipped

@@ -14,7 +14,7 @@ from functools import lru_cache
 
 from .chain import marginals
 from .facts import Facts
-from .learned import Features, all_weights, top_reasons
+from .learned import Features, all_weights, top_reasons, weights_generation
 from .model import Decision
 from .speakers import author_features
 
@@ -32,14 +32,14 @@ PARENT_CUES = ("thanks-vocative", "greeting-vocative", "opening-vocative", "at-m
 
 
 @lru_cache(maxsize=1)
-def _vocabulary(weights_id: int) -> frozenset[str]:
-    del weights_id
+def _vocabulary(generation: int) -> frozenset[str]:
+    del generation  # the cache key: the weights in use
     names = all_weights().get(MODEL, {})
     return frozenset(k[2:] for k in names if k.startswith(("o:", "u:")))
 
 
 def vocabulary() -> frozenset[str]:
-    return _vocabulary(id(all_weights().get(MODEL)))
+    return _vocabulary(weights_generation())
 
 
 def name_counts(facts: list[Facts]) -> Counter[str]:

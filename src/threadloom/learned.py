@@ -7,11 +7,42 @@ from __future__ import annotations
 
 import json
 import math
+from collections.abc import Iterator
+from contextlib import contextmanager
 from functools import lru_cache
 from importlib import resources
 
 Features = dict[str, float]
 WEIGHTS_FILE = "structure_weights.json"
+
+
+_swaps = 0  # how many times swap_weights changed the table: caches of derived values key on it
+
+
+def weights_generation() -> int:
+    """Changes whenever the weight table does (`swap_weights`): a cache of anything derived from
+    the weights keys on it, so it never serves values of weights no longer in use."""
+    return _swaps
+
+
+@contextmanager
+def swap_weights(models: dict[str, dict[str, float]]) -> Iterator[None]:
+    """Use these models instead of the shipped ones until the block ends (cross-validation
+    trains a fold's weights and runs the ordinary inference with them)."""
+    global _swaps
+    table = all_weights()
+    saved = {name: table.get(name) for name in models}
+    table.update(models)
+    _swaps += 1
+    try:
+        yield
+    finally:
+        for name, old in saved.items():
+            if old is None:
+                table.pop(name, None)
+            else:
+                table[name] = old
+        _swaps += 1
 
 
 @lru_cache(maxsize=1)

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from . import cues
-from .learned import Features, all_weights, probability, sigmoid, top_reasons
+from .learned import Features, all_weights, probability, sigmoid, top_reasons, weights_generation
 from .model import Decision, is_hard_wrap
 
 
@@ -279,12 +279,12 @@ _NEXT_CUES = ("code", "bullet", "lower", "sign_off", "signature")
 def _start_cue_terms(text: str, prefix: str) -> tuple[float, ...]:
     """The start model's weight of each of this line's cues as `start_features` names them
     ("cur:", "prev:", or "next:" at half weight and only _NEXT_CUES), in the same order."""
-    return _cue_terms(text, prefix, id(all_weights().get("start")))
+    return _cue_terms(text, prefix, weights_generation())
 
 
 @lru_cache(maxsize=16384)
-def _cue_terms(text: str, prefix: str, _weights_id: int) -> tuple[float, ...]:
-    """Cached per line and per loaded weights (their id: new weights, new entries)."""
+def _cue_terms(text: str, prefix: str, _generation: int) -> tuple[float, ...]:
+    """Cached per line and per weights in use (learned.weights_generation)."""
     get = all_weights().get("start", {}).get
     if prefix == "next":
         return tuple(get(f"next:{name}", 0.0) * 0.5 for name in line_cues(text) if name in _NEXT_CUES)
