@@ -47,3 +47,28 @@ def test_thanks_prefilter_never_hides_a_thanks_vocative() -> None:
     found = cues.mentions("Great point. Thanks, Steve.")
     assert ("Steve", "thanks-vocative") in [(m.name, m.cue) for m in found]
     assert [m.cue for m in cues.mentions("@dana I agree")] == ["at-mention"]
+
+
+def _fuzz(alphabet: str, n: int = 20000) -> list[str]:
+    import random
+
+    rng = random.Random(7)
+    return ["".join(rng.choice(alphabet) for _ in range(rng.randint(0, 12))) for _ in range(n)]
+
+
+@pytest.mark.parametrize(
+    ("fast", "plain"),
+    [
+        (cues.CODE_SYMBOL_RE, r"[{}<>;=$`|\\]|\(\)|\w\.\w+\("),
+        (cues.TECHNICAL_RE, r"[_/=\\{}<>;$#|]|\w\.\w|\.\.\.+"),
+    ],
+)
+def test_symbol_first_forms_find_what_the_plain_regexes_find(fast: re.Pattern[str], plain: str) -> None:
+    slow = re.compile(plain)
+    for text in [*LINES, *_fuzz("ab.(){}<>;=$`|\\_/#é x1")]:
+        assert bool(fast.search(text)) == bool(slow.search(text)), text
+
+
+def test_closing_vocatives_hold_a_name_before_a_stop() -> None:
+    for text in [*LINES, "Great post, Amber.", "Spot on Amber !", "nice work, Jo-Ann?", *_fuzz("Ab ,.!post")]:
+        assert cues._NAME_BEFORE_STOP_RE.search(text) or not cues.CLOSING_VOCATIVE_RE.search(text), text

@@ -365,7 +365,7 @@ CLOSING_VOCATIVE_RE = re.compile(
 SIGNATURE_RE = re.compile(r"^(?:[-–—~]+\s*)?(" + NAME_RE + r")(?:\s" + NAME_RE + r")?(?:,\s.{0,60})?$")
 # Code: a symbol anywhere, or a shape at the line's start (split in two: a search for the first
 # kind can skip to the symbols, a match for the second looks at one position only).
-CODE_SYMBOL_RE = re.compile(r"[{}<>;=$`|\\]|\(\)|\w\.\w+\(")
+CODE_SYMBOL_RE = re.compile(r"[{}<>;=$`|\\]|\(\)|\.(?<=\w\.)\w+\(")  # "\w\.\w+\(" found from its dot
 CODE_OPENING_RE = re.compile(r"\s|#|//|[a-z_]+:|[a-z_]+\s*\(")
 BULLET_RE = re.compile(r"^\s*(?:[-*•–]|\d+[.)]|[a-z][.)])\s")
 EMOTICON_RE = re.compile(
@@ -452,7 +452,9 @@ def ends_sentence(text: str) -> bool:
     return text.rstrip().endswith(_TERMINAL)
 
 
-TECHNICAL_RE = re.compile(r"[_/=\\{}<>;$#|]|\w\.\w|\.\.\.+")
+# Each alternative opens with a symbol (`\w\.\w` is found from its dot), so the regex engine jumps
+# from symbol to symbol instead of trying every position.
+TECHNICAL_RE = re.compile(r"[_/=\\{}<>;$#|]|\.(?<=\w\.)\w|\.\.\.+")
 NO_WORD_RE = re.compile(r"\W+")  # a line of symbols only (fullmatch)
 
 
@@ -517,7 +519,7 @@ def _mentions(text: str) -> tuple[Mention, ...]:
         (OPENING_VOCATIVE_RE, "opening-vocative", [first_line]),
         (AT_MENTION_RE, "at-mention", text.split("\n") if "@" in text else []),
         (THANKS_VOCATIVE_RE, "thanks-vocative", [text] if _may_thank(text) else []),
-        (CLOSING_VOCATIVE_RE, "closing-vocative", [text]),
+        (CLOSING_VOCATIVE_RE, "closing-vocative", [text] if _NAME_BEFORE_STOP_RE.search(text) else []),
     ):
         for line in lines:
             for match in regex.finditer(line):
@@ -527,6 +529,11 @@ def _mentions(text: str) -> tuple[Mention, ...]:
                 if is_name(name) or (cue == "at-mention" and name.lower() not in NOT_NAMES):
                     found.append(Mention(name, cue, match.group(0).strip()))
     return tuple(found)
+
+
+# What every CLOSING_VOCATIVE_RE match holds (a name, then the end of a sentence): a search that
+# skips from capital to capital, so most lines are ruled out cheaply.
+_NAME_BEFORE_STOP_RE = re.compile(NAME_RE + r"\s*[.!?]")
 
 
 def _may_thank(text: str) -> bool:
