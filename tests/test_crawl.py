@@ -4,6 +4,7 @@ that validate, identical output whatever the workers or engine, summaries and er
 from __future__ import annotations
 
 import gzip
+import itertools
 import json
 import os
 import shutil
@@ -225,3 +226,54 @@ def test_writer_flushes_by_bytes_so_a_worker_holds_few_threads(
         pass
     shard = pq.ParquetFile(tmp_path / shard_path(DOCUMENTS, 0))
     assert (shard.metadata.num_rows, shard.num_row_groups) == (6, row_groups)
+
+
+def _documents(reader: Any, units: list[Any]) -> list[tuple[str, str]]:
+    return [(d.id, d.text) for unit in units for d in reader._read_unit(unit)]
+
+
+def test_a_plain_jsonl_file_read_in_byte_ranges_gives_every_record_once(tmp_path: Path) -> None:
+    """Lines of every length, a blank line and a broken one: the units' records, in order, are the
+    whole file's, each once, named by its line's byte offset when it has no id or url."""
+    from threadloom.crawl.steps import CrawlReader, read_units
+
+    lines = [json.dumps({"text": f"page {i} " + "x" * (i * 7 % 50)}) for i in range(40)]
+    lines[7], lines[19] = "", "{not json"
+    path = tmp_path / "pages.jsonl"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    reader = CrawlReader([str(path)])
+    whole = _documents(reader, read_units([str(path)], split_bytes=10**9))
+    assert len(whole) == 38 and whole[0][0].startswith("pages.jsonl_0-")  # from "pages.jsonl@0"
+    for split in (1, 13, 100, 555):
+        units = read_units([str(path)], split_bytes=split)
+        assert units[0].start == 0 and units[-1].stop == path.stat().st_size
+        assert all(a.stop == b.start for a, b in itertools.pairwise(units))
+        assert _documents(reader, units) == whole, split
+
+
+def test_a_parquet_file_read_in_row_group_ranges_gives_every_record_once(tmp_path: Path) -> None:
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    from threadloom.crawl.steps import CrawlReader, read_units
+
+    path = tmp_path / "pages.parquet"
+    pq.write_table(pa.table({"text": [f"page {i}" for i in range(50)]}), path, row_group_size=7)
+    reader = CrawlReader([str(path)])
+    whole = _documents(reader, read_units([str(path)], split_bytes=10**9))
+    assert len(whole) == 50 and len(read_units([str(path)], split_bytes=10**9)) == 1
+    units = read_units([str(path)], split_bytes=1)
+    assert len(units) == 8  # one per row group
+    assert _documents(reader, units) == whole
+
+
+def test_reading_files_in_small_shares_writes_the_same_release(
+    crawl_inputs: Path, one_worker_release: Path, tmp_path: Path
+) -> None:
+    from threadloom.crawl.merge import collection_info
+    from threadloom.crawl.records import CrawlColumns
+
+    out = tmp_path / "release"
+    crawl([crawl_inputs], out, workers=2, split_bytes=300,
+          columns=CrawlColumns("body", "rid", "link", "when"), info=collection_info(version="0.1.0"))
+    assert listing(out) == listing(one_worker_release)

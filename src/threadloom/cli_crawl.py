@@ -60,7 +60,11 @@ def _report(summary: dict[str, Any], text: str, out: Path | None, as_json: bool,
 @click.option("--work", type=click.Path(path_type=Path), default=None,
               help="Folder for the shards (default: OUT.work beside the release; shared on a cluster).")
 @click.option("--workers", type=int, default=1, show_default=True, help="Tasks run at the same time.")
-@click.option("--tasks", type=int, default=None, help="Tasks in all (default: min(files, 4 x workers)).")
+@click.option("--tasks", type=int, default=None,
+              help="Tasks in all (default: min(read units, 4 x workers); see --split-mb).")
+@click.option("--split-mb", type=click.FloatRange(min=1), default=64.0, show_default=True,
+              help="Plain JSONL and Parquet files are read in shares of about this size, so a few big "
+                   "files still keep every worker busy.")
 @click.option("--executor", type=click.Choice(["local", "ray", "slurm"]), default="local", show_default=True)
 @click.option("--text-column", default="text", show_default=True, help="Column holding the page text.")
 @click.option("--id-column", default="id", show_default=True, help="Column holding the record id.")
@@ -80,8 +84,9 @@ def _report(summary: dict[str, Any], text: str, out: Path | None, as_json: bool,
 @_release_options
 @reports_errors
 def crawl_command(inputs: tuple[Path, ...], out: Path | None, work: Path | None, workers: int,
-                  tasks: int | None, executor: str, text_column: str, id_column: str, url_column: str,
-                  date_column: str, title_column: str, keep_article_only: bool, min_comment_lines: int,
+                  tasks: int | None, split_mb: float, executor: str, text_column: str, id_column: str,
+                  url_column: str, date_column: str, title_column: str, keep_article_only: bool,
+                  min_comment_lines: int,
                   resume: bool, keep_shards: bool, slurm_partition: str | None, slurm_time: str,
                   venv_path: str | None, name: str | None, version: str | None, dataset_json: Path | None,
                   datasheet: Path | None, force: bool, as_json: bool, quiet: bool) -> None:
@@ -102,7 +107,8 @@ def crawl_command(inputs: tuple[Path, ...], out: Path | None, work: Path | None,
                            title_column or None)
     slurm = SlurmOptions(slurm_partition, slurm_time, venv_path=venv_path) if slurm_partition else None
     show = terminal_progress if sys.stderr.isatty() and not quiet and not as_json else None
-    result = crawl(inputs, out, work=work, workers=workers, tasks=tasks, executor=executor, columns=columns,
+    result = crawl(inputs, out, work=work, workers=workers, tasks=tasks, split_bytes=int(split_mb * 1e6),
+                   executor=executor, columns=columns,
                    triage=DEFAULT_TRIAGE._replace(min_comment_lines=min_comment_lines),
                    keep_article_only=keep_article_only, info=_info(name, version, dataset_json),
                    datasheet_template=_template(datasheet), force=force, resume=resume,

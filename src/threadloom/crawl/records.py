@@ -33,6 +33,7 @@ class CrawlColumns(NamedTuple):
 
 
 DEFAULT_COLUMNS = CrawlColumns()
+DEFAULT_SPLIT_BYTES = 64_000_000  # a plain JSONL or Parquet file is read in shares of about this
 
 
 def crawl_thread_id(record_id: str | None, url: str | None = None, fallback: str = "") -> str:

@@ -17,7 +17,7 @@ from typing import Any
 from ..errors import ThreadloomError
 from ..triage import DEFAULT_TRIAGE, TriageConfig
 from .merge import CrawlSummary, MergeResult, merge_shards, read_summaries
-from .records import DEFAULT_COLUMNS, CrawlColumns
+from .records import DEFAULT_COLUMNS, DEFAULT_SPLIT_BYTES, CrawlColumns
 
 EXECUTORS = ("local", "ray", "slurm")
 
@@ -67,11 +67,11 @@ class SlurmOptions:
 
 def build_pipeline(files: list[str], work: Path, *, columns: CrawlColumns = DEFAULT_COLUMNS,
                    triage: TriageConfig = DEFAULT_TRIAGE, keep_article_only: bool = False,
-                   quiet: bool = True) -> list[Any]:
+                   quiet: bool = True, split_bytes: int = DEFAULT_SPLIT_BYTES) -> list[Any]:
     from .steps import CrawlReader, ShardWriter, TriageStep
 
-    return [CrawlReader(files, columns, quiet=quiet), TriageStep(triage, keep_article_only),
-            ShardWriter(str(work))]
+    return [CrawlReader(files, columns, quiet=quiet, split_bytes=split_bytes),
+            TriageStep(triage, keep_article_only), ShardWriter(str(work))]
 
 
 def start_method(threads_to_come: bool = False) -> str:
@@ -154,7 +154,8 @@ class CrawlResult:
 
 
 def crawl(inputs: Sequence[Path], out: Path | None, *, work: Path | None = None, workers: int = 1,
-          tasks: int | None = None, executor: str = "local", columns: CrawlColumns = DEFAULT_COLUMNS,
+          tasks: int | None = None, split_bytes: int = DEFAULT_SPLIT_BYTES, executor: str = "local",
+          columns: CrawlColumns = DEFAULT_COLUMNS,
           triage: TriageConfig = DEFAULT_TRIAGE, keep_article_only: bool = False,
           info: dict[str, Any] | None = None, datasheet_template: str | None = None, force: bool = False,
           resume: bool = False, keep_shards: bool = False, slurm: SlurmOptions | None = None,
@@ -182,9 +183,11 @@ def crawl(inputs: Sequence[Path], out: Path | None, *, work: Path | None = None,
         raise ThreadloomError(str(work), "the work folder already exists",
                               "remove it, or pass --resume to finish that run")
     work.mkdir(parents=True, exist_ok=True)
-    n_tasks = tasks or min(len(files), 4 * workers)
+    from .steps import read_units
+
+    n_tasks = tasks or min(len(read_units(files, split_bytes)), 4 * workers)
     pipeline = build_pipeline(files, work, columns=columns, triage=triage,
-                              keep_article_only=keep_article_only, quiet=quiet)
+                              keep_article_only=keep_article_only, quiet=quiet, split_bytes=split_bytes)
     runner = make_executor(pipeline, executor, tasks=n_tasks, workers=workers, work=work, slurm=slurm,
                            local_start_method=start_method(threads_to_come=progress is not None))
     total_mb = sum(Path(f).stat().st_size for f in files) / 1e6

@@ -9,12 +9,16 @@ counts what it did in datatrove's stats. Needs the `crawl` extra.
 
 from __future__ import annotations
 
+import io
+import itertools
 import json
+import math
 import os
 import sys
 import time
 from collections import Counter
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -23,13 +27,13 @@ import pyarrow.parquet as pq
 from datatrove.data import Document, DocumentsPipeline
 from datatrove.io import get_datafolder
 from datatrove.pipeline.base import PipelineStep
-from datatrove.pipeline.readers import JsonlReader
 
 from ..schemas import CONFIGS, arrow_schema
 from ..triage import DEFAULT_TRIAGE, TriageConfig
 from .merge import DOCUMENTS, DOCUMENTS_SCHEMA, shard_path, summary_path
 from .records import (
     DEFAULT_COLUMNS,
+    DEFAULT_SPLIT_BYTES,
     CrawlColumns,
     CrawlOutcome,
     crawl_thread_id,
@@ -40,6 +44,7 @@ from .records import (
 OUTCOME = "threadloom_outcome"  # metadata key of a document's CrawlOutcome
 REJECT = "threadloom_reject"  # metadata key: why the reader could not make a document of a record
 JSONL_SUFFIXES = (".jsonl", ".jsonl.gz", ".jsonl.zst", ".json.gz", ".ndjson")
+PLAIN_JSONL_SUFFIXES = (".jsonl", ".ndjson")  # can be read from any byte offset
 PARQUET_SUFFIXES = (".parquet",)
 TEXT_SUFFIXES = (".txt",)
 INPUT_SUFFIXES = JSONL_SUFFIXES + PARQUET_SUFFIXES + TEXT_SUFFIXES
@@ -78,59 +83,136 @@ def balanced_assignment(sizes: list[int], tasks: int) -> list[list[int]]:
     return assigned
 
 
+@dataclass(frozen=True)
+class ReadUnit:
+    """The share of one crawl file that one task reads: a byte range of a plain JSONL file (the
+    lines that start in it), a range of a Parquet file's row groups, or a whole file (compressed
+    JSONL and .txt can only be read from their start). Which task reads a unit changes nothing in
+    the release, so a crawl of a few big files still keeps every worker busy."""
+
+    path: str
+    start: int = 0  # first byte (JSONL) or row group (Parquet)
+    stop: int | None = None  # end, exclusive; None: the end of the file
+    size: int = 0  # estimated bytes of records, to balance tasks
+
+
+def read_units(files: list[str], split_bytes: int = DEFAULT_SPLIT_BYTES) -> list[ReadUnit]:
+    """Every file's read units, in file order; deterministic (every task plans the same)."""
+    units: list[ReadUnit] = []
+    for path in files:
+        if path.endswith(PLAIN_JSONL_SUFFIXES):
+            size = os.path.getsize(path)
+            parts = max(1, math.ceil(size / split_bytes))
+            bounds = [size * k // parts for k in range(parts + 1)]
+            units += [ReadUnit(path, a, b, b - a) for a, b in itertools.pairwise(bounds)]
+        elif path.endswith(PARQUET_SUFFIXES):
+            units += _parquet_units(path, split_bytes)
+        else:
+            units.append(ReadUnit(path, size=estimated_text_bytes(path)))
+    return units
+
+
+def _parquet_units(path: str, split_bytes: int) -> list[ReadUnit]:
+    """Consecutive row groups of about split_bytes (uncompressed) each."""
+    metadata = pq.ParquetFile(path).metadata
+    units: list[ReadUnit] = []
+    start = size = 0
+    for group in range(metadata.num_row_groups):
+        size += metadata.row_group(group).total_byte_size
+        if size >= split_bytes:
+            units.append(ReadUnit(path, start, group + 1, size))
+            start, size = group + 1, 0
+    if start < metadata.num_row_groups or not units:
+        units.append(ReadUnit(path, start, metadata.num_row_groups, size))
+    return units
+
+
 class CrawlReader(PipelineStep):  # type: ignore[misc]
     """Read crawl files (JSONL, plain or .gz/.zst; Parquet; .txt documents), each task a share of
-    the files balanced by their estimated size (`balanced_assignment`; which task reads a file
-    changes nothing in the release). Records become Documents whose metadata holds the thread id
-    and what the `threads` config carries (url, site, title, published)."""
+    their read units (`read_units`) balanced by estimated size (`balanced_assignment`; which task
+    reads a unit changes nothing in the release). Records become Documents whose metadata holds the
+    thread id and what the `threads` config carries (url, site, title, published). A record with
+    neither id nor url is named after its place in its file: "NAME@BYTE" for JSONL (the offset of
+    its line, uncompressed), "NAME#ROW" for Parquet."""
 
     name = "threadloom crawl reader"
     type = "📖 - READER"
 
-    def __init__(self, files: list[str], columns: CrawlColumns = DEFAULT_COLUMNS, quiet: bool = True) -> None:
+    def __init__(self, files: list[str], columns: CrawlColumns = DEFAULT_COLUMNS, quiet: bool = True,
+                 split_bytes: int = DEFAULT_SPLIT_BYTES) -> None:
         super().__init__()
         self.files = list(files)
         self.columns = columns
         self.quiet = quiet
+        self.split_bytes = split_bytes
 
-    def _adapter(self, path: str) -> Any:
+    def _document(self, data: dict[str, Any], place: str) -> Document:
         columns = self.columns
+        text = data.get(columns.text)
+        record_id = data.get(columns.id) if columns.id else None
+        meta = record_metadata(data, columns)
+        key = str(record_id) if record_id not in (None, "") else None
+        metadata: dict[str, Any] = {"threadloom_meta": meta}
+        if not isinstance(text, str) or not text:
+            text, metadata[REJECT] = " ", "no text" if text in (None, "") else "text is not a string"
+        return Document(text=text, id=crawl_thread_id(key, meta.get("url"), place), metadata=metadata)
 
-        def adapt(_reader: Any, data: dict[str, Any], _path: str, index: int | str) -> dict[str, Any]:
-            text = data.get(columns.text)
-            record_id = data.get(columns.id) if columns.id else None
-            meta = record_metadata(data, columns)
-            key = str(record_id) if record_id not in (None, "") else None
-            thread_id = crawl_thread_id(key, meta.get("url"), f"{Path(path).name}#{index}")
-            metadata: dict[str, Any] = {"threadloom_meta": meta}
-            if not isinstance(text, str) or not text:
-                text, metadata[REJECT] = " ", "no text" if text in (None, "") else "text is not a string"
-            return {"text": text, "id": thread_id, "metadata": metadata}
-
-        return adapt
-
-    def _read_file(self, path: str) -> Iterator[Document]:
-        folder, name = str(Path(path).parent), Path(path).name
+    def _read_unit(self, unit: ReadUnit) -> Iterator[Document]:
+        name = Path(unit.path).name
         if name.endswith(TEXT_SUFFIXES):
-            yield self._read_text_file(path)
-            return
-        if name.endswith(PARQUET_SUFFIXES):
-            yield from self._read_parquet_file(folder, name, path)
-            return
-        yield from JsonlReader(folder, adapter=self._adapter(path)).read_file(name)
+            yield self._read_text_file(unit.path)
+        elif name.endswith(PARQUET_SUFFIXES):
+            yield from self._read_parquet(unit)
+        else:
+            yield from self._read_jsonl(unit)
 
-    def _read_parquet_file(self, folder: str, name: str, path: str) -> Iterator[Document]:
-        """Like datatrove's ParquetReader, but reading only the columns the adapter uses (a crawl's
-        Parquet may also hold the HTML, headers, ...: reading them would cost more than the text)."""
-        adapt = self._adapter(path)
+    def _read_jsonl(self, unit: ReadUnit) -> Iterator[Document]:
+        """The records whose lines start in the unit's byte range (a plain file is entered at the
+        first line that starts at or after `start`; a compressed one is read from its start)."""
+        import orjson
+
+        folder, name = str(Path(unit.path).parent), Path(unit.path).name
+        plain = name.endswith(PLAIN_JSONL_SUFFIXES)
+        with get_datafolder(folder).open(name, "rb", compression=None if plain else "infer") as raw:
+            # a decompressing stream may not iterate lines itself (zstandard's does not)
+            handle = raw if plain else io.BufferedReader(raw)
+            offset = 0
+            if plain and unit.start:
+                handle.seek(unit.start - 1)
+                offset = unit.start - 1 + len(handle.readline())  # the rest of a line begun before
+            for line in handle:
+                if unit.stop is not None and offset >= unit.stop:
+                    break
+                at, offset = offset, offset + len(line)
+                if not line.strip():
+                    continue
+                try:
+                    data = orjson.loads(line)
+                except orjson.JSONDecodeError as error:
+                    from datatrove.utils.logging import logger
+
+                    logger.warning(f"{unit.path}: byte {at}: not a JSON record ({error}), skipped")
+                    continue
+                if isinstance(data, dict):
+                    yield self._document(data, f"{name}@{at}")
+
+    def _read_parquet(self, unit: ReadUnit) -> Iterator[Document]:
+        """Only the columns the crawl uses (a crawl's Parquet may also hold the HTML, headers, ...:
+        reading them would cost more than the text), and only the unit's row groups."""
         wanted = [c for c in self.columns if c]
-        with get_datafolder(folder).open(name, "rb") as handle, pq.ParquetFile(handle) as parquet:
+        name = Path(unit.path).name
+        with get_datafolder(str(Path(unit.path).parent)).open(name, "rb") as handle, \
+                pq.ParquetFile(handle) as parquet:
             present = set(parquet.schema_arrow.names)
             columns = [c for c in dict.fromkeys(wanted) if c in present]
-            index = 0
-            for batch in parquet.iter_batches(batch_size=256, columns=columns):
+            stop = parquet.metadata.num_row_groups if unit.stop is None else unit.stop
+            groups = list(range(unit.start, stop))
+            index = sum(parquet.metadata.row_group(g).num_rows for g in range(unit.start))
+            if not groups:
+                return
+            for batch in parquet.iter_batches(batch_size=256, row_groups=groups, columns=columns):
                 for data in batch.to_pylist():
-                    yield Document(**adapt(self, data, path, index))
+                    yield self._document(data, f"{name}#{index}")
                     index += 1
 
     def _read_text_file(self, path: str) -> Document:
@@ -154,11 +236,10 @@ class CrawlReader(PipelineStep):  # type: ignore[misc]
     def run(self, data: DocumentsPipeline = None, rank: int = 0, world_size: int = 1) -> DocumentsPipeline:
         if self.quiet:
             quiet_datatrove_console()
-        sizes = [estimated_text_bytes(path) for path in self.files]
-        for index in balanced_assignment(sizes, world_size)[rank]:
-            path = self.files[index]
-            self.stat_update("input_files")
-            for document in self._read_file(path):
+        units = read_units(self.files, self.split_bytes)
+        for index in balanced_assignment([unit.size for unit in units], world_size)[rank]:
+            self.stat_update("read_units")
+            for document in self._read_unit(units[index]):
                 self.stat_update("documents")
                 yield document
 
