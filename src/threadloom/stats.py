@@ -41,8 +41,9 @@ def compute_stats(rows: dict[str, list[Row]], folder: Path | None = None) -> Rel
     if folder is not None:
         from .release import parquet_path
 
-        for config in rows:
-            num_bytes[config] = int(pq.read_table(folder / parquet_path(config)).nbytes)
+        for config in rows:  # what `datasets` reports: the Arrow size of the table read back
+            with pq.ParquetFile(folder / parquet_path(config)) as written:
+                num_bytes[config] = int(written.read().nbytes)
     return ReleaseStats(
         n_threads=len(threads),
         n_comments=len(comments),
