@@ -41,6 +41,7 @@ DEFAULT_BENCH = Path(__file__).resolve().parents[2] / "shared" / "bench"
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 
 from threadloom.model import Decision, Line, Thread  # noqa: E402
+from threadloom.records import comment_speaker_name  # noqa: E402
 from threadloom.segment import Span  # noqa: E402
 from threadloom.structure import infer_structure, structure_from_spans  # noqa: E402
 
@@ -106,7 +107,7 @@ def predictions(thread: Thread) -> list[dict[str, Any]]:
                 "comment_id": f"c{c.position}",
                 "parent_id": None if c.parent is None else f"c{c.parent}",
                 "is_post_author": c.is_post_author,
-                "speaker_name": None if c.is_post_author else names.get(c.speaker_key),
+                "speaker_name": comment_speaker_name(c, names.get(c.speaker_key)),  # as releases do
                 "raw_line_start": c.raw_line_start,
                 "raw_line_end": c.raw_line_end,
             }
