@@ -243,7 +243,8 @@ def test_a_plain_jsonl_file_read_in_byte_ranges_gives_every_record_once(tmp_path
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     reader = CrawlReader([str(path)])
     whole = _documents(reader, read_units([str(path)], split_bytes=10**9))
-    assert len(whole) == 38 and whole[0][0].startswith("pages.jsonl_0-")  # from "pages.jsonl@0"
+    assert len(whole) == 39 and whole[0][0].startswith("pages.jsonl_0-")  # from "pages.jsonl@0"
+    assert whole[19 - 1][1] == " "  # the broken line: a rejected document (see the test below)
     for split in (1, 13, 100, 555):
         units = read_units([str(path)], split_bytes=split)
         assert units[0].start == 0 and units[-1].stop == path.stat().st_size
@@ -277,3 +278,24 @@ def test_reading_files_in_small_shares_writes_the_same_release(
     crawl([crawl_inputs], out, workers=2, split_bytes=300,
           columns=CrawlColumns("body", "rid", "link", "when"), info=collection_info(version="0.1.0"))
     assert listing(out) == listing(one_worker_release)
+
+
+def test_damaged_inputs_are_counted_as_rejected_and_the_run_finishes(tmp_path: Path) -> None:
+    """A truncated .gz keeps the records before the damage; a line that is no JSON object is one
+    rejected record; a corrupt Parquet file is refused by name before any work starts."""
+    good = [json.dumps({"text": "\n".join(ROSES), "id": f"t{i}"}) + "\n" for i in range(20)]
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "a.jsonl.gz").write_bytes(gzip.compress("".join(good).encode())[:-200])
+    (folder / "b.jsonl").write_text("[1, 2]\n{oops\n" + good[0].replace('"t0"', '"b0"'), encoding="utf-8")
+    result = run_cli("crawl", str(folder), "--out", str(tmp_path / "out"), "--json", "-q")
+    assert result.exit_code == 0, result.output
+    summary = json.loads(result.stdout)
+    assert summary["rejected"] == {"damaged input file (EOFError)": 1, "not a JSON object": 1,
+                                   "not a JSON record": 1}
+    assert 1 <= summary["threaded"] < 21  # b0, and whatever of a.jsonl.gz came before the damage
+    (folder / "c.parquet").write_bytes(b"PAR1 not really")
+    refused = run_cli("crawl", str(folder), "--out", str(tmp_path / "out2"), "-q")
+    assert refused.exit_code != 0
+    assert "c.parquet: not a readable Parquet file" in refused.output
+    assert "Traceback" not in refused.output

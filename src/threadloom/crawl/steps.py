@@ -16,6 +16,7 @@ import math
 import os
 import sys
 import time
+import zlib
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -28,6 +29,7 @@ from datatrove.data import Document, DocumentsPipeline
 from datatrove.io import get_datafolder
 from datatrove.pipeline.base import PipelineStep
 
+from ..errors import ThreadloomError
 from ..schemas import CONFIGS, arrow_schema
 from ..triage import DEFAULT_TRIAGE, TriageConfig
 from .merge import DOCUMENTS, DOCUMENTS_SCHEMA, shard_path, summary_path
@@ -83,6 +85,21 @@ def balanced_assignment(sizes: list[int], tasks: int) -> list[list[int]]:
     return assigned
 
 
+def _damaged_file_errors() -> tuple[type[BaseException], ...]:
+    """What the decoders raise on a damaged file (truncated or corrupt gzip, zstd or Parquet)."""
+    errors: list[type[BaseException]] = [EOFError, OSError, zlib.error, pa.ArrowException]
+    try:
+        import zstandard
+
+        errors.append(zstandard.ZstdError)
+    except ImportError:  # pragma: no cover - zstandard comes with the crawl extra
+        pass
+    return tuple(errors)
+
+
+_DAMAGED_FILE_ERRORS = _damaged_file_errors()
+
+
 @dataclass(frozen=True)
 class ReadUnit:
     """The share of one crawl file that one task reads: a byte range of a plain JSONL file (the
@@ -114,7 +131,11 @@ def read_units(files: list[str], split_bytes: int = DEFAULT_SPLIT_BYTES) -> list
 
 def _parquet_units(path: str, split_bytes: int) -> list[ReadUnit]:
     """Consecutive row groups of about split_bytes (uncompressed) each."""
-    metadata = pq.ParquetFile(path).metadata
+    try:
+        metadata = pq.ParquetFile(path).metadata
+    except (OSError, pa.ArrowException) as error:
+        raise ThreadloomError(path, f"not a readable Parquet file ({error})",
+                              "remove or replace it and rerun") from None
     units: list[ReadUnit] = []
     start = size = 0
     for group in range(metadata.num_row_groups):
@@ -158,13 +179,26 @@ class CrawlReader(PipelineStep):  # type: ignore[misc]
         return Document(text=text, id=crawl_thread_id(key, meta.get("url"), place), metadata=metadata)
 
     def _read_unit(self, unit: ReadUnit) -> Iterator[Document]:
+        """The unit's documents; a file that turns out damaged part-way (a truncated .gz, a corrupt
+        Parquet) keeps what was read before, and the rest becomes one rejected document whose
+        reason names the damage, so the run finishes and its summary says so."""
         name = Path(unit.path).name
         if name.endswith(TEXT_SUFFIXES):
             yield self._read_text_file(unit.path)
-        elif name.endswith(PARQUET_SUFFIXES):
-            yield from self._read_parquet(unit)
-        else:
-            yield from self._read_jsonl(unit)
+            return
+        reading = self._read_parquet(unit) if name.endswith(PARQUET_SUFFIXES) else self._read_jsonl(unit)
+        try:
+            yield from reading
+        except _DAMAGED_FILE_ERRORS as error:
+            from datatrove.utils.logging import logger
+
+            reason = f"damaged input file ({type(error).__name__})"
+            logger.warning(f"{unit.path}: {reason}: {error}; the rest of it is skipped")
+            yield self._rejected(f"{name}@damaged-{unit.start}", reason)
+
+    def _rejected(self, place: str, reason: str) -> Document:
+        return Document(text=" ", id=crawl_thread_id(None, None, place),
+                        metadata={"threadloom_meta": {}, REJECT: reason})
 
     def _read_jsonl(self, unit: ReadUnit) -> Iterator[Document]:
         """The records whose lines start in the unit's byte range (a plain file is entered at the
@@ -188,13 +222,13 @@ class CrawlReader(PipelineStep):  # type: ignore[misc]
                     continue
                 try:
                     data = orjson.loads(line)
-                except orjson.JSONDecodeError as error:
-                    from datatrove.utils.logging import logger
-
-                    logger.warning(f"{unit.path}: byte {at}: not a JSON record ({error}), skipped")
+                except orjson.JSONDecodeError:
+                    yield self._rejected(f"{name}@{at}", "not a JSON record")
                     continue
                 if isinstance(data, dict):
                     yield self._document(data, f"{name}@{at}")
+                else:
+                    yield self._rejected(f"{name}@{at}", "not a JSON object")
 
     def _read_parquet(self, unit: ReadUnit) -> Iterator[Document]:
         """Only the columns the crawl uses (a crawl's Parquet may also hold the HTML, headers, ...:
