@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import lru_cache
+
+from .memo import line_memo
 
 # Words that open a new comment: greeting someone, or reacting to what came before.
 GREETINGS = frozenset({"hi", "hey", "hello", "dear", "howdy", "greetings", "yo", "hiya"})
@@ -418,7 +419,7 @@ class Mention:
     words: str
 
 
-@lru_cache(maxsize=16384)
+@line_memo(maxsize=16384)
 def _words(text: str) -> tuple[str, ...]:
     return tuple(w.lower().strip(".'’-") for w in WORD_RE.findall(text))
 
@@ -427,7 +428,7 @@ def words(text: str) -> list[str]:
     return list(_words(text))
 
 
-@lru_cache(maxsize=16384)
+@line_memo(maxsize=16384)
 def content_words(text: str) -> frozenset[str]:
     """The words of a line that are not generic ones (NOT_NAMES): what two lines of one comment
     share."""
@@ -463,7 +464,7 @@ def head_tail(text: str) -> str:
     return text if len(text) <= 400 else text[:250] + " … " + text[-150:]
 
 
-@lru_cache(maxsize=16384)
+@line_memo(maxsize=16384)
 def is_code(text: str) -> bool:
     """Code, configuration or command lines: symbols, or terse lower-case lines with no sentence."""
     stripped = text.strip()
@@ -508,7 +509,7 @@ def mentions(text: str) -> tuple[Mention, ...]:
     return _mentions(text)
 
 
-@lru_cache(maxsize=8192)
+@line_memo(maxsize=8192)
 def _mentions(text: str) -> tuple[Mention, ...]:
     """Cached: the same line or comment is asked about by several stages. A cue's regex runs only
     on text that holds the letters every match of it needs ("@", "hank", ...): most lines hold none."""

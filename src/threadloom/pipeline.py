@@ -9,6 +9,7 @@ from typing import Any
 
 from .bounds import inference_view, with_lines_of
 from .corrections import apply_corrections, corrections_name, parse_corrections
+from .memo import forget_lines
 from .model import Thread
 from .repair import repair_text
 from .sources import RawDocument, sha256_hex, thread_id_for
@@ -26,7 +27,23 @@ def process_text(
     corrections_label: str = "corrections",
 ) -> Thread:
     """Repair the encoding of `text`, then infer its article, comments, replies and speakers;
-    then apply a reviewer's `corrections` (see corrections.py), if any."""
+    then apply a reviewer's `corrections` (see corrections.py), if any. The per-line memos are
+    emptied when it is done (memo.py): the next document has lines of its own."""
+    try:
+        return _process_text(text, source_file, metadata, thread_id, sha256, corrections, corrections_label)
+    finally:
+        forget_lines()
+
+
+def _process_text(
+    text: str,
+    source_file: str,
+    metadata: dict[str, Any] | None,
+    thread_id: str | None,
+    sha256: str | None,
+    corrections: dict[str, Any] | None,
+    corrections_label: str,
+) -> Thread:
     thread = Thread(
         thread_id=thread_id or thread_id_for(source_file),
         source_file=source_file,

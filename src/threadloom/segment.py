@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from functools import lru_cache
 
 from . import cues
 from .learned import Features, all_weights, probability, sigmoid, top_reasons, weights_generation
+from .memo import line_memo
 from .model import Decision, is_hard_wrap
 
 
@@ -39,7 +39,7 @@ def _length_bucket(n: int) -> str:
     return "50+"
 
 
-@lru_cache(maxsize=16384)
+@line_memo(maxsize=16384)
 def opener_class(text: str) -> str:
     """What kind of word opens this line: greeting, thanks, praise, answer, connective, i, other."""
     word = cues.first_word(text)
@@ -75,7 +75,7 @@ _WORDING_CUES = (
 )
 
 
-@lru_cache(maxsize=8192)
+@line_memo(maxsize=8192)
 def line_cues(text: str) -> tuple[str, ...]:
     """The cue names that hold for one line, in a fixed order; cached because each line is seen
     up to six times. (Appended one by one: a dict of twenty flags per line cost a tenth of it.)"""
@@ -282,7 +282,7 @@ def _start_cue_terms(text: str, prefix: str) -> tuple[float, ...]:
     return _cue_terms(text, prefix, weights_generation())
 
 
-@lru_cache(maxsize=16384)
+@line_memo(maxsize=16384)
 def _cue_terms(text: str, prefix: str, _generation: int) -> tuple[float, ...]:
     """Cached per line and per weights in use (learned.weights_generation)."""
     get = all_weights().get("start", {}).get

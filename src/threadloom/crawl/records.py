@@ -10,6 +10,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any, NamedTuple
 from urllib.parse import urlsplit
 
+from ..memo import forget_lines
 from ..model import Decision, Speaker, Thread
 from ..pipeline import process_text
 from ..records import Row, comment_rows, speaker_rows, thread_row
@@ -127,6 +128,14 @@ def check_text(text: str) -> str | None:
 def process_record(text: str, thread_id: str, metadata: dict[str, Any], *,
                    triage: TriageConfig = DEFAULT_TRIAGE, keep_article_only: bool = False) -> CrawlOutcome:
     """Triage one record's text and, if it has a comment section, thread it into rows."""
+    try:
+        return _process_record(text, thread_id, metadata, triage, keep_article_only)
+    finally:
+        forget_lines()  # triage read this page's lines too (memo.py)
+
+
+def _process_record(text: str, thread_id: str, metadata: dict[str, Any], triage: TriageConfig,
+                    keep_article_only: bool) -> CrawlOutcome:
     problem = check_text(text)
     if problem:
         return CrawlOutcome("rejected", problem, thread_id)
