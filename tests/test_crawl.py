@@ -299,3 +299,15 @@ def test_damaged_inputs_are_counted_as_rejected_and_the_run_finishes(tmp_path: P
     assert refused.exit_code != 0
     assert "c.parquet: not a readable Parquet file" in refused.output
     assert "Traceback" not in refused.output
+
+
+def test_a_resumed_run_must_read_the_inputs_the_way_the_first_did(crawl_inputs: Path, tmp_path: Path) -> None:
+    """Finished tasks and resumed ones only add up when the files and their split are the same."""
+    work = tmp_path / "w"
+    first = run_cli("crawl", str(crawl_inputs), "--out", str(tmp_path / "o"), "--work", str(work), *COLUMNS,
+                    "--keep-shards", "-q")
+    assert first.exit_code == 0, first.output
+    again = CliRunner().invoke(main, ["crawl", str(crawl_inputs), "--out", str(tmp_path / "o2"), "--work",
+                                      str(work), *COLUMNS, "--resume", "--split-mb", "2", "-q"])
+    assert again.exit_code == 1
+    assert again.stderr.startswith("threadloom: ") and "other split_bytes" in again.stderr

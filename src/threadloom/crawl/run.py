@@ -146,6 +146,24 @@ def terminal_progress(totals: dict[str, float]) -> None:
     sys.stderr.flush()
 
 
+PLAN = "plan.json"
+
+
+def check_plan(work: Path, plan: dict[str, Any]) -> None:
+    """Record what a run reads and how it splits the work (work/plan.json); a resumed run must
+    read the same files the same way, or its finished tasks and the new ones would not add up
+    (records read twice or never)."""
+    path = work / PLAN
+    if path.exists():
+        recorded = json.loads(path.read_text(encoding="utf-8"))
+        changed = sorted(key for key in plan if recorded.get(key) != plan[key])
+        if changed:
+            raise ThreadloomError(str(work), f"this work folder was started with other {', '.join(changed)}",
+                                  "resume with the same inputs and options, or remove the folder")
+        return
+    path.write_text(json.dumps(plan, indent=1), encoding="utf-8")
+
+
 @dataclass(frozen=True)
 class CrawlResult:
     work: Path
@@ -186,6 +204,9 @@ def crawl(inputs: Sequence[Path], out: Path | None, *, work: Path | None = None,
     from .steps import read_units
 
     n_tasks = tasks or min(len(read_units(files, split_bytes)), 4 * workers)
+    check_plan(work, {"files": files, "sizes": [os.path.getsize(f) for f in files], "tasks": n_tasks,
+                      "split_bytes": split_bytes, "columns": list(columns), "triage": list(triage),
+                      "keep_article_only": keep_article_only})
     pipeline = build_pipeline(files, work, columns=columns, triage=triage,
                               keep_article_only=keep_article_only, quiet=quiet, split_bytes=split_bytes)
     runner = make_executor(pipeline, executor, tasks=n_tasks, workers=workers, work=work, slurm=slurm,
