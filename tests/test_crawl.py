@@ -311,3 +311,13 @@ def test_a_resumed_run_must_read_the_inputs_the_way_the_first_did(crawl_inputs: 
                                       str(work), *COLUMNS, "--resume", "--split-mb", "2", "-q"])
     assert again.exit_code == 1
     assert again.stderr.startswith("threadloom: ") and "other split_bytes" in again.stderr
+
+
+def test_a_quiet_crawl_prints_no_datatrove_task_logs(crawl_inputs: Path, tmp_path: Path) -> None:
+    """datatrove's per-task INFO lines (task launched, pipeline, stats) go to the task log files."""
+    work = tmp_path / "w"
+    result = run_cli("crawl", str(crawl_inputs), "--out", str(tmp_path / "o"), "--work", str(work), *COLUMNS,
+                     "--keep-shards", "-q")
+    assert result.exit_code == 0, result.output
+    assert "Launching pipeline" not in result.output and "INFO" not in result.output
+    assert "Launching pipeline" in (work / "logs" / "logs" / "task_00000.log").read_text(encoding="utf-8")

@@ -3,6 +3,7 @@ Slurm), show progress, and merge the shards into a release. Needs the `crawl` ex
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import shutil
@@ -218,12 +219,13 @@ def crawl(inputs: Sequence[Path], out: Path | None, *, work: Path | None = None,
         watcher = threading.Thread(target=watch_progress, args=(work, total_mb, stop, progress), daemon=True)
         watcher.start()
     start = time.monotonic()
-    if quiet:
-        from .steps import quiet_datatrove_console
+    from .steps import quiet_datatrove_console, quiet_task_logs
 
+    if quiet:
         quiet_datatrove_console()
     try:
-        runner.run()
+        with quiet_task_logs() if quiet else contextlib.nullcontext():
+            runner.run()
     finally:
         stop.set()
         if watcher is not None:

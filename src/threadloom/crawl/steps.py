@@ -19,6 +19,7 @@ import time
 import zlib
 from collections import Counter
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -58,6 +59,38 @@ def quiet_datatrove_console() -> None:
 
     logger.remove()
     logger.add(sys.stderr, level="WARNING", format="datatrove: {level}: {message}")
+
+
+TASK_LOG_FORMAT = "{time:YYYY-MM-DD HH:mm:ss.SSS} | {level: <8} | {name}:{function}:{line} - {message}"
+
+
+@contextmanager
+def quiet_task_logs() -> Iterator[None]:
+    """While a crawl runs here (or in workers forked from here), datatrove's per-task logger
+    writes its INFO lines (task launched, the pipeline, the stats) to the task's log file only,
+    and only warnings to stderr: `threadloom crawl` prints its own progress and summary."""
+    import datatrove.executor.base as executor_base
+    from datatrove.utils.logging import logger
+
+    def add_task_logger(logging_dir: Any, rank: int, *args: Any, **kwargs: Any) -> Any:
+        logger.remove()
+        logfile = logging_dir.open(f"logs/task_{rank:05d}.log", "w")
+        logger.add(logfile, level="DEBUG", colorize=False, format=TASK_LOG_FORMAT)
+        logger.add(sys.stderr, level="WARNING", format="datatrove: {level}: {message}")
+        logger.info(f"Launching pipeline for rank={rank}")
+        return logfile
+
+    def close_task_logger(logfile: Any) -> None:
+        logger.complete()
+        quiet_datatrove_console()
+        logfile.close()
+
+    saved = executor_base.add_task_logger, executor_base.close_task_logger
+    executor_base.add_task_logger, executor_base.close_task_logger = add_task_logger, close_task_logger
+    try:
+        yield
+    finally:
+        executor_base.add_task_logger, executor_base.close_task_logger = saved
 
 
 def estimated_text_bytes(path: str) -> int:
