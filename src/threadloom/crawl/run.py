@@ -68,10 +68,11 @@ class SlurmOptions:
 
 def build_pipeline(files: list[str], work: Path, *, columns: CrawlColumns = DEFAULT_COLUMNS,
                    triage: TriageConfig = DEFAULT_TRIAGE, keep_article_only: bool = False,
-                   quiet: bool = True, split_bytes: int = DEFAULT_SPLIT_BYTES) -> list[Any]:
+                   quiet: bool = True, split_bytes: int = DEFAULT_SPLIT_BYTES,
+                   units: list[Any] | None = None) -> list[Any]:
     from .steps import CrawlReader, ShardWriter, TriageStep
 
-    return [CrawlReader(files, columns, quiet=quiet, split_bytes=split_bytes),
+    return [CrawlReader(files, columns, quiet=quiet, split_bytes=split_bytes, units=units),
             TriageStep(triage, keep_article_only), ShardWriter(str(work))]
 
 
@@ -204,12 +205,14 @@ def crawl(inputs: Sequence[Path], out: Path | None, *, work: Path | None = None,
     work.mkdir(parents=True, exist_ok=True)
     from .steps import read_units
 
-    n_tasks = tasks or min(len(read_units(files, split_bytes)), 4 * workers)
+    units = read_units(files, split_bytes)  # planned once here, not in every task
+    n_tasks = tasks or min(len(units), 4 * workers)
     check_plan(work, {"files": files, "sizes": [os.path.getsize(f) for f in files], "tasks": n_tasks,
                       "split_bytes": split_bytes, "columns": list(columns), "triage": list(triage),
                       "keep_article_only": keep_article_only})
     pipeline = build_pipeline(files, work, columns=columns, triage=triage,
-                              keep_article_only=keep_article_only, quiet=quiet, split_bytes=split_bytes)
+                              keep_article_only=keep_article_only, quiet=quiet, split_bytes=split_bytes,
+                              units=units)
     runner = make_executor(pipeline, executor, tasks=n_tasks, workers=workers, work=work, slurm=slurm,
                            local_start_method=start_method(threads_to_come=progress is not None))
     total_mb = sum(Path(f).stat().st_size for f in files) / 1e6

@@ -193,12 +193,15 @@ class CrawlReader(PipelineStep):  # type: ignore[misc]
     type = "📖 - READER"
 
     def __init__(self, files: list[str], columns: CrawlColumns = DEFAULT_COLUMNS, quiet: bool = True,
-                 split_bytes: int = DEFAULT_SPLIT_BYTES) -> None:
+                 split_bytes: int = DEFAULT_SPLIT_BYTES, units: list[ReadUnit] | None = None) -> None:
         super().__init__()
         self.files = list(files)
         self.columns = columns
         self.quiet = quiet
         self.split_bytes = split_bytes
+        # planned once by the launcher (a Parquet file's row groups are read from its footer:
+        # every task of a cluster run would otherwise read every file's footer again)
+        self.units = units
 
     def _document(self, data: dict[str, Any], place: str) -> Document:
         columns = self.columns
@@ -303,7 +306,7 @@ class CrawlReader(PipelineStep):  # type: ignore[misc]
     def run(self, data: DocumentsPipeline = None, rank: int = 0, world_size: int = 1) -> DocumentsPipeline:
         if self.quiet:
             quiet_datatrove_console()
-        units = read_units(self.files, self.split_bytes)
+        units = self.units if self.units is not None else read_units(self.files, self.split_bytes)
         for index in balanced_assignment([unit.size for unit in units], world_size)[rank]:
             self.stat_update("read_units")
             for document in self._read_unit(units[index]):
