@@ -51,8 +51,8 @@ class TriageConfig(NamedTuple):
 
     min_openers: int = 1
     strong_openers: int = 4  # this many opener lines is a comment section without stage 2
-    min_comment_lines: int = 4
-    min_comment_likeness: float = 0.5
+    min_comment_lines: int = 3
+    min_comment_likeness: float = 0.6
 
 
 DEFAULT_TRIAGE = TriageConfig()
