@@ -17,8 +17,9 @@ The thresholds are a `TriageConfig` (immutable); the defaults were chosen on the
 benchmark's dev sources by `scripts/tune_triage.py` (6,000 reworded articles alone vs 600 reworded
 threads cut to 1-3 comments or kept whole): 3 lines at 0.6 gave false positives 0.13% and recall
 0.53, against 0.20% and 0.43 for 4 lines at 0.5; it ties with 0.55 for the best F1 at a 3% thread
-share, and the stricter one is kept. `scripts/benchmark_crawl.py` reports precision and recall. Triage reads the raw text: no encoding repair is needed to
-see the cues, and pages it skips never pay for the repair.
+share, and the stricter one is kept. `scripts/benchmark_crawl.py` reports precision and recall.
+Triage reads the raw text: no encoding repair is needed to see the cues, and pages it skips never
+pay for the repair.
 """
 
 from __future__ import annotations
