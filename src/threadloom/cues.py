@@ -152,6 +152,18 @@ POST_NOUNS = frozenset(
         "info",
     }
 )
+# The lexicons that say how a comment opens, in the order they are tried.
+OPENER_LEXICONS = (("greeting", GREETINGS), ("thanks", THANKS), ("praise", PRAISE), ("answer", ANSWERS))
+
+
+def opener_lexicon(word: str) -> str | None:
+    """Which opener lexicon a (lower-case) first word belongs to, if any."""
+    for name, lexicon in OPENER_LEXICONS:
+        if word in lexicon:
+            return name
+    return None
+
+
 # Capitalised words that are not names even when they stand where a name could (vocative slots).
 NOT_NAMES = frozenset(
     {

@@ -196,15 +196,7 @@ class Facts:
 
 
 def _opener(first_word: str, first_line: str) -> str:
-    for name, lexicon in (
-        ("greeting", cues.GREETINGS),
-        ("thanks", cues.THANKS),
-        ("praise", cues.PRAISE),
-        ("answer", cues.ANSWERS),
-    ):
-        if first_word in lexicon:
-            return name
-    return "at" if first_line.startswith("@") else "other"
+    return cues.opener_lexicon(first_word) or ("at" if first_line.startswith("@") else "other")
 
 
 def _praises_post(tokens: tuple[str, ...]) -> bool:

@@ -43,15 +43,11 @@ def _length_bucket(n: int) -> str:
 def opener_class(text: str) -> str:
     """What kind of word opens this line: greeting, thanks, praise, answer, connective, i, other."""
     word = cues.first_word(text)
-    for name, lexicon in (
-        ("greeting", cues.GREETINGS),
-        ("thanks", cues.THANKS),
-        ("praise", cues.PRAISE),
-        ("answer", cues.ANSWERS),
-        ("connective", cues.CONNECTIVES),
-    ):
-        if word in lexicon:
-            return name
+    found = cues.opener_lexicon(word)
+    if found:
+        return found
+    if word in cues.CONNECTIVES:
+        return "connective"
     if text.lstrip().startswith("@"):
         return "at"
     if word in ("i", "i'm", "i've", "i'd", "i'll", "im"):

@@ -207,7 +207,8 @@ def crawl(inputs: Sequence[Path], out: Path | None, *, work: Path | None = None,
 
     units = read_units(files, split_bytes)  # planned once here, not in every task
     n_tasks = tasks or min(len(units), 4 * workers)
-    check_plan(work, {"files": files, "sizes": [os.path.getsize(f) for f in files], "tasks": n_tasks,
+    sizes = [os.path.getsize(f) for f in files]
+    check_plan(work, {"files": files, "sizes": sizes, "tasks": n_tasks,
                       "split_bytes": split_bytes, "columns": list(columns), "triage": list(triage),
                       "keep_article_only": keep_article_only})
     pipeline = build_pipeline(files, work, columns=columns, triage=triage,
@@ -215,7 +216,7 @@ def crawl(inputs: Sequence[Path], out: Path | None, *, work: Path | None = None,
                               units=units)
     runner = make_executor(pipeline, executor, tasks=n_tasks, workers=workers, work=work, slurm=slurm,
                            local_start_method=start_method(threads_to_come=progress is not None))
-    total_mb = sum(Path(f).stat().st_size for f in files) / 1e6
+    total_mb = sum(sizes) / 1e6
     stop = threading.Event()
     watcher = None
     if progress is not None:
