@@ -15,6 +15,7 @@ from __future__ import annotations
 import argparse
 import json
 import random
+import time
 from pathlib import Path
 
 from benchmark_crawl import BENCH, Rewording, load_threads
@@ -46,18 +47,25 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--bench", type=Path, default=BENCH)
+    parser.add_argument("--window", type=int, nargs="+", default=[0, 25, 40, 60],
+                        help="stage-2 windows to compare (last N non-blank lines; 0: the whole page)")
     args = parser.parse_args()
     negatives, positives = pages(args.bench)
-    print("lines likeness  false_pos  recall  precision@3%  f1")
-    for lines in (2, 3, 4):
-        for likeness in (0.5, 0.55, 0.6, 0.7):
-            config = TriageConfig(min_comment_lines=lines, min_comment_likeness=likeness)
-            fp = sum(triage_text(t, config).has_comments for t in negatives) / len(negatives)
-            recall = sum(triage_text(t, config).has_comments for t in positives) / len(positives)
-            hits, false = THREAD_SHARE * recall, (1 - THREAD_SHARE) * fp
-            precision = hits / (hits + false) if hits else 0.0
-            f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
-            print(f"{lines:5d} {likeness:8.2f} {fp:10.4f} {recall:7.3f} {precision:13.3f} {f1:5.3f}")
+    print("window lines likeness  false_pos  recall  precision@3%  f1  seconds")
+    for window in args.window:
+        for lines in (2, 3, 4):
+            for likeness in (0.5, 0.55, 0.6, 0.7):
+                config = TriageConfig(min_comment_lines=lines, min_comment_likeness=likeness,
+                                      window_lines=window)
+                start = time.perf_counter()
+                fp = sum(triage_text(t, config).has_comments for t in negatives) / len(negatives)
+                recall = sum(triage_text(t, config).has_comments for t in positives) / len(positives)
+                seconds = time.perf_counter() - start
+                hits, false = THREAD_SHARE * recall, (1 - THREAD_SHARE) * fp
+                precision = hits / (hits + false) if hits else 0.0
+                f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+                print(f"{window:6d} {lines:5d} {likeness:8.2f} {fp:10.4f} {recall:7.3f} {precision:13.3f} "
+                      f"{f1:5.3f} {seconds:8.2f}")
 
 
 if __name__ == "__main__":

@@ -67,3 +67,24 @@ def test_opener_count_is_the_line_start_regex_count() -> None:
     for text in texts:
         assert count_openers(text) == len(OPENER_RE.findall(text)) == sum(
             1 for line in text.split("\n") if OPENER_RE.match(line)), text
+
+
+LONG_PAGES = [
+    ROSES[:ROSES_ARTICLE_END] * 8 + ROSES[ROSES_ARTICLE_END:],  # long article, short comment section
+    ROSES[:ROSES_ARTICLE_END] + ROSES[ROSES_ARTICLE_END:] * 6,  # comments longer than the window
+    ROSES[:ROSES_ARTICLE_END] * 8,  # an article alone
+]
+
+
+@pytest.mark.parametrize("lines", LONG_PAGES)
+@pytest.mark.parametrize("window", [3, 8, 25])
+def test_stage_two_in_a_window_decides_as_on_the_whole_page(lines: list[str], window: int) -> None:
+    """The cut is sought in the page's last lines, or on the whole page when it lands on the
+    window's first line: the same decision, and the same cut when the whole page's falls inside
+    the window (a comment section longer than the window may be cut lower in it)."""
+    assert len(lines) > window
+    windowed = triage_text("\n".join(lines), TriageConfig(strong_openers=1000, window_lines=window))
+    whole = triage_text("\n".join(lines), TriageConfig(strong_openers=1000, window_lines=0))
+    assert (windowed.has_comments, windowed.reason) == (whole.has_comments, whole.reason)
+    if whole.comment_lines < window:
+        assert windowed.comment_lines == whole.comment_lines
