@@ -12,6 +12,7 @@ from threadloom.segment import (
     article_cut,
     best_cut,
     comment_spans,
+    signed_off,
     start_features,
     start_logit,
     start_probability,
@@ -41,6 +42,40 @@ def test_comment_starts_follow_openers_and_sign_offs() -> None:
 def test_sign_off_and_signature_stay_with_their_comment() -> None:
     spans = comment_spans(_lines(ROSES), ROSES_ARTICLE_END)
     assert spans[-1].end == len(ROSES)
+
+
+# (line before, candidate signature line, line after, does the next comment start after it?)
+SIGNATURE_CASES = [
+    ("Cheers,", "Marta, editor at the Valley Gardener", "I disagree with the premise of the post.", True),
+    ("That is all I wanted to add.", "-Joe", "Great write-up, thanks for putting it up.", True),
+    ("That is all I wanted to add.", "— Joe Bloggs", "Great write-up, thanks for putting it up.", True),
+    ("I prune this way every year and it works.", "Priya", "Thanks for the kind words, Priya!", True),
+    ("Thanks again for the help!", "Tomas", "Lisbon, Portugal", False),  # a short line: the rest of it
+    ("Try this in the config file:", "Change", "cache: false and restart the server afterwards", False),
+    ("We moved the whole cluster to the new", "Grafana", "dashboards last week, they load faster.", False),
+    ("I prune this way every year and it works.", "Marta,", "I disagree with the post.", False),
+    ("I prune this way every year and it works.", "It works.", "Thanks for the kind words!", False),
+    ("I prune this way every year and it works.", "Priya", "def prune(cane): return cane[:3]", False),
+]
+
+
+@pytest.mark.parametrize(("before", "prev", "cur", "expected"), SIGNATURE_CASES)
+def test_a_signature_closes_its_comment(before: str, prev: str, cur: str, expected: bool) -> None:
+    assert signed_off(before, prev, cur) is expected
+
+
+def test_the_line_after_a_signature_starts_the_next_comment() -> None:
+    lines = _lines([
+        "Great guide, the photos make every step clear.",
+        "I tried it on my climbing roses and they came back twice as full.",
+        "Cheers,",
+        "Marta",
+        "I have a question about the timing of the second cut in spring.",
+        "Does it depend on the frost dates where you live?",
+    ])
+    spans = comment_spans(lines, 0)
+    assert (spans[-2].end, spans[-1].start, spans[-1].end) == (4, 5, 6)
+    assert spans[-1].decision.evidence == ("signature: 'Marta' closes the comment before",)
 
 
 def test_hard_wrapped_line_continues_the_comment() -> None:

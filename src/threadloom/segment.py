@@ -312,6 +312,22 @@ def closes_comment(prev: str, cur: str) -> bool:
     return cues.is_sign_off(cur) and len(cur.split()) <= 3 and cur.rstrip().endswith((",", "!", "."))
 
 
+def signed_off(before: str | None, prev: str, cur: str) -> bool:
+    """`prev` is a signature that closes its comment ("Cheers," / "Marta"; "-Joe"; a lone name
+    after a finished sentence), and `cur` is not the rest of it (a short affiliation line): the
+    next comment starts at `cur`."""
+    stripped = prev.strip()
+    if stripped.endswith(",") or cues.signature_name(stripped) is None or len(cur.split()) <= 3:
+        return False
+    if cues.is_code(cur):
+        return False  # "Change" then code: a word introducing a snippet, not a signature
+    if stripped.startswith(("-", "–", "—", "~")):
+        return True
+    if before is None:
+        return False
+    return cues.is_sign_off(before) or (cues.ends_sentence(before) and not before.rstrip().endswith(":"))
+
+
 def comment_spans(lines: list[TextLine], first: int, author_name: str | None = None) -> list[Span]:
     """Split lines[first:] into comments; each span gets a Decision on its start."""
     spans: list[Span] = []
@@ -322,16 +338,20 @@ def comment_spans(lines: list[TextLine], first: int, author_name: str | None = N
     for i in range(first + 1, len(lines)):
         nxt = lines[i + 1].text if i + 1 < len(lines) else None
         p = start_probability(lines[i - 1].text, lines[i].text, nxt, author_name)
+        signature = False
         if closes_comment(lines[i - 1].text, lines[i].text):
             p = min(p, 0.05)
+        elif i - 1 > start and signed_off(lines[i - 2].text, lines[i - 1].text, lines[i].text):
+            p, signature = max(p, 0.95), True
         if p >= 0.5:
             spans.append(Span(lines[start].number, lines[i - 1].number, start_decision))
-            feats = start_features(lines[i - 1].text, lines[i].text, nxt, author_name)  # for the evidence
-            reasons = top_reasons("start", feats, +1.0)
-            start_decision = Decision(
-                round(p, 3),
-                (f"start-cues: {', '.join(reasons) or 'line shape'} at '{lines[i].text[:40]}'",),
-            )
+            if signature:
+                evidence = f"signature: '{lines[i - 1].text[:40]}' closes the comment before"
+            else:
+                feats = start_features(lines[i - 1].text, lines[i].text, nxt, author_name)  # for the evidence
+                reasons = top_reasons("start", feats, +1.0)
+                evidence = f"start-cues: {', '.join(reasons) or 'line shape'} at '{lines[i].text[:40]}'"
+            start_decision = Decision(round(p, 3), (evidence,))
             start = i
     spans.append(Span(lines[start].number, lines[-1].number, start_decision))
     return spans
