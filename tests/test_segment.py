@@ -78,6 +78,16 @@ def test_the_line_after_a_signature_starts_the_next_comment() -> None:
     assert spans[-1].decision.evidence == ("signature: 'Marta' closes the comment before",)
 
 
+def test_a_signature_line_is_not_a_comment_of_its_own() -> None:
+    """A lone name after an exclamation reads like a start to the start model (> 0.5); as the
+    signature of the comment before (the next line starts the next comment), it ends that one."""
+    texts = ["Great guide, the photos make every step clear.", "Wow, this is great!", "Priya",
+             "I have a question about the timing of the second cut in spring."]
+    assert start_probability(texts[1], texts[2], texts[3]) > 0.5
+    spans = comment_spans(_lines(texts), 0)
+    assert [(s.start, s.end) for s in spans][-2:] == [(2, 3), (4, 4)]
+
+
 def test_hard_wrapped_line_continues_the_comment() -> None:
     prev = "I tried this last weekend and the bushes looked much tidier, but I was worried about the"
     assert start_probability(prev, "thorns scratching my arms the whole time.", None) < 0.5

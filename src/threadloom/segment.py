@@ -339,8 +339,10 @@ def comment_spans(lines: list[TextLine], first: int, author_name: str | None = N
         nxt = lines[i + 1].text if i + 1 < len(lines) else None
         p = start_probability(lines[i - 1].text, lines[i].text, nxt, author_name)
         signature = False
-        if closes_comment(lines[i - 1].text, lines[i].text):
-            p = min(p, 0.05)
+        if closes_comment(lines[i - 1].text, lines[i].text) or (
+            nxt is not None and signed_off(lines[i - 1].text, lines[i].text, nxt)
+        ):
+            p = min(p, 0.05)  # a sign-off or a signature ends the comment it is in
         elif i - 1 > start and signed_off(lines[i - 2].text, lines[i - 1].text, lines[i].text):
             p, signature = max(p, 0.95), True
         if p >= 0.5:
