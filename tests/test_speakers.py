@@ -117,3 +117,17 @@ def test_a_common_opener_word_is_not_taken_for_a_reader_name() -> None:
     texts = facts("How long do the seeds keep?", "Update: about two years in a cool dry place.")
     identities = identify(texts, [None, 0], [False, True], "Nora")
     assert identities[0].name is None
+
+
+def test_thanking_a_reader_by_name_is_not_a_readers_thanks_for_the_post() -> None:
+    """The author CRF's words "thanks"/"thank" stand for a reader thanking the author; a comment
+    that thanks someone else by name ("Thanks, Jen.") does not carry them."""
+    from threadloom.authorship import crf_features
+
+    vocab = frozenset({"thanks", "thank", "great"})
+    texts = ["Thanks, Jen. Great point about budgets.", "Thanks for the great post!",
+             "Thanks, Amber. Great post."]
+    feats = crf_features(facts(*texts), "Amber", vocab)
+    assert not any(k[2:] in ("thanks", "thank") for k in feats[0])
+    assert "o:thanks" in feats[1] and "u:thanks" in feats[1]
+    assert "o:thanks" in feats[2]  # thanking the author is a reader's thanks

@@ -104,7 +104,11 @@ def crf_features(
     for j, f in enumerate(facts):
         feats = author_features(facts, j, author)
         feats.update(thread_features(facts, j, author, counts))
-        feats.update(lexical_features(f, words))
+        lexical = lexical_features(f, words)
+        if any(m.cue == "thanks-vocative" and m.name != author for m in f.mentions):
+            # "Thanks, Jen." thanks a reader by name: not the reader's "thanks" for the post
+            lexical = {k: v for k, v in lexical.items() if k[2:] not in ("thanks", "thank")}
+        feats.update(lexical)
         out.append(feats)
     return out
 
