@@ -11,6 +11,7 @@ import math
 from dataclasses import dataclass
 
 from . import cues
+from .cueset import CueSet
 from .learned import Features, all_weights, probability, sigmoid, top_reasons, weights_generation
 from .memo import line_memo
 from .model import Decision, is_hard_wrap
@@ -69,6 +70,8 @@ _WORDING_CUES = (
     ("author_self", cues.AUTHOR_SELF_RE),
     ("emoticon", cues.EMOTICON_RE),
 )
+# The wording cues and the call to action, searched together (cueset.py: one pass with RE2).
+_LINE_REGEXES = CueSet((*_WORDING_CUES, ("call_to_action", cues.CALL_TO_ACTION_RE)))
 
 
 @line_memo(maxsize=8192)
@@ -96,7 +99,8 @@ def line_cues(text: str) -> tuple[str, ...]:
         add("ends_comma")
     if not ends_sentence:
         add("no_terminal")
-    found.extend(name for name, regex in _WORDING_CUES if regex.search(low))
+    matched = _LINE_REGEXES.matching(low)
+    found.extend(name for name, _ in _WORDING_CUES if name in matched)
     if "!" in stripped:
         add("exclaim")
     if cues.mentions(cue_text):
@@ -105,7 +109,7 @@ def line_cues(text: str) -> tuple[str, ...]:
         add("sign_off")
     if cues.signature_name(stripped) is not None:
         add("signature")
-    if cues.CALL_TO_ACTION_RE.search(low):
+    if "call_to_action" in matched:
         add("call_to_action")
     if "http" in stripped or "www." in stripped:
         add("url")
