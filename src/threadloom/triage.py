@@ -12,7 +12,7 @@ before the full pipeline. It has two stages:
    comments (`min_comment_likeness`). An article alone puts its cut on its last line or two. A
    comment section ends the page, so the cut is sought among the last `window_lines` lines (and
    over the whole page when it lands on the window's first line: the comments may begin above
-   it). The cues of every line cost ~24 us: the window took this stage from ~2.4 to ~0.75 ms per
+   it). The cues of every line cost ~17-24 us: the window took this stage from ~2.4 to ~0.75 ms per
    page on the benchmark crawl, where ~8% of pages reach it, with the same decisions on the
    tuning pages (`scripts/tune_triage.py --window`).
 
