@@ -105,7 +105,7 @@ def crf_features(
         feats = author_features(facts, j, author)
         feats.update(thread_features(facts, j, author, counts))
         lexical = lexical_features(f, words)
-        if any(m.cue == "thanks-vocative" and m.name != author for m in f.mentions):
+        if "addresses_other:thanks-vocative" in feats:  # speakers.own_features found it
             # "Thanks, Jen." thanks a reader by name: not the reader's "thanks" for the post
             lexical = {k: v for k, v in lexical.items() if k[2:] not in ("thanks", "thank")}
         feats.update(lexical)

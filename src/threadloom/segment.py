@@ -339,16 +339,17 @@ def comment_spans(lines: list[TextLine], first: int, author_name: str | None = N
         return spans
     start = first
     start_decision = Decision(0.9, ("first line after the article cut",))
+    prev_signs = False  # the line before is a signature that closes its comment (signed_off)
     for i in range(first + 1, len(lines)):
         nxt = lines[i + 1].text if i + 1 < len(lines) else None
         p = start_probability(lines[i - 1].text, lines[i].text, nxt, author_name)
+        signs = nxt is not None and signed_off(lines[i - 1].text, lines[i].text, nxt)
         signature = False
-        if closes_comment(lines[i - 1].text, lines[i].text) or (
-            nxt is not None and signed_off(lines[i - 1].text, lines[i].text, nxt)
-        ):
+        if closes_comment(lines[i - 1].text, lines[i].text) or signs:
             p = min(p, 0.05)  # a sign-off or a signature ends the comment it is in
-        elif i - 1 > start and signed_off(lines[i - 2].text, lines[i - 1].text, lines[i].text):
+        elif i - 1 > start and prev_signs:
             p, signature = max(p, 0.95), True
+        prev_signs = signs
         if p >= 0.5:
             spans.append(Span(lines[start].number, lines[i - 1].number, start_decision))
             if signature:
