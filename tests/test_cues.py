@@ -72,3 +72,18 @@ def test_symbol_first_forms_find_what_the_plain_regexes_find(fast: re.Pattern[st
 def test_closing_vocatives_hold_a_name_before_a_stop() -> None:
     for text in [*LINES, "Great post, Amber.", "Spot on Amber !", "nice work, Jo-Ann?", *_fuzz("Ab ,.!post")]:
         assert cues._NAME_BEFORE_STOP_RE.search(text) or not cues.CLOSING_VOCATIVE_RE.search(text), text
+
+
+# (text, the (name, cue) pairs `mentions` finds): one name at one place is one mention, under
+# the cue that found it first; the same name said again elsewhere is a second mention.
+MENTION_CASES = [
+    ("Thanks, Rick. Very much appreciate that.", [("Rick", "thanks-vocative")]),
+    ("Great post, Amber.", [("Amber", "closing-vocative")]),
+    ("Thanks, Jen. You are right, Jen.", [("Jen", "thanks-vocative"), ("Jen", "closing-vocative")]),
+    ("Amber, great post. Thanks, Amber.", [("Amber", "opening-vocative"), ("Amber", "thanks-vocative")]),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), MENTION_CASES)
+def test_one_name_at_one_place_is_one_mention(text: str, expected: list[tuple[str, str]]) -> None:
+    assert [(m.name, m.cue) for m in cues.mentions(text)] == expected

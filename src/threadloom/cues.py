@@ -526,6 +526,7 @@ def _mentions(text: str) -> tuple[Mention, ...]:
     """Cached: the same line or comment is asked about by several stages. A cue's regex runs only
     on text that holds the letters every match of it needs ("@", "hank", ...): most lines hold none."""
     found: list[Mention] = []
+    named_at: set[int] = set()  # where a name already found in `text` starts (offsets in text)
     first_line = text.split("\n", 1)[0]
     for regex, cue, lines in (
         (GREETING_VOCATIVE_RE, "greeting-vocative", [first_line]),
@@ -539,8 +540,12 @@ def _mentions(text: str) -> tuple[Mention, ...]:
                 name = match.group(1)
                 if cue == "at-mention":
                     name = name[:1].upper() + name[1:]
+                elif match.start(1) in named_at:
+                    continue  # "Thanks, Jen." is one thanks, not a thanks and a closing vocative
                 if is_name(name) or (cue == "at-mention" and name.lower() not in NOT_NAMES):
                     found.append(Mention(name, cue, match.group(0).strip()))
+                    if cue != "at-mention":  # the other cues read `text` or its first line
+                        named_at.add(match.start(1))
     return tuple(found)
 
 
