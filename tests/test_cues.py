@@ -81,6 +81,9 @@ MENTION_CASES = [
     ("Great post, Amber.", [("Amber", "closing-vocative")]),
     ("Thanks, Jen. You are right, Jen.", [("Jen", "thanks-vocative"), ("Jen", "closing-vocative")]),
     ("Amber, great post. Thanks, Amber.", [("Amber", "opening-vocative"), ("Amber", "thanks-vocative")]),
+    ("Thankfully, the fix was simple.", []),  # a sentence adverb, not a name
+    ("Obviously, I agree.", []),
+    ("Emily, I agree.", [("Emily", "opening-vocative")]),  # names ending in -ly stay names
 ]
 
 

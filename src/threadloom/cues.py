@@ -456,9 +456,20 @@ def first_word(text: str) -> str:
 _NAME_FULL_RE = re.compile(NAME_RE)
 
 
+# Endings of sentence adverbs ("Thankfully,", "Obviously,", "Surprisingly,") that no first name
+# has; a comma after them reads like a vocative. ("-ly" alone would take Emily and Kelly.)
+ADVERB_ENDINGS = ("fully", "ously", "ively", "ically", "ately", "ently", "antly", "ingly", "edly", "lessly")
+
+
 def is_name(word: str) -> bool:
     """A capitalised word that could be a first name (not a generic word)."""
-    return bool(_NAME_FULL_RE.fullmatch(word)) and word.lower() not in NOT_NAMES and len(word) > 1
+    lower = word.lower()
+    return (
+        bool(_NAME_FULL_RE.fullmatch(word))
+        and lower not in NOT_NAMES
+        and len(word) > 1
+        and not lower.endswith(ADVERB_ENDINGS)
+    )
 
 
 def ends_sentence(text: str) -> bool:
