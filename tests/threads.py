@@ -36,3 +36,34 @@ def make_thread(lines: list[str], metadata: dict[str, str] | None = None) -> Thr
     raw = "\n".join(lines)
     sha = hashlib.sha256(raw.encode("utf-8")).hexdigest()
     return Thread("t/1", "t_1.txt", sha, raw, tuple(built), metadata=dict(metadata or {}))
+
+# A longer thread whose comments run to several sentences, so that wrapping them at a fixed width
+# (tests/test_unwrap.py) gives many full lines: a sourdough article by Ada, then comments.
+BREAD = [
+    "Sourdough starts with a starter: flour and water left to ferment until wild yeast and lactic "
+    "bacteria take hold, which takes about a week in a warm kitchen.",
+    "Feed the starter twice a day with equal weights of flour and water, and discard half before "
+    "each feeding so that it never outgrows its jar or turns too sour.",
+    "Once it doubles within six hours of a feeding, it is ready to raise a loaf: mix it with flour, "
+    "water and salt, fold the dough every half hour, then shape it and let it rise overnight.",
+    "Great post, Ada! I have killed three starters in a row and never understood why. Reading this I "
+    "suspect my kitchen is simply too cold in winter, because the jar sits next to a draughty window "
+    "and the starter never really doubles. Would a box with a lamp in it be enough to keep it going?",
+    "Thanks, Jonas. A box with a small lamp works well, as long as it stays below thirty degrees; any "
+    "warmer and the bacteria win over the yeast and the bread turns sour and flat. An oven with only "
+    "its light switched on is the easiest version of the same idea, and costs nothing to try.",
+    "I bake every weekend and the tip about discarding half at each feeding changed everything for me. "
+    "My starter used to smell like nail polish remover by the third day, which I now know means it was "
+    "starving. Since I started discarding, it smells of yoghurt and rises like clockwork.",
+    "Hi Ada, how long can a starter be left in the fridge between bakes? I travel a lot for work and "
+    "would "
+    "hate to throw mine away every time I am gone for two or three weeks in a row, especially now "
+    "that it finally behaves.",
+    "Pia, mine has survived a month in the fridge more than once. Give it two or three feedings at room "
+    "temperature before you bake with it again, and do not worry about the grey liquid on top: pour "
+    "it off, it is only alcohol from the hungry yeast.",
+    "Lovely write-up, Ada. The part about folding instead of kneading finally made my loaves open and "
+    "airy instead of dense, and my family has stopped asking for shop bread. Thank you for sharing "
+    "the method in such a clear and patient way.",
+]
+BREAD_ARTICLE_END = 3

@@ -12,7 +12,10 @@ Conventions used everywhere:
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
+
+from . import unwrap
 
 
 @dataclass(frozen=True)
@@ -108,18 +111,26 @@ class Thread:
         """The raw line with this 1-based number."""
         return self.lines[number - 1]
 
+    @cached_property
+    def wrap_width(self) -> int | None:
+        """The width a client hard-wrapped this document's paragraphs at, if any (unwrap.py)."""
+        return unwrap.wrap_width([line.text.strip() for line in self.lines if line.text.strip()])
+
     def span_text(self, start: int, end: int) -> str:
         """Repaired text of raw lines start..end (1-based, inclusive): non-blank lines joined by
-        newlines, with a line hard-wrapped mid-sentence joined to the next by a space."""
+        newlines, except that a paragraph a client hard-wrapped is joined back by spaces."""
         parts: list[str] = []
+        previous = ""  # the last non-blank line, stripped
         for number in range(start, end + 1):
             text = self.line(number).text.rstrip("\r")
-            if not text.strip():
+            stripped = text.strip()
+            if not stripped:
                 continue
-            if parts and is_hard_wrap(parts[-1], text):
+            if parts and unwrap.joins(parts[-1], previous, stripped, self.wrap_width):
                 parts[-1] = parts[-1].rstrip() + " " + text.lstrip()
             else:
                 parts.append(text)
+            previous = stripped
         return "\n".join(parts)
 
     def speaker(self, key: str) -> Speaker:
@@ -129,14 +140,3 @@ class Thread:
         raise KeyError(key)
 
 
-_SENTENCE_END = tuple(".!?:;…)]\"'”’»")
-
-
-def is_hard_wrap(previous: str, following: str) -> bool:
-    """A long line that stops mid-sentence, followed by a line that carries on in lower case, reads
-    as one paragraph wrapped by a fixed-width client rather than as two paragraphs."""
-    previous = previous.rstrip()
-    following = following.lstrip()
-    if len(previous) < 40 or not following or previous.endswith(_SENTENCE_END):
-        return False
-    return following[0].islower()

@@ -14,15 +14,22 @@ from . import cues
 from .cueset import CueSet
 from .learned import Features, all_weights, probability, sigmoid, top_reasons, weights_generation
 from .memo import line_memo
-from .model import Decision, is_hard_wrap
+from .model import Decision
+from .unwrap import is_hard_wrap
 
 
 @dataclass(frozen=True)
 class TextLine:
-    """A non-blank raw line: its 1-based number and repaired text."""
+    """What inference reads as one line: a non-blank raw line (its 1-based number and repaired
+    text), or a paragraph a client hard-wrapped over raw lines number..last, joined (unwrap.py)."""
 
     number: int
     text: str
+    last: int = 0  # the last raw line, when it is not `number`
+
+    @property
+    def end(self) -> int:
+        return self.last or self.number
 
 
 @dataclass(frozen=True)
@@ -351,7 +358,7 @@ def comment_spans(lines: list[TextLine], first: int, author_name: str | None = N
             p, signature = max(p, 0.95), True
         prev_signs = signs
         if p >= 0.5:
-            spans.append(Span(lines[start].number, lines[i - 1].number, start_decision))
+            spans.append(Span(lines[start].number, lines[i - 1].end, start_decision))
             if signature:
                 evidence = f"signature: '{lines[i - 1].text[:40]}' closes the comment before"
             else:
@@ -360,5 +367,5 @@ def comment_spans(lines: list[TextLine], first: int, author_name: str | None = N
                 evidence = f"start-cues: {', '.join(reasons) or 'line shape'} at '{lines[i].text[:40]}'"
             start_decision = Decision(round(p, 3), (evidence,))
             start = i
-    spans.append(Span(lines[start].number, lines[-1].number, start_decision))
+    spans.append(Span(lines[start].number, lines[-1].end, start_decision))
     return spans

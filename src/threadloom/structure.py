@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from . import cues
+from . import cues, unwrap
 from .authorship import author_flags
 from .facts import comment_facts
 from .model import Comment, Decision, Speaker, Thread
@@ -19,8 +19,17 @@ from .speakers import POST_AUTHOR_KEY, AuthorName, learn_author_name
 
 
 def text_lines(thread: Thread) -> list[TextLine]:
-    """The lines inference reads: those with repaired text (see `cover_emptied_lines`)."""
-    return [TextLine(line.number, line.text.strip()) for line in thread.lines if line.text.strip()]
+    """The lines inference reads: those with repaired text (see `cover_emptied_lines`), each
+    paragraph a client hard-wrapped over several of them read as one (unwrap.py)."""
+    raw = [(line.number, text) for line in thread.lines if (text := line.text.strip())]
+    runs = unwrap.paragraph_runs([text for _, text in raw], thread.wrap_width)
+    joined = unwrap.join_lines
+    return [
+        TextLine(raw[first][0], raw[first][1])
+        if first == last
+        else TextLine(raw[first][0], joined([text for _, text in raw[first : last + 1]]), raw[last][0])
+        for first, last in runs
+    ]
 
 
 def cover_emptied_lines(thread: Thread, article_end: int, spans: list[Span]) -> tuple[int, list[Span]]:
@@ -49,7 +58,7 @@ def infer_structure(thread: Thread) -> Thread:
     plus metadata's post_author when given)."""
     lines = text_lines(thread)
     first, article_decision = article_cut(lines)
-    article_end = lines[first - 1].number if first > 0 else 0
+    article_end = lines[first - 1].end if first > 0 else 0
     author = learn_author_name([line.text for line in lines[first:]], metadata_author(thread))
     short_name = author.name.split()[0] if author.name else None
     spans = comment_spans(lines, first, short_name)

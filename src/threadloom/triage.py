@@ -33,6 +33,7 @@ from typing import NamedTuple
 
 from . import cues
 from .segment import best_cut
+from .unwrap import join_lines, paragraph_runs, wrap_width
 
 _OPENER_WORDS = sorted(
     cues.GREETINGS
@@ -101,7 +102,8 @@ def triage_text(text: str, config: TriageConfig = DEFAULT_TRIAGE) -> TriageResul
         return TriageResult(False, "no comment openers", openers)
     if openers >= config.strong_openers:
         return TriageResult(True, "threaded", openers)
-    texts = [stripped for line in text.split("\n") if (stripped := line.strip())]
+    lines = [stripped for line in text.split("\n") if (stripped := line.strip())]
+    texts = [join_lines(lines[first : last + 1]) for first, last in paragraph_runs(lines, wrap_width(lines))]
     first, confidence, probs = _cut(texts, config.window_lines)
     tail = len(texts) - first
     if tail < config.min_comment_lines:

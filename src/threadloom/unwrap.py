@@ -1,0 +1,115 @@
+"""Hard-wrapped paragraphs: lines that a fixed-width client broke inside a paragraph.
+
+Crawled comment sections hold one paragraph per line, except where a commenter's client (mail,
+a terminal, some forums) wrapped the text at a fixed width W: then a paragraph arrives as several
+lines, each filled to within a word of W. Read line by line, every such line looks like a short
+paragraph and the segmentation cuts comments apart, so inference reads each wrapped paragraph as
+one logical line, and a comment's `text` joins it back with spaces (the raw lines stay as they
+are and spans still name them).
+
+Two signs, from the text alone:
+- a line that stops mid-sentence, followed by one that carries on in lower case
+  (`is_hard_wrap`; the only sign used when no width is found);
+- a width: many lines end just short of some W and almost none just past it (`wrap_width`).
+  Where one is found, a line within `BAND` characters of W whose next line's first word would
+  not have fitted on it was broken by the client, whatever its punctuation (`joins`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from .cues import is_code
+
+_SENTENCE_END = tuple(".!?:;…)]\"'”’»")
+MIN_WIDTH, MAX_WIDTH = 50, 100  # widths clients wrap at (72 and 80 are the common ones)
+BAND = 12  # a wrapped line ends within about a word of the width
+MIN_FULL_LINES = 6  # lines in the band below W needed to call a document wrapped
+CLIFF = 4  # ... and at least this many times as many as in the band just above W
+FIT_SHARE = 0.8  # share of the band's lines whose next word would not have fitted
+MIN_DISTINCT_LENGTHS = 4  # different lengths among the band's lines
+MAX_SENTENCE_END_SHARE = 0.5  # of the band's lines that end a sentence
+
+
+def is_hard_wrap(previous: str, following: str) -> bool:
+    """A long line that stops mid-sentence, followed by a line that carries on in lower case, reads
+    as one paragraph wrapped by a fixed-width client rather than as two paragraphs."""
+    previous = previous.rstrip()
+    following = following.lstrip()
+    if len(previous) < 40 or not following or previous.endswith(_SENTENCE_END):
+        return False
+    return following[0].islower()
+
+
+def wrap_width(texts: Sequence[str]) -> int | None:
+    """The width W the document's text was wrapped at, or None. Signs of W: many lines end within
+    `BAND` characters short of it, nearly all of them because the next line's first word would not
+    have fitted (`FIT_SHARE`), and few lines are just longer than W (`CLIFF`). Lines are stripped."""
+    size = MAX_WIDTH + 2
+    band = [0] * (size + 1)  # difference arrays over W: lines in the band below W ...
+    full = [0] * (size + 1)  # ... and those of them whose next line's first word did not fit
+    lengths = [len(text.strip()) for text in texts]
+    for i, n in enumerate(lengths):
+        if n > MAX_WIDTH or n + BAND <= MIN_WIDTH or is_code(texts[i]):
+            continue  # code keeps its own line breaks
+        band[n] += 1
+        band[min(n + BAND, size)] -= 1
+        if i + 1 < len(texts):
+            need = n + 1 + len(texts[i + 1].split(None, 1)[0]) if texts[i + 1].strip() else n
+            high = min(n + BAND, need, size)  # W in [n, high) leaves the next word no room
+            if high > n:
+                full[n] += 1
+                full[high] -= 1
+    candidates: list[tuple[int, int]] = []  # (-score, width)
+    in_band = wrapped = 0
+    for width in range(size):
+        in_band += band[width]
+        wrapped += full[width]
+        if not MIN_WIDTH <= width <= MAX_WIDTH or wrapped < MIN_FULL_LINES or wrapped < FIT_SHARE * in_band:
+            continue
+        above = sum(1 for n in lengths if width < n <= width + BAND)
+        if wrapped >= CLIFF * (above + 1):
+            candidates.append((CLIFF * above - wrapped, width))
+    for _, width in sorted(candidates):
+        in_band_lines = [text for text, n in zip(texts, lengths, strict=True) if width - BAND < n <= width]
+        # A client breaks lines anywhere, mostly mid-sentence, so they fill the band unevenly;
+        # a list of short sentences, or a phrase repeated, does neither.
+        ends = sum(1 for text in in_band_lines if text.rstrip().endswith(_SENTENCE_END))
+        distinct = len({len(text.strip()) for text in in_band_lines})
+        if ends <= MAX_SENTENCE_END_SHARE * len(in_band_lines) and distinct >= MIN_DISTINCT_LENGTHS:
+            return width
+    return None
+
+
+def joins(paragraph: str, last_line: str, following: str, width: int | None) -> bool:
+    """Does the line `following` carry on `paragraph` (the paragraph so far, whose last line is
+    `last_line`)? Non-blank lines, `last_line` and `following` stripped; `width` from `wrap_width`."""
+    if is_hard_wrap(paragraph, following):
+        return True
+    if width is None or not width - BAND < len(last_line) <= width:
+        return False
+    first_word = following.split(None, 1)[0]
+    return len(last_line) + 1 + len(first_word) > width  # the word did not fit: the client broke here
+
+
+def paragraph_runs(texts: Sequence[str], width: int | None) -> list[tuple[int, int]]:
+    """(first, last) indices into `texts` (a document's stripped, non-blank lines) of each
+    paragraph: when the document is wrapped at `width` (`wrap_width`), a run of lines `joins` puts
+    together; else one line each (the segmentation weighs a lone `is_hard_wrap` itself)."""
+    if width is None:
+        return [(i, i) for i in range(len(texts))]
+    runs: list[tuple[int, int]] = []
+    paragraph = ""
+    for i, text in enumerate(texts):
+        if runs and joins(paragraph, texts[i - 1], text, width):
+            runs[-1] = (runs[-1][0], i)
+            paragraph += " " + text
+        else:
+            runs.append((i, i))
+            paragraph = text
+    return runs
+
+
+def join_lines(texts: Sequence[str]) -> str:
+    """One paragraph's lines as one line of text."""
+    return " ".join(text.strip() for text in texts)

@@ -1,0 +1,91 @@
+"""Hard-wrapped paragraphs (unwrap.py): the width is found from the text alone, and a thread whose
+comments a client wrapped reads the same as the thread with one paragraph per line."""
+
+from __future__ import annotations
+
+import textwrap
+
+import pytest
+
+from threadloom import unwrap
+from threadloom.structure import infer_structure
+from threadloom.triage import TriageConfig, triage_text
+from threads import BREAD, BREAD_ARTICLE_END, ROSES, make_thread
+
+
+def wrap_comments(lines: list[str], article_end: int, width: int) -> tuple[list[str], dict[int, int]]:
+    """The comment lines wrapped at `width` the way a mail client does; and where each old line's
+    first physical line now is (1-based)."""
+    out: list[str] = []
+    first_of: dict[int, int] = {}
+    for number, line in enumerate(lines, start=1):
+        first_of[number] = len(out) + 1
+        out.extend(textwrap.wrap(line, width) if number > article_end else [line])
+    return out, first_of
+
+
+@pytest.mark.parametrize("width", [60, 72, 80])
+def test_the_width_is_found_from_the_line_lengths(width: int) -> None:
+    wrapped, _ = wrap_comments(BREAD, BREAD_ARTICLE_END, width)
+    assert unwrap.wrap_width(wrapped) == width
+
+
+@pytest.mark.parametrize("lines", [BREAD, ROSES], ids=["bread", "roses"])
+def test_one_paragraph_per_line_has_no_width(lines: list[str]) -> None:
+    assert unwrap.wrap_width(lines) is None
+
+
+def test_short_lines_alone_are_not_a_wrapped_document() -> None:
+    """Many short comments of similar length pile up below some width too, but the next line's
+    first word would often have fitted on them: no width."""
+    lines = [f"Thanks for this, it helped me a lot with my roses number {i}." for i in range(30)]
+    assert unwrap.wrap_width(lines) is None
+
+
+# (paragraph so far, its last line, the next line, width, does the next line carry it on?)
+JOIN_CASES = [
+    # a full line whose next word did not fit: broken by the client, even after a full stop
+    ("x" * 50 + " the jar sits next to a draughty", "the jar sits next to a draughty window and the",
+     "starter never rises.", 50, True),
+    ("a", "Thanks, Jonas. A box with a small lamp works well.", "Warmer than that and the bread",
+     52, True),
+    # the next word would have fitted: the paragraph ended there
+    ("a", "Thanks, Jonas. A box with a small lamp works.", "It is cheap.", 52, False),
+    # a short line is the end of its paragraph
+    ("a", "Thanks!", "Warmer than that and the bread", 52, False),
+    # no width found: only a line stopping mid-sentence, carried on in lower case, joins
+    ("I tried this last weekend and the bushes looked much tidier, but the",
+     "I tried this last weekend and the bushes looked much tidier, but the",
+     "thorns scratched my arms.", None, True),
+    ("a", "I tried this last weekend and the bushes looked much tidier.", "Thorns scratched my arms.",
+     None, False),
+]
+
+
+@pytest.mark.parametrize(("paragraph", "last", "following", "width", "expected"), JOIN_CASES)
+def test_joins(paragraph: str, last: str, following: str, width: int | None, expected: bool) -> None:
+    assert unwrap.joins(paragraph, last, following, width) is expected
+
+
+@pytest.mark.parametrize("width", [60, 72, 80])
+def test_a_wrapped_thread_reads_like_the_unwrapped_one(width: int) -> None:
+    wrapped, first_of = wrap_comments(BREAD, BREAD_ARTICLE_END, width)
+    plain = infer_structure(make_thread(BREAD))
+    built = infer_structure(make_thread(wrapped))
+    assert built.article_line_end == first_of[plain.article_line_end]
+    assert [c.raw_line_start for c in built.comments] == [first_of[c.raw_line_start] for c in plain.comments]
+    assert [c.parent for c in built.comments] == [c.parent for c in plain.comments]
+    assert [c.is_post_author for c in built.comments] == [c.is_post_author for c in plain.comments]
+    # the comment's text is its paragraphs, joined back; its raw lines are all still named
+    assert [built.span_text(c.raw_line_start, c.raw_line_end) for c in built.comments] == [
+        plain.span_text(c.raw_line_start, c.raw_line_end) for c in plain.comments
+    ]
+    assert built.comments[-1].raw_line_end == len(wrapped)
+
+
+def test_triage_reads_a_wrapped_page_as_the_unwrapped_one() -> None:
+    wrapped, _ = wrap_comments(BREAD, BREAD_ARTICLE_END, 72)
+    stage_2 = TriageConfig(strong_openers=1000)  # no page is a thread on its openers alone
+    plain, folded = triage_text("\n".join(BREAD), stage_2), triage_text("\n".join(wrapped), stage_2)
+    assert plain.comment_lines == len(BREAD) - BREAD_ARTICLE_END
+    assert (folded.has_comments, folded.comment_lines) == (plain.has_comments, plain.comment_lines)
