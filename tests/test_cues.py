@@ -90,3 +90,19 @@ MENTION_CASES = [
 @pytest.mark.parametrize(("text", "expected"), MENTION_CASES)
 def test_one_name_at_one_place_is_one_mention(text: str, expected: list[tuple[str, str]]) -> None:
     assert [(m.name, m.cue) for m in cues.mentions(text)] == expected
+
+
+# (line, is it a quotation and nothing else?)
+QUOTATION_CASES = [
+    ("> Do you seal the cuts afterwards?", True),
+    ('"Do you seal the cuts afterwards, or leave them open?"', True),
+    ("“especially when the nights are still frosty”.", True),
+    ('"Hi"', False),  # too short to be a quoted sentence
+    ('He said "leave them open" and I did.', False),  # a quote inside the line's own sentence
+    ('"first" and "second" are both fine', False),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), QUOTATION_CASES)
+def test_is_quotation(text: str, expected: bool) -> None:
+    assert cues.is_quotation(text) is expected

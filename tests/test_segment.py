@@ -88,6 +88,24 @@ def test_a_signature_line_is_not_a_comment_of_its_own() -> None:
     assert [(s.start, s.end) for s in spans][-2:] == [(2, 3), (4, 4)]
 
 
+# (a comment that quotes, then answers the quote) after one comment: the answer stays in it
+QUOTE_THEN_ANSWER = [
+    ["Great post, Nora! I always wondered when to prune mine.",
+     "> Do you seal the cuts afterwards, or leave them open?",
+     "No, I leave them open; a clean cut heals on its own."],
+    ["Great post, Nora! I always wondered when to prune mine.",
+     "“Do you seal the cuts afterwards, or leave them open?”",
+     "No, I leave them open; a clean cut heals on its own."],
+]
+
+
+@pytest.mark.parametrize("texts", QUOTE_THEN_ANSWER)
+def test_the_answer_to_a_quoted_line_stays_in_its_comment(texts: list[str]) -> None:
+    assert start_probability(texts[1], texts[2], None) > 0.5  # alone, the answer reads like a start
+    spans = comment_spans(_lines(texts), 0)
+    assert [(s.start, s.end) for s in spans] == [(1, 1), (2, 3)]
+
+
 def test_hard_wrapped_line_continues_the_comment() -> None:
     prev = "I tried this last weekend and the bushes looked much tidier, but I was worried about the"
     assert start_probability(prev, "thorns scratching my arms the whole time.", None) < 0.5

@@ -514,6 +514,15 @@ def is_sign_off(text: str) -> bool:
     return core in SIGN_OFFS
 
 
+# A whole line quoted: "> ..." (mail style), or a sentence inside quotation marks.
+QUOTATION_RE = re.compile(r"\s*(?:>|[\"“„«][^\"“”„«»]{8,}[\"”»][.,:;!?]?\s*$)")
+
+
+def is_quotation(text: str) -> bool:
+    """A line that only quotes someone: a comment quotes to answer, so its answer follows it."""
+    return bool(QUOTATION_RE.match(text))
+
+
 def signature_name(text: str) -> str | None:
     """The name on a signature line ("-Joe", "Joe", "Sheldon, manager at X"), if the line is one."""
     stripped = text.strip()

@@ -354,6 +354,8 @@ def comment_spans(lines: list[TextLine], first: int, author_name: str | None = N
         signature = False
         if closes_comment(lines[i - 1].text, lines[i].text) or signs:
             p = min(p, 0.05)  # a sign-off or a signature ends the comment it is in
+        elif cues.is_quotation(lines[i - 1].text):
+            p = min(p, 0.05)  # the answer to a quoted line is in the comment that quoted it
         elif i - 1 > start and prev_signs:
             p, signature = max(p, 0.95), True
         prev_signs = signs
