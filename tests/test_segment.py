@@ -106,6 +106,15 @@ def test_the_answer_to_a_quoted_line_stays_in_its_comment(texts: list[str]) -> N
     assert [(s.start, s.end) for s in spans] == [(1, 1), (2, 3)]
 
 
+def test_thanks_again_reads_less_like_a_start_than_a_first_thanks() -> None:
+    """"Thanks again" repeats a thanks from earlier in the comment (the start model's
+    thanks_again cue, learned on the dev sources)."""
+    prev = "I leave them open; a clean cut on a dry day heals on its own, so I only seal thick canes."
+    for again, first in (("Thanks again for the clear instructions!", "Thanks for the clear instructions!"),
+                         ("Thank you again, this was so helpful.", "Thank you, this was so helpful.")):
+        assert start_probability(prev, again, None) < start_probability(prev, first, None) - 0.05
+
+
 def test_hard_wrapped_line_continues_the_comment() -> None:
     prev = "I tried this last weekend and the bushes looked much tidier, but I was worried about the"
     assert start_probability(prev, "thorns scratching my arms the whole time.", None) < 0.5

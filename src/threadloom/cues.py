@@ -409,6 +409,8 @@ READER_RE = re.compile(
     )
     + r"\b",
 )
+# "Thanks again": a thanks said before, in the same comment; it closes a comment, rarely opens one.
+THANKS_AGAIN_RE = re.compile(r"^\W*(?:thanks|thank you|thx)\b[^.!?]{0,20}\bagain\b")
 # An article's closing call to action ("leave a comment below"): the comments start right after it.
 CALL_TO_ACTION_RE = re.compile(
     r"\b(?:comments? (?:below|section)|leave (?:a|me a) (?:comment|note|message)|hit me up|"

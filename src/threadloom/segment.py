@@ -76,6 +76,7 @@ _WORDING_CUES = (
     ("reader", cues.READER_RE),
     ("author_self", cues.AUTHOR_SELF_RE),
     ("emoticon", cues.EMOTICON_RE),
+    ("thanks_again", cues.THANKS_AGAIN_RE),
 )
 # The wording cues and the call to action, searched together (cueset.py: one pass with RE2).
 _LINE_REGEXES = CueSet((*_WORDING_CUES, ("call_to_action", cues.CALL_TO_ACTION_RE)))
