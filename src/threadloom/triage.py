@@ -22,7 +22,8 @@ threads cut to 1-3 comments or kept whole): 3 lines at 0.6 gave false positives 
 0.53, against 0.20% and 0.43 for 4 lines at 0.5; it ties with 0.55 for the best F1 at a 3% thread
 share, and the stricter one is kept. `scripts/benchmark_crawl.py` reports precision and recall.
 Triage reads the raw text: no encoding repair is needed to see the cues, and pages it skips never
-pay for the repair.
+pay for the repair. Stage 2 reads a page hard-wrapped at a fixed width paragraph by paragraph,
+as the structure stage does (unwrap.py).
 """
 
 from __future__ import annotations
