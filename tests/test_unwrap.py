@@ -53,6 +53,9 @@ JOIN_CASES = [
     ("a", "Thanks, Jonas. A box with a small lamp works.", "It is cheap.", 52, False),
     # a short line is the end of its paragraph
     ("a", "Thanks!", "Warmer than that and the bread", 52, False),
+    # in a wrapped document a short line is not carried on, even in lower case (a config block)
+    ("dn: cn=default,ou=policies,dc=example,dc=com", "dn: cn=default,ou=policies,dc=example,dc=com",
+     "objectClass: top", 72, False),
     # no width found: only a line stopping mid-sentence, carried on in lower case, joins
     ("I tried this last weekend and the bushes looked much tidier, but the",
      "I tried this last weekend and the bushes looked much tidier, but the",

@@ -493,8 +493,7 @@ def head_tail(text: str) -> str:
 def is_code(text: str) -> bool:
     """Code, configuration or command lines: symbols, or terse lower-case lines with no sentence."""
     stripped = text.strip()
-    has_code_shape = CODE_SYMBOL_RE.search(stripped) or CODE_OPENING_RE.match(stripped)
-    if has_code_shape and len(words(stripped)) < 0.8 * max(1, len(stripped.split())):
+    if has_code_shape(stripped):
         return True
     if cues_sentence_like(stripped):
         return False
@@ -503,6 +502,12 @@ def is_code(text: str) -> bool:
         or bool(NO_WORD_RE.fullmatch(stripped))
         or (stripped[:1].islower() and len(stripped.split()) <= 6)
     )
+
+
+def has_code_shape(stripped: str) -> bool:
+    """Code symbols or a code-like opening, and few plain words: code whatever its length."""
+    shaped = CODE_SYMBOL_RE.search(stripped) or CODE_OPENING_RE.match(stripped)
+    return bool(shaped) and len(words(stripped)) < 0.8 * max(1, len(stripped.split()))
 
 
 def cues_sentence_like(text: str) -> bool:

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from .cues import is_code
+from .cues import has_code_shape, is_code
 
 _SENTENCE_END = tuple(".!?:;…)]\"'”’»")
 MIN_WIDTH, MAX_WIDTH = 50, 100  # widths clients wrap at (72 and 80 are the common ones)
@@ -84,12 +84,14 @@ def wrap_width(texts: Sequence[str]) -> int | None:
 def joins(paragraph: str, last_line: str, following: str, width: int | None) -> bool:
     """Does the line `following` carry on `paragraph` (the paragraph so far, whose last line is
     `last_line`)? Non-blank lines, `last_line` and `following` stripped; `width` from `wrap_width`."""
-    if is_hard_wrap(paragraph, following):
-        return True
-    if width is None or not width - BAND < len(last_line) <= width:
+    if width is None:
+        return is_hard_wrap(paragraph, following)
+    # In a wrapped document only a full line goes on: a short one (a config line, a paragraph's
+    # last line) ends where its writer ended it.
+    if not width - BAND < len(last_line) <= width or has_code_shape(last_line) or has_code_shape(following):
         return False
     first_word = following.split(None, 1)[0]
-    return len(last_line) + 1 + len(first_word) > width  # the word did not fit: the client broke here
+    return is_hard_wrap(paragraph, following) or len(last_line) + 1 + len(first_word) > width
 
 
 def paragraph_runs(texts: Sequence[str], width: int | None) -> list[tuple[int, int]]:
