@@ -7,12 +7,15 @@ paragraph and the segmentation cuts comments apart, so inference reads each wrap
 one logical line, and a comment's `text` joins it back with spaces (the raw lines stay as they
 are and spans still name them).
 
-Two signs, from the text alone:
-- a line that stops mid-sentence, followed by one that carries on in lower case
-  (`is_hard_wrap`; the only sign used when no width is found);
-- a width: many lines end just short of some W and almost none just past it (`wrap_width`).
-  Where one is found, a line within `BAND` characters of W whose next line's first word would
-  not have fitted on it was broken by the client, whatever its punctuation (`joins`).
+The signs, from the text alone:
+- a width: many lines end just short of some W (within `BAND`), nearly all because the next
+  line's first word would not have fitted, and almost none run past it (`wrap_width`; code,
+  lists of short sentences and a phrase repeated are not evidence of one);
+- where a width is found, a line that fills it (and is not shaped like code) goes on into the
+  next when the next one's first word would not have fitted, whatever the punctuation, or when
+  it stops mid-sentence and the next carries on in lower case (`joins`);
+- where none is found, only that last sign joins lines, and only in a comment's `text`: the
+  segmentation weighs it itself (`is_hard_wrap`, the start model's `hard_wrap` feature).
 """
 
 from __future__ import annotations
