@@ -84,6 +84,8 @@ def test_a_wrapped_thread_reads_like_the_unwrapped_one(width: int) -> None:
         plain.span_text(c.raw_line_start, c.raw_line_end) for c in plain.comments
     ]
     assert built.comments[-1].raw_line_end == len(wrapped)
+    assert f"hard-wrapped at {width} columns" in " ".join(built.article_decision.evidence)
+    assert "hard-wrapped" not in " ".join(plain.article_decision.evidence)
 
 
 def test_triage_reads_a_wrapped_page_as_the_unwrapped_one() -> None:

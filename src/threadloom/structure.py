@@ -58,6 +58,9 @@ def infer_structure(thread: Thread) -> Thread:
     plus metadata's post_author when given)."""
     lines = text_lines(thread)
     first, article_decision = article_cut(lines)
+    if thread.wrap_width:  # say so where the thread's decisions are recorded
+        why = f"text hard-wrapped at {thread.wrap_width} columns: each wrapped paragraph read as one line"
+        article_decision = replace(article_decision, evidence=(*article_decision.evidence, why))
     article_end = lines[first - 1].end if first > 0 else 0
     author = learn_author_name([line.text for line in lines[first:]], metadata_author(thread))
     short_name = author.name.split()[0] if author.name else None
