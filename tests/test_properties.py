@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import itertools
 import tempfile
+import textwrap
 from pathlib import Path
 
 from hypothesis import HealthCheck, given, settings
@@ -99,6 +100,26 @@ def _check_no_text_lost(raw: str, thread: Thread) -> None:
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(flattened_threads())
 def test_a_generated_thread_loses_no_raw_line(raw: str) -> None:
+    _check_no_text_lost(raw, process_text(raw, "t.txt"))
+
+
+long_paragraph = st.lists(token, min_size=20, max_size=60).map(" ".join).filter(lambda p: bool(p.strip()))
+
+
+@st.composite
+def wrapped_threads(draw: st.DrawFn) -> str:
+    """Paragraphs long enough to wrap, wrapped at one width the way a mail client does (unwrap.py)."""
+    width = draw(st.integers(min_value=50, max_value=100))
+    lines: list[str] = []
+    for text in draw(st.lists(long_paragraph, min_size=6, max_size=20)):  # enough to show a width
+        lines += textwrap.wrap(text, width) or [text]
+    return "\n".join(lines)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(wrapped_threads())
+def test_a_wrapped_thread_loses_no_raw_line(raw: str) -> None:
+    """Paragraphs joined for reading still leave every raw line in exactly one comment."""
     _check_no_text_lost(raw, process_text(raw, "t.txt"))
 
 
