@@ -18,7 +18,7 @@ from threadloom.segment import (
     start_probability,
 )
 from threadloom.structure import infer_structure
-from threads import ROSES, ROSES_ARTICLE_END, ROSES_STARTS, make_thread
+from threads import BREAD, BREAD_ARTICLE_END, ROSES, ROSES_ARTICLE_END, ROSES_STARTS, make_thread
 
 
 def _lines(texts: list[str]) -> list[TextLine]:
@@ -127,6 +127,15 @@ def test_greeting_line_opens_a_new_comment() -> None:
         )
         > 0.5
     )
+
+
+@pytest.mark.parametrize("comments", [[], [BREAD[3]], BREAD[3:5]], ids=["none", "one", "two"])
+def test_an_article_without_comments_gets_none(comments: list[str]) -> None:
+    """The cut may fall after the last line: a page with no comment section gets no comment,
+    and one comment after the same article is still found."""
+    thread = infer_structure(make_thread(BREAD[:BREAD_ARTICLE_END] + comments))
+    assert thread.article_line_end == BREAD_ARTICLE_END
+    assert [c.raw_line_start for c in thread.comments] == list(range(4, 4 + len(comments)))
 
 
 def test_comments_cover_every_line_after_the_article_once() -> None:

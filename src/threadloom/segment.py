@@ -183,6 +183,7 @@ def comment_likelihoods(texts: list[str]) -> list[float]:
 def best_cut(texts: list[str], posterior: bool = True) -> tuple[int, float, list[float]]:
     """The most likely single split of these non-blank lines into article then comments: (index
     of the first comment line, the cut's posterior over all cuts, every line's comment likeness).
+    The index is len(texts) when no split beats reading every line as the article's.
 
     score(k) = log P(lines before k are article) + log P(lines from k are comments)
                + OPENER_WEIGHT * log P(line k opens a comment).
@@ -202,13 +203,15 @@ def best_cut(texts: list[str], posterior: bool = True) -> tuple[int, float, list
     for k in range(n):
         upper.append(article_prefix + comment_suffix[k])
         article_prefix += math.log(1 - probs[k])
+    upper.append(article_prefix)  # k = n: no comment section at all
     scores: dict[int, float] = {}
     best_score = -math.inf
     margin = _CONFIDENCE_MARGIN if posterior else 0.0
-    for k in sorted(range(n), key=lambda k: (-upper[k], k)):
+    for k in sorted(range(n + 1), key=lambda k: (-upper[k], k)):
         if upper[k] < best_score - margin:
             break
-        opener = start_probability(texts[k - 1], texts[k], None) if k else 0.5
+        # no line before the first comment (k = 0), or no comment at all (k = n): a neutral 0.5
+        opener = start_probability(texts[k - 1], texts[k], None) if 0 < k < n else 0.5
         scores[k] = score = upper[k] + OPENER_WEIGHT * math.log(max(opener, 1e-4))
         best_score = max(best_score, score)
     best = max(sorted(scores), key=lambda k: (scores[k], -k))
@@ -222,6 +225,9 @@ def article_cut(lines: list[TextLine]) -> tuple[int, Decision]:
     if not lines:
         return 0, Decision(1.0, ("empty document",))
     best, confidence, _ = best_cut([line.text for line in lines])
+    if best == len(lines):
+        why = f"global-cut: no line reads like the start of a comment section (posterior {confidence:.2f})"
+        return best, Decision(confidence, (why,))
     first = lines[best]
     evidence = [
         f"global-cut: line {first.number} is where comment-like lines begin "
