@@ -31,7 +31,7 @@ from typing import Any
 
 from eval_structure import is_held_out, load_module
 from threadloom.api import build
-from wrap_documents import move_key, wrap_document
+from wrap_documents import wrap_folder
 
 REPO = Path(__file__).resolve().parents[1]
 METRICS = ("boundary_f1", "exact_span", "parent_acc", "author_acc", "name_recall", "name_precision")
@@ -71,10 +71,10 @@ def measure(bench: Path, work: Path) -> dict[str, dict[str, Any]]:
                    check=True, capture_output=True)
     release = build(flat / "raw", work / "bench-release").out
     golds = sorted((flat / "gold").glob("*.gold.json"))
-    is_held = [is_held_out(g.name) for g in golds]
+    held_golds = [g for g in golds if is_held_out(g.name)]
     results = {
-        "dev": score_split(score, [g for g, h in zip(golds, is_held, strict=True) if not h], release),
-        "held-out": score_split(score, [g for g, h in zip(golds, is_held, strict=True) if h], release),
+        "dev": score_split(score, [g for g in golds if not is_held_out(g.name)], release),
+        "held-out": score_split(score, held_golds, release),
     }
     seed_gold = sorted((REPO / "tests" / "data" / "seed_gold").glob("*.gold.json"))
     text_only = work / "seed-raw"
@@ -86,27 +86,14 @@ def measure(bench: Path, work: Path) -> dict[str, dict[str, Any]]:
     with_meta = build(REPO / "raw", work / "seed-b").out
     results["seed (with its metadata)"] = score_split(score, seed_gold, with_meta)
     # the unseen splits again, their comments hard-wrapped at 72 columns by a mail-like client
-    held_golds = [g for g, h in zip(golds, is_held, strict=True) if h]
     unseen = (("held-out", held_golds, flat / "raw"), ("seed (text only)", seed_gold, text_only))
     for split, gold_files, raw in unseen:
-        wrapped = wrap_copy(gold_files, raw, work / f"wrapped-{len(results)}")
+        wrapped = work / f"wrapped-{len(results)}"
+        wrap_folder(gold_files, raw, wrapped, width=72, whole_page=False)
         release = build(wrapped / "raw", wrapped / "release").out
         wrapped_golds = sorted((wrapped / "gold").glob("*.gold.json"))
         results[f"{split}, hard-wrapped at 72"] = score_split(score, wrapped_golds, release)
     return results
-
-
-def wrap_copy(gold_files: list[Path], raw: Path, out: Path, width: int = 72) -> Path:
-    """The documents with their comments wrapped at `width`, and their answer keys moved to match."""
-    (out / "raw").mkdir(parents=True)
-    (out / "gold").mkdir()
-    for path in gold_files:
-        gold = json.loads(path.read_text(encoding="utf-8"))
-        lines = (raw / gold["doc"]).read_text(encoding="utf-8").split("\n")
-        wrapped, first, last = wrap_document(lines, gold["article"]["end"], width, whole_page=False)
-        (out / "raw" / gold["doc"]).write_text("\n".join(wrapped), encoding="utf-8")
-        (out / "gold" / path.name).write_text(json.dumps(move_key(gold, first, last)), encoding="utf-8")
-    return out
 
 
 def markdown(results: dict[str, dict[str, Any]]) -> str:

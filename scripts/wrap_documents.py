@@ -51,6 +51,19 @@ def move_key(gold: dict[str, Any], first: dict[int, int], last: dict[int, int]) 
     return moved
 
 
+def wrap_folder(gold_files: list[Path], raw_dir: Path, out_dir: Path, width: int, whole_page: bool) -> None:
+    """Each gold file's document wrapped into out_dir/raw/, its answer key moved into out_dir/gold/."""
+    (out_dir / "raw").mkdir(parents=True, exist_ok=True)
+    (out_dir / "gold").mkdir(parents=True, exist_ok=True)
+    for gold_path in gold_files:
+        gold = json.loads(gold_path.read_text(encoding="utf-8"))
+        lines = (raw_dir / gold["doc"]).read_text(encoding="utf-8").split("\n")
+        wrapped, first, last = wrap_document(lines, gold["article"]["end"], width, whole_page)
+        (out_dir / "raw" / gold["doc"]).write_text("\n".join(wrapped), encoding="utf-8")
+        moved = move_key(gold, first, last)
+        (out_dir / "gold" / gold_path.name).write_text(json.dumps(moved, indent=1), encoding="utf-8")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("gold_dir", type=Path)
@@ -59,15 +72,8 @@ def main() -> None:
     ap.add_argument("--width", type=int, default=72)
     ap.add_argument("--whole-page", action="store_true", help="wrap the article's paragraphs too")
     args = ap.parse_args()
-    (args.out_dir / "raw").mkdir(parents=True, exist_ok=True)
-    (args.out_dir / "gold").mkdir(parents=True, exist_ok=True)
-    for gold_path in sorted(args.gold_dir.glob("*.gold.json")):
-        gold = json.loads(gold_path.read_text(encoding="utf-8"))
-        lines = (args.raw_dir / gold["doc"]).read_text(encoding="utf-8").split("\n")
-        wrapped, first, last = wrap_document(lines, gold["article"]["end"], args.width, args.whole_page)
-        (args.out_dir / "raw" / gold["doc"]).write_text("\n".join(wrapped), encoding="utf-8")
-        moved = move_key(gold, first, last)
-        (args.out_dir / "gold" / gold_path.name).write_text(json.dumps(moved, indent=1), encoding="utf-8")
+    gold_files = sorted(args.gold_dir.glob("*.gold.json"))
+    wrap_folder(gold_files, args.raw_dir, args.out_dir, args.width, args.whole_page)
 
 
 if __name__ == "__main__":

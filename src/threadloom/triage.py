@@ -103,8 +103,10 @@ def triage_text(text: str, config: TriageConfig = DEFAULT_TRIAGE) -> TriageResul
         return TriageResult(False, "no comment openers", openers)
     if openers >= config.strong_openers:
         return TriageResult(True, "threaded", openers)
-    lines = [stripped for line in text.split("\n") if (stripped := line.strip())]
-    texts = [join_lines(lines[first : last + 1]) for first, last in paragraph_runs(lines, wrap_width(lines))]
+    texts = [stripped for line in text.split("\n") if (stripped := line.strip())]
+    width = wrap_width(texts)
+    if width is not None:  # read a hard-wrapped page paragraph by paragraph
+        texts = [join_lines(texts[first : last + 1]) for first, last in paragraph_runs(texts, width)]
     first, confidence, probs = _cut(texts, config.window_lines)
     tail = len(texts) - first
     if tail < config.min_comment_lines:

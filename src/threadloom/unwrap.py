@@ -22,9 +22,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from .cues import has_code_shape, is_code
+from .cues import ends_sentence, has_code_shape, is_code
 
-_SENTENCE_END = tuple(".!?:;…)]\"'”’»")
 MIN_WIDTH, MAX_WIDTH = 50, 100  # widths clients wrap at (72 and 80 are the common ones)
 BAND = 12  # a wrapped line ends within about a word of the width
 MIN_FULL_LINES = 6  # lines in the band below W needed to call a document wrapped
@@ -39,7 +38,7 @@ def is_hard_wrap(previous: str, following: str) -> bool:
     as one paragraph wrapped by a fixed-width client rather than as two paragraphs."""
     previous = previous.rstrip()
     following = following.lstrip()
-    if len(previous) < 40 or not following or previous.endswith(_SENTENCE_END):
+    if len(previous) < 40 or not following or ends_sentence(previous):
         return False
     return following[0].islower()
 
@@ -77,7 +76,7 @@ def wrap_width(texts: Sequence[str]) -> int | None:
         in_band_lines = [text for text, n in zip(texts, lengths, strict=True) if width - BAND < n <= width]
         # A client breaks lines anywhere, mostly mid-sentence, so they fill the band unevenly;
         # a list of short sentences, or a phrase repeated, does neither.
-        ends = sum(1 for text in in_band_lines if text.rstrip().endswith(_SENTENCE_END))
+        ends = sum(1 for text in in_band_lines if ends_sentence(text))
         distinct = len({len(text.strip()) for text in in_band_lines})
         if ends <= MAX_SENTENCE_END_SHARE * len(in_band_lines) and distinct >= MIN_DISTINCT_LENGTHS:
             return width
