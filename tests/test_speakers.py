@@ -60,6 +60,21 @@ def test_reader_coming_back_under_the_answer_is_the_same_speaker() -> None:
     assert ids[2].group == ids[0].group and ids[2].name == "Pete"
 
 
+def test_a_reader_named_otherwise_is_not_the_reader_coming_back() -> None:
+    """The follow-up rule would join comment 2 to comment 0 (it answers the author's reply to 0),
+    but the author thanks the two by different names: two people, each keeping their name."""
+    texts = facts(
+        "Do you seal the cuts?",
+        "Thanks, Pete. I leave them open.",
+        "Lovely guide, I will try it this spring.",
+        "Thanks, Marta!",
+    )
+    ids = identify(texts, [None, 0, 1, 2], [False, True, False, True], "Nora")
+    assert (ids[0].name, ids[2].name) == ("Pete", "Marta")
+    assert ids[0].group != ids[2].group
+    assert "not comment 0's reader coming back" in ids[2].decision.evidence[-1]
+
+
 def test_signature_needs_a_name_not_a_generic_word() -> None:
     assert cues.signature_name("Thanks") is None
     assert cues.signature_name("-Joe") == "Joe"

@@ -139,20 +139,32 @@ def _name_claims(
     return [c for c in claims if not vocabulary.has(c[1])]
 
 
-def _follow_ups(parents: list[int | None], authors: list[bool], groups: _Groups) -> dict[int, str]:
+def _follow_ups(
+    parents: list[int | None], authors: list[bool], groups: _Groups, named: dict[int, set[str]]
+) -> dict[int, str]:
     """A reader answering the author's reply to another reader is that reader coming back:
-    A writes, the author answers A, and a reader comment replying to that answer follows."""
+    A writes, the author answers A, and a reader comment replying to that answer follows.
+    Two comments the text names differently are two people: such a pair is not joined (its
+    reply link was the likelier mistake). `named`: the names claimed for each position."""
     evidence: dict[int, str] = {}
+    names = {j: set(found) for j, found in named.items()}  # per group root, as groups join
     for j in range(1, len(parents)):
         prev = j - 1
         if authors[j] or not authors[prev]:
             continue
         asker = parents[prev]
-        if asker is None or authors[asker]:
+        if asker is None or authors[asker] or parents[j] != prev:
             continue
-        if parents[j] == prev:
-            groups.join(asker, j)
-            evidence[j] = f"follow-up: answers the author's reply to comment {asker}, so it is that reader"
+        asker_names, own_names = names.get(groups.find(asker), set()), names.get(groups.find(j), set())
+        if asker_names and own_names and not asker_names & own_names:
+            evidence[j] = (
+                f"not comment {asker}'s reader coming back: named {sorted(own_names)[0]} here, "
+                f"{sorted(asker_names)[0]} there"
+            )
+            continue
+        groups.join(asker, j)
+        names[groups.find(j)] = asker_names | own_names
+        evidence[j] = f"follow-up: answers the author's reply to comment {asker}, so it is that reader"
     return evidence
 
 
@@ -167,10 +179,14 @@ def identify(
     `article` widens the check that a name is not an ordinary word of the thread."""
     n = len(facts)
     author = author_name.split()[0] if author_name else None
+    claims = _name_claims(facts, parents, authors, author, (article,))
+    named: dict[int, set[str]] = {}
+    for position, name, _, _ in claims:
+        named.setdefault(position, set()).add(name)
     groups = _Groups(n)
-    same_evidence = _follow_ups(parents, authors, groups)
+    same_evidence = _follow_ups(parents, authors, groups, named)
     best: dict[int, tuple[float, str, str]] = {}
-    for position, name, confidence, why in _name_claims(facts, parents, authors, author, (article,)):
+    for position, name, confidence, why in claims:
         root = groups.find(position)
         if root not in best or confidence > best[root][0]:
             best[root] = (confidence, name, why)
