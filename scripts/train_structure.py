@@ -36,7 +36,7 @@ from threadloom.chain import TRANSITIONS, emissions, marginals_from, transition_
 from threadloom.facts import Facts, comment_facts
 from threadloom.learned import WEIGHTS_FILE, Features, sigmoid
 from threadloom.replies import CommentView, candidates, softmax
-from threadloom.speakers import learn_author_name
+from threadloom.speakers import OPENS_THANKING_OTHER, learn_author_name
 
 Example = tuple[Features, int]
 Choice = tuple[list[Features], set[int]]  # candidates' features, indices counted as right
@@ -96,14 +96,19 @@ Sequence = tuple[list[Features], list[int]]
 
 
 def fit_crf(
-    seqs: list[Sequence], l2: float = 0.003, epochs: int = 300, rate: float = 0.3
+    seqs: list[Sequence],
+    l2: float = 0.003,
+    epochs: int = 300,
+    rate: float = 0.3,
+    fixed: dict[str, float] | None = None,
 ) -> dict[str, float]:
     """Linear-chain CRF (author vs reader) by full-batch AdaGrad on the exact log-likelihood;
-    deterministic (sorted features, fixed epochs)."""
+    deterministic (sorted features, fixed epochs). `fixed`: weights set beforehand and kept."""
+    held = fixed or {}
     names = sorted(
         {k for feats, _ in seqs for f in feats for k in f} | {n for n in TRANSITIONS.values() if n}
     )
-    weights = dict.fromkeys(names, 0.0)
+    weights = dict.fromkeys(names, 0.0) | {k: v for k, v in held.items() if k in names}
     history = dict.fromkeys(names, 1e-8)
     n = sum(len(labels) for _, labels in seqs)
     for _ in range(epochs):
@@ -122,8 +127,21 @@ def fit_crf(
                             grad[name] += (
                                 pairs[j][i][k2] - float(labels[j - 1] == i and labels[j] == k2)
                             ) / n
+        for name in held:
+            grad.pop(name, None)
         _step(weights, history, grad, rate)
     return {name: round(w, 4) for name, w in weights.items() if abs(w) >= 1e-4}
+
+
+def rule_weight(docs: list[Doc], feature: str, vocab: frozenset[str]) -> float:
+    """The log-odds that a comment with this rule feature is the author's on the dev threads,
+    add-one smoothed: (right + 1) / (wrong + 1)."""
+    right = wrong = 0
+    for d in docs:
+        for feats, flag in zip(crf_features(d.facts, d.author, vocab), d.flags, strict=True):
+            if feature in feats:
+                right, wrong = right + flag, wrong + (not flag)
+    return round(math.log((right + 1) / (wrong + 1)), 4)
 
 
 def crf_vocabulary(docs: list[Doc]) -> frozenset[str]:
@@ -202,7 +220,10 @@ def main() -> None:
         docs.append(Doc(gold, (folder / "raw" / gold["doc"]).read_text(encoding="utf-8")))
     sources = sorted({d.source for d in docs})
     vocab = crf_vocabulary(docs)
-    author_crf = fit_crf([(crf_features(d.facts, d.author, vocab), [int(x) for x in d.flags]) for d in docs])
+    rules = {OPENS_THANKING_OTHER: rule_weight(docs, OPENS_THANKING_OTHER, vocab)}
+    author_crf = fit_crf(
+        [(crf_features(d.facts, d.author, vocab), [int(x) for x in d.flags]) for d in docs], fixed=rules
+    )
     choices = [c for d in docs for c in parent_choices(d)]
     n_choices = len(choices)
     parent = fit_softmax(choices)

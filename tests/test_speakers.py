@@ -146,3 +146,25 @@ def test_thanking_a_reader_by_name_is_not_a_readers_thanks_for_the_post() -> Non
     assert not any(k[2:] in ("thanks", "thank") for k in feats[0])
     assert "o:thanks" in feats[1] and "u:thanks" in feats[1]
     assert "o:thanks" in feats[2]  # thanking the author is a reader's thanks
+
+
+def test_opening_by_thanking_a_reader_by_name_is_a_rule_feature_of_the_author() -> None:
+    """Only a comment whose first words thank someone other than the post author by name."""
+    from threadloom.speakers import OPENS_THANKING_OTHER, own_features
+
+    def has_rule(text: str) -> bool:
+        return OPENS_THANKING_OTHER in own_features(comment_facts(text), "Nora")
+
+    assert has_rule("Thanks, Pete. I leave them open.")
+    assert not has_rule("Thanks, Nora. Great guide.")  # a reader thanking the author
+    assert not has_rule("I tried it too (thanks, Pete) and it worked.")  # not the opening words
+    assert not has_rule("Thanks for the guide!")
+
+
+def test_the_rule_feature_keeps_the_weight_its_dev_precision_gives_it() -> None:
+    """The shipped weight is the smoothed log-odds of the rule on dev, not a fitted value: it
+    must say the author, strongly."""
+    from threadloom.learned import all_weights
+    from threadloom.speakers import OPENS_THANKING_OTHER
+
+    assert all_weights()["author_crf"][OPENS_THANKING_OTHER] >= 1.0

@@ -62,6 +62,12 @@ def _short(name: str | None) -> str | None:
     return name.split()[0] if name else None
 
 
+# "Thanks, Jen." as a comment's first words, Jen not the post author: the author answering a
+# reader. A rule feature: its weight is the log-odds of how often the rule is right on the dev
+# sources (scripts/train_structure.py), not fitted with the others.
+OPENS_THANKING_OTHER = "opens_thanking_other"
+
+
 def own_features(f: Facts, author: str | None) -> Features:
     """Cues in the comment itself."""
     feats: Features = {"bias": 1.0, f"open:{f.opens_with}": 1.0}
@@ -71,6 +77,8 @@ def own_features(f: Facts, author: str | None) -> Features:
     for m in f.mentions:
         if m.name != author:
             feats[f"addresses_other:{m.cue}"] = 1.0
+            if m.cue == "thanks-vocative" and f.first_line.startswith(m.words):
+                feats[OPENS_THANKING_OTHER] = 1.0
     if author is None and f.mentions:
         feats["addresses_someone_author_unknown"] = 1.0
     if author and f.signature == author:
