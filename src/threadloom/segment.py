@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from functools import lru_cache
 
 from . import cues
 from .cueset import CueSet
@@ -159,12 +160,12 @@ def comment_likelihoods(texts: list[str]) -> list[float]:
     """`_comment_likeness` of every line, computed without feature dicts: the article model's
     sparse dot product over the line's cues ("cur:") and its neighbours' at half weight ("prev:",
     "next:"), summed in the feature order, so the floats are the same (a test checks)."""
-    get = all_weights().get("article", {}).get
+    generation = weights_generation()
     found = [line_cues(text) for text in texts]
-    bias = [get("bias", 0.0) * 1.0]
-    cur = [[get(f"cur:{name}", 0.0) * 1.0 for name in names] for names in found]
-    prev = [[get(f"prev:{name}", 0.0) * 0.5 for name in names] for names in found]
-    nxt = [[get(f"next:{name}", 0.0) * 0.5 for name in names] for names in found]
+    bias = [all_weights().get("article", {}).get("bias", 0.0) * 1.0]
+    cur = _weigh(found, _cue_weights("article", "cur", 1.0, generation))
+    prev = _weigh(found, _cue_weights("article", "prev", 0.5, generation))
+    nxt = _weigh(found, _cue_weights("article", "next", 0.5, generation))
     last = len(texts) - 1
     probs = []
     for i, names in enumerate(found):
@@ -178,6 +179,22 @@ def comment_likelihoods(texts: list[str]) -> list[float]:
             terms += nxt[i + 1]
         probs.append(min(max(sigmoid(sum(terms)), 1e-4), 1 - 1e-4))
     return probs
+
+
+@lru_cache(maxsize=16)
+def _cue_weights(model: str, prefix: str, scale: float, _generation: int) -> dict[str, float]:
+    """`model`'s weight of each cue name as the feature f"{prefix}:{name}" with value `scale`
+    (weight * scale, the product a feature dict gives): a look-up per cue, not a name built per
+    cue of every line. Keyed on learned.weights_generation, so swapped weights are not served."""
+    head = prefix + ":"
+    weights = all_weights().get(model, {})
+    return {key[len(head) :]: weight * scale for key, weight in weights.items() if key.startswith(head)}
+
+
+def _weigh(found: list[tuple[str, ...]], weights: dict[str, float]) -> list[list[float]]:
+    """Each line's cue weights, in its cues' order (0.0 for a cue the model has no weight for)."""
+    get = weights.get
+    return [[get(name, 0.0) for name in names] for names in found]
 
 
 def best_cut(texts: list[str], posterior: bool = True) -> tuple[int, float, list[float]]:
@@ -297,12 +314,13 @@ def _start_cue_terms(text: str, prefix: str) -> tuple[float, ...]:
 
 
 @line_memo(maxsize=16384)
-def _cue_terms(text: str, prefix: str, _generation: int) -> tuple[float, ...]:
+def _cue_terms(text: str, prefix: str, generation: int) -> tuple[float, ...]:
     """Cached per line and per weights in use (learned.weights_generation)."""
-    get = all_weights().get("start", {}).get
     if prefix == "next":
-        return tuple(get(f"next:{name}", 0.0) * 0.5 for name in line_cues(text) if name in _NEXT_CUES)
-    return tuple(get(f"{prefix}:{name}", 0.0) * 1.0 for name in line_cues(text))
+        get = _cue_weights("start", "next", 0.5, generation).get
+        return tuple([get(name, 0.0) for name in line_cues(text) if name in _NEXT_CUES])
+    get = _cue_weights("start", prefix, 1.0, generation).get
+    return tuple([get(name, 0.0) for name in line_cues(text)])
 
 
 def start_logit(prev: str, cur: str, nxt: str | None, author_name: str | None = None) -> float:
