@@ -74,6 +74,15 @@ def test_closing_vocatives_hold_a_name_before_a_stop() -> None:
         assert cues._NAME_BEFORE_STOP_RE.search(text) or not cues.CLOSING_VOCATIVE_RE.search(text), text
 
 
+def test_words_of_the_lowered_line_are_the_lowered_words() -> None:
+    """cues._words finds words in the lowered line: the same words as lowering each word found."""
+    odd = ["Don’t-- stop... e.g. U.S.A.'", "\u0130stanbul \u212aelvin"]
+    texts = [*LINES, *odd, *_fuzz("aZ'’.- \u0130\u212aéß")]
+    for text in texts:
+        expected = tuple(w.lower().strip(".'’-") for w in cues.WORD_RE.findall(text))
+        assert cues._words.__wrapped__(text) == expected, text
+
+
 # (text, the (name, cue) pairs `mentions` finds): one name at one place is one mention, under
 # the cue that found it first; the same name said again elsewhere is a second mention.
 MENTION_CASES = [

@@ -433,9 +433,19 @@ class Mention:
     words: str
 
 
+# A word of WORD_RE as `words` gives it, found in lower-cased text: it opens with a letter, so
+# strip(".'’-") only takes what follows its last letter, which this leaves out.
+_LOWER_WORD_RE = re.compile(r"[a-z](?:[a-z'’.-]*[a-z])?")
+
+
 @line_memo(maxsize=16384)
 def _words(text: str) -> tuple[str, ...]:
-    return tuple(w.lower().strip(".'’-") for w in WORD_RE.findall(text))
+    """WORD_RE's words lower-cased and stripped of ".'’-": one regex pass over the lowered line,
+    unless the line holds one of the two characters whose lower case adds an ASCII letter (U+0130,
+    a capital I with a dot; U+212A, the Kelvin sign), which WORD_RE would not take."""
+    if "\u0130" in text or "\u212a" in text:
+        return tuple(w.lower().strip(".'’-") for w in WORD_RE.findall(text))
+    return tuple(_LOWER_WORD_RE.findall(text.lower()))
 
 
 def words(text: str) -> list[str]:
