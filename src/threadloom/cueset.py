@@ -5,8 +5,10 @@ each a scan of the line by Python's `re` (~2 us each). google-re2's `Set`, when 
 `fast` extra), runs them all as one automaton: ~1 us for the lot. RE2 differs from `re` in ways
 that matter only outside printable ASCII (its `\\b`, `\\w` and `\\s` are ASCII-only, and it has
 no look-behind, which `cues.at_word_start` writes only as a speed-up of `\\b`), so RE2 answers
-for printable ASCII lines and `re` for the others: the same matches either way (a test checks
-both engines on every line of the test threads and on generated lines).
+for printable lines whose characters outside ASCII are none of `re`'s word characters (curly
+quotes, dashes, emoji: not word characters, nor spaces, for either engine) and `re` for the
+others: the same matches either way (a test checks both engines on every line of the test
+threads and on generated lines).
 """
 
 from __future__ import annotations
@@ -45,6 +47,16 @@ def _compile_set(regexes: Sequence[re.Pattern[str]]) -> Any:
     return found
 
 
+# A character outside ASCII that `re` reads as a word character (RE2's `\w` and `\b` do not).
+_WIDE_WORD_CHAR_RE = re.compile(r"[^\W\x00-\x7f]")
+
+
+def _same_for_re2(text: str) -> bool:
+    """RE2 finds what `re` finds in `text`: it is printable (no space but " ": the engines' `\\s`
+    differ on the others) and holds no word character outside ASCII."""
+    return text.isprintable() and (text.isascii() or not _WIDE_WORD_CHAR_RE.search(text))
+
+
 class CueSet:
     """Named regexes searched together: `matching(text)` gives the names of those that match."""
 
@@ -58,7 +70,7 @@ class CueSet:
         return self._set is not None
 
     def matching(self, text: str) -> frozenset[str]:
-        if self._set is not None and text.isascii() and text.isprintable():
+        if self._set is not None and _same_for_re2(text):
             hits = self._set.Match(text)
             return frozenset(self.names[i] for i in hits) if hits else frozenset()
         pairs = zip(self.names, self.regexes, strict=True)
