@@ -162,21 +162,19 @@ def comment_likelihoods(texts: list[str]) -> list[float]:
     "next:"), summed in the feature order, so the floats are the same (a test checks)."""
     generation = weights_generation()
     found = [line_cues(text) for text in texts]
-    bias = [all_weights().get("article", {}).get("bias", 0.0) * 1.0]
-    cur = _weigh(found, _cue_weights("article", "cur", 1.0, generation))
-    prev = _weigh(found, _cue_weights("article", "prev", 0.5, generation))
-    nxt = _weigh(found, _cue_weights("article", "next", 0.5, generation))
+    weighed = [_article_terms(names, generation) for names in found]
+    bias = all_weights().get("article", {}).get("bias", 0.0) * 1.0
     last = len(texts) - 1
     probs = []
     for i, names in enumerate(found):
         if "code" in names:  # cues.is_code of the line, as line_cues found it
             probs.append(0.5)
             continue
-        terms = bias + cur[i]
+        terms = [bias, *weighed[i][0]]
         if i > 0:
-            terms += prev[i - 1]
+            terms += weighed[i - 1][1]
         if i < last:
-            terms += nxt[i + 1]
+            terms += weighed[i + 1][2]
         probs.append(min(max(sigmoid(sum(terms)), 1e-4), 1 - 1e-4))
     return probs
 
@@ -191,10 +189,24 @@ def _cue_weights(model: str, prefix: str, scale: float, _generation: int) -> dic
     return {key[len(head) :]: weight * scale for key, weight in weights.items() if key.startswith(head)}
 
 
-def _weigh(found: list[tuple[str, ...]], weights: dict[str, float]) -> list[list[float]]:
-    """Each line's cue weights, in its cues' order (0.0 for a cue the model has no weight for)."""
-    get = weights.get
-    return [[get(name, 0.0) for name in names] for names in found]
+Terms = tuple[float, ...]
+
+
+@lru_cache(maxsize=4096)
+def _article_terms(names: tuple[str, ...], generation: int) -> tuple[Terms, Terms, Terms]:
+    """The article model's terms for a line with these cues (line_cues), in their order: as the
+    line's own ("cur:"), and at half weight as the line before's ("prev:") and after's ("next:").
+    Cached by cues, not by line: a document's lines share a few hundred cue tuples."""
+    cur, prev, nxt = (_cue_weights("article", prefix, scale, generation) for prefix, scale in _ARTICLE_ROLES)
+    return _weigh(names, cur), _weigh(names, prev), _weigh(names, nxt)
+
+
+_ARTICLE_ROLES = (("cur", 1.0), ("prev", 0.5), ("next", 0.5))
+
+
+def _weigh(names: tuple[str, ...], weights: dict[str, float]) -> Terms:
+    """Each cue's weight, in the cues' order (0.0 for a cue the model has no weight for)."""
+    return tuple([weights.get(name, 0.0) for name in names])
 
 
 def best_cut(texts: list[str], posterior: bool = True) -> tuple[int, float, list[float]]:
@@ -307,30 +319,27 @@ def _pair_features(prev: str, cur: str, author_name: str | None) -> list[tuple[s
 _NEXT_CUES = ("code", "bullet", "lower", "sign_off", "signature")
 
 
-def _start_cue_terms(text: str, prefix: str) -> tuple[float, ...]:
-    """The start model's weight of each of this line's cues as `start_features` names them
-    ("cur:", "prev:", or "next:" at half weight and only _NEXT_CUES), in the same order."""
-    return _cue_terms(text, prefix, weights_generation())
+@lru_cache(maxsize=4096)
+def _start_terms(names: tuple[str, ...], generation: int) -> tuple[Terms, Terms, Terms]:
+    """The start model's terms for a line with these cues (line_cues) as `start_features` names
+    them: "cur:", "prev:", and "next:" at half weight and only _NEXT_CUES, in the same order."""
+    cur, prev, nxt = (_cue_weights("start", prefix, scale, generation) for prefix, scale in _START_ROLES)
+    return _weigh(names, cur), _weigh(names, prev), _weigh(tuple(n for n in names if n in _NEXT_CUES), nxt)
 
 
-@line_memo(maxsize=16384)
-def _cue_terms(text: str, prefix: str, generation: int) -> tuple[float, ...]:
-    """Cached per line and per weights in use (learned.weights_generation)."""
-    if prefix == "next":
-        get = _cue_weights("start", "next", 0.5, generation).get
-        return tuple([get(name, 0.0) for name in line_cues(text) if name in _NEXT_CUES])
-    get = _cue_weights("start", prefix, 1.0, generation).get
-    return tuple([get(name, 0.0) for name in line_cues(text)])
+_START_ROLES = (("cur", 1.0), ("prev", 1.0), ("next", 0.5))
 
 
 def start_logit(prev: str, cur: str, nxt: str | None, author_name: str | None = None) -> float:
     """`logit("start", start_features(...))` without building the feature dict: the same terms
     summed in the same order, so the same float (a test checks). The article cut scores this for
     every cut it considers and comment_spans for every line."""
+    generation = weights_generation()
     get = all_weights().get("start", {}).get
-    terms = [get("bias", 0.0) * 1.0, *_start_cue_terms(cur, "cur"), *_start_cue_terms(prev, "prev")]
+    terms = [get("bias", 0.0) * 1.0, *_start_terms(line_cues(cur), generation)[0]]
+    terms += _start_terms(line_cues(prev), generation)[1]
     if nxt is not None:
-        terms += _start_cue_terms(nxt, "next")
+        terms += _start_terms(line_cues(nxt), generation)[2]
     for name, value in _pair_features(prev, cur, author_name):
         terms.append(get(name, 0.0) * value)
     return sum(terms)
