@@ -4,11 +4,13 @@ import math
 
 import pytest
 
-from threadloom.learned import logit
+from threadloom.learned import logit, top_reasons
 from threadloom.segment import (
     OPENER_WEIGHT,
     TextLine,
     _comment_likeness,
+    _pair_features,
+    _start_reasons,
     article_cut,
     best_cut,
     comment_spans,
@@ -177,6 +179,20 @@ def test_start_logit_is_the_start_models_logit_of_start_features(author: str | N
         for following in (nxt, None):
             features = start_features(lines[i - 1], lines[i], following, author)
             assert start_logit(lines[i - 1], lines[i], following, author) == logit("start", features)
+
+
+@pytest.mark.parametrize("author", [None, "Marta"])
+def test_start_reasons_are_the_top_reasons_of_start_features(author: str | None) -> None:
+    """comment_spans' evidence, read from the scorer's terms, names what the feature dict names."""
+    lines = [line for text in [*ROSES, *BREAD] for line in text.split("\n")]
+    lines += ["Marta, thanks!", "Hi Marta, thanks", "x = 1", "Cheers,", "Marta", "- Joe", "@marta yes"]
+    for i in range(1, len(lines)):
+        nxt = lines[i + 1] if i + 1 < len(lines) else None
+        for following in (nxt, None):
+            pair = _pair_features(lines[i - 1], lines[i], author)
+            features = start_features(lines[i - 1], lines[i], following, author)
+            expected = top_reasons("start", features, +1.0)
+            assert _start_reasons(lines[i - 1], lines[i], following, pair) == expected
 
 
 def test_swapped_weights_reach_the_cached_start_scores_and_are_restored() -> None:

@@ -334,15 +334,43 @@ def start_logit(prev: str, cur: str, nxt: str | None, author_name: str | None = 
     """`logit("start", start_features(...))` without building the feature dict: the same terms
     summed in the same order, so the same float (a test checks). The article cut scores this for
     every cut it considers and comment_spans for every line."""
+    return _start_logit(prev, cur, nxt, _pair_features(prev, cur, author_name))
+
+
+def _start_logit(prev: str, cur: str, nxt: str | None, pair: list[tuple[str, float]]) -> float:
+    """`start_logit` given the pair's `_pair_features`."""
     generation = weights_generation()
     get = all_weights().get("start", {}).get
     terms = [get("bias", 0.0) * 1.0, *_start_terms(line_cues(cur), generation)[0]]
     terms += _start_terms(line_cues(prev), generation)[1]
     if nxt is not None:
         terms += _start_terms(line_cues(nxt), generation)[2]
-    for name, value in _pair_features(prev, cur, author_name):
+    for name, value in pair:
         terms.append(get(name, 0.0) * value)
     return sum(terms)
+
+
+def _start_reasons(prev: str, cur: str, nxt: str | None, pair: list[tuple[str, float]]) -> list[str]:
+    """`top_reasons("start", start_features(...), +1.0)` from the terms `_start_logit` sums (the
+    same products): a feature name is built only for a term that pushes towards a start."""
+    generation = weights_generation()
+    cur_cues, prev_cues = line_cues(cur), line_cues(prev)
+    parts = [("cur:", cur_cues, _start_terms(cur_cues, generation)[0]),
+             ("prev:", prev_cues, _start_terms(prev_cues, generation)[1])]
+    if nxt is not None:
+        next_cues = line_cues(nxt)
+        read = tuple(name for name in next_cues if name in _NEXT_CUES)
+        parts.append(("next:", read, _start_terms(next_cues, generation)[2]))
+    scored = [
+        (term, prefix + name)
+        for prefix, names, terms in parts
+        for name, term in zip(names, terms, strict=True)
+        if term > 0
+    ]
+    get = all_weights().get("start", {}).get
+    scored += [(term, name) for name, value in pair if (term := get(name, 0.0) * value) > 0]
+    scored.sort(reverse=True)
+    return [name for _, name in scored[:3]]
 
 
 def start_probability(prev: str, cur: str, nxt: str | None, author_name: str | None = None) -> float:
@@ -383,7 +411,8 @@ def comment_spans(lines: list[TextLine], first: int, author_name: str | None = N
     prev_signs = False  # the line before is a signature that closes its comment (signed_off)
     for i in range(first + 1, len(lines)):
         nxt = lines[i + 1].text if i + 1 < len(lines) else None
-        p = start_probability(lines[i - 1].text, lines[i].text, nxt, author_name)
+        pair = _pair_features(lines[i - 1].text, lines[i].text, author_name)
+        p = sigmoid(_start_logit(lines[i - 1].text, lines[i].text, nxt, pair))
         signs = nxt is not None and signed_off(lines[i - 1].text, lines[i].text, nxt)
         signature = False
         if closes_comment(lines[i - 1].text, lines[i].text) or signs:
@@ -398,8 +427,7 @@ def comment_spans(lines: list[TextLine], first: int, author_name: str | None = N
             if signature:
                 evidence = f"signature: '{lines[i - 1].text[:40]}' closes the comment before"
             else:
-                feats = start_features(lines[i - 1].text, lines[i].text, nxt, author_name)  # for the evidence
-                reasons = top_reasons("start", feats, +1.0)
+                reasons = _start_reasons(lines[i - 1].text, lines[i].text, nxt, pair)
                 evidence = f"start-cues: {', '.join(reasons) or 'line shape'} at '{lines[i].text[:40]}'"
             start_decision = Decision(round(p, 3), (evidence,))
             start = i
