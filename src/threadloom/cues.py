@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from itertools import filterfalse
 
 from .memo import line_memo
 
@@ -438,14 +439,18 @@ class Mention:
 _LOWER_WORD_RE = re.compile(r"[a-z](?:[a-z'’.-]*[a-z])?")
 
 
-@line_memo(maxsize=16384)
-def _words(text: str) -> tuple[str, ...]:
+def _find_words(text: str) -> list[str]:
     """WORD_RE's words lower-cased and stripped of ".'’-": one regex pass over the lowered line,
     unless the line holds one of the two characters whose lower case adds an ASCII letter (U+0130,
     a capital I with a dot; U+212A, the Kelvin sign), which WORD_RE would not take."""
     if "\u0130" in text or "\u212a" in text:
-        return tuple(w.lower().strip(".'’-") for w in WORD_RE.findall(text))
-    return tuple(_LOWER_WORD_RE.findall(text.lower()))
+        return [w.lower().strip(".'’-") for w in WORD_RE.findall(text)]
+    return _LOWER_WORD_RE.findall(text.lower())
+
+
+@line_memo(maxsize=16384)
+def _words(text: str) -> tuple[str, ...]:
+    return tuple(_find_words(text))
 
 
 def words(text: str) -> list[str]:
@@ -455,8 +460,8 @@ def words(text: str) -> list[str]:
 @line_memo(maxsize=16384)
 def content_words(text: str) -> frozenset[str]:
     """The words of a line that are not generic ones (NOT_NAMES): what two lines of one comment
-    share."""
-    return frozenset(_words(text)) - NOT_NAMES
+    share. (Found afresh: few lines need `_words` too.)"""
+    return frozenset(filterfalse(NOT_NAMES.__contains__, _find_words(text)))
 
 
 def first_word(text: str) -> str:
@@ -565,8 +570,9 @@ def _mentions(text: str) -> tuple[Mention, ...]:
     found: list[Mention] = []
     named_at: set[int] = set()  # where a name already found in `text` starts (offsets in text)
     first_line = text.split("\n", 1)[0]
+    greets = [first_line] if first_line[:1] in _GREETING_INITIALS else []
     for regex, cue, lines in (
-        (GREETING_VOCATIVE_RE, "greeting-vocative", [first_line]),
+        (GREETING_VOCATIVE_RE, "greeting-vocative", greets),
         (OPENING_VOCATIVE_RE, "opening-vocative", [first_line]),
         (AT_MENTION_RE, "at-mention", text.split("\n") if "@" in text else []),
         (THANKS_VOCATIVE_RE, "thanks-vocative", [text] if _may_thank(text) else []),
@@ -589,6 +595,10 @@ def _mentions(text: str) -> tuple[Mention, ...]:
 # What every CLOSING_VOCATIVE_RE match holds (a name, then the end of a sentence): a search that
 # skips from capital to capital, so most lines are ruled out cheaply.
 _NAME_BEFORE_STOP_RE = re.compile(NAME_RE + r"\s*[.!?]")
+
+
+# What a GREETING_VOCATIVE_RE match opens with ("[Hh]i", "[Dd]ear", ...): most lines open otherwise.
+_GREETING_INITIALS = frozenset("HhDd")
 
 
 def _may_thank(text: str) -> bool:

@@ -298,7 +298,7 @@ def _pair_features(prev: str, cur: str, author_name: str | None) -> list[tuple[s
     if prev_words and cur_words:
         overlap = len(prev_words & cur_words) / min(len(prev_words), len(cur_words))
         feats.append(("overlap", round(overlap, 3)))
-    if len(prev.split()) <= 4 and opener_class(prev) == "greeting":
+    if opener_class(prev) == "greeting" and len(prev.split()) <= 4:  # the memo first: a split is dearer
         feats.append(("prev_greeting_line", 1.0))
     opener = opener_class(cur)
     if prev.rstrip().endswith("?") and opener in ("answer", "thanks"):
@@ -306,11 +306,11 @@ def _pair_features(prev: str, cur: str, author_name: str | None) -> list[tuple[s
     if opener == "thanks" and len(cur.split()) <= 3:
         feats.append(("short_thanks_line", 1.0))
     addressed = cues.mentions(cur)
-    if any(m.cue in OPENING_CUES for m in addressed):
+    if addressed and any(m.cue in OPENING_CUES for m in addressed):  # most lines address no one
         feats.append(("cur_opens_with_vocative", 1.0))
     if cues.is_code(prev) and cues.is_code(cur):
         feats.append(("both_code", 1.0))
-    if author_name and any(m.name == author_name for m in addressed):
+    if author_name and addressed and any(m.name == author_name for m in addressed):
         feats.append(("cur_addresses_author", 1.0))
     return feats
 
