@@ -40,12 +40,12 @@ class Span:
     decision: Decision
 
 
-def _length_bucket(n: int) -> str:
-    """A line's length in words, bucketed."""
-    for limit, name in ((3, "1-3"), (8, "4-8"), (20, "9-20"), (50, "21-50")):
+def _length_cue(n: int) -> str:
+    """A line's length in words, bucketed: its cue name (shared strings, not built per line)."""
+    for limit, cue in ((3, "len=1-3"), (8, "len=4-8"), (20, "len=9-20"), (50, "len=21-50")):
         if n <= limit:
-            return name
-    return "50+"
+            return cue
+    return "len=50+"
 
 
 @line_memo(maxsize=16384)
@@ -64,6 +64,11 @@ def opener_class(text: str) -> str:
     return "other"
 
 
+# The cue name of each class opener_class gives.
+_OPENER_CLASSES = (*(name for name, _ in cues.OPENER_LEXICONS), "connective", "at", "i", "other")
+_OPENER_CUES = {name: f"open={name}" for name in _OPENER_CLASSES}
+
+
 def text_features(text: str, prefix: str) -> Features:
     """Shape and cue features of one line, named with a prefix ("cur", "prev", ...)."""
     return {f"{prefix}:{name}": 1.0 for name in line_cues(text)}
@@ -79,6 +84,7 @@ _WORDING_CUES = (
     ("emoticon", cues.EMOTICON_RE),
     ("thanks_again", cues.THANKS_AGAIN_RE),
 )
+_WORDING_NAMES = tuple(name for name, _ in _WORDING_CUES)
 # The wording cues and the call to action, searched together (cueset.py: one pass with RE2).
 _LINE_REGEXES = CueSet((*_WORDING_CUES, ("call_to_action", cues.CALL_TO_ACTION_RE)))
 
@@ -90,7 +96,7 @@ def line_cues(text: str) -> tuple[str, ...]:
     stripped = text.strip()
     n_words = len(stripped.split())
     ends_sentence = cues.ends_sentence(stripped)
-    found = [f"len={_length_bucket(n_words)}", f"open={opener_class(stripped)}"]
+    found = [_length_cue(n_words), _OPENER_CUES[opener_class(stripped)]]
     cue_text = cues.head_tail(stripped)
     low = cue_text.lower()  # the cue regexes match lower-case text
     add = found.append
@@ -109,7 +115,8 @@ def line_cues(text: str) -> tuple[str, ...]:
     if not ends_sentence:
         add("no_terminal")
     matched = _LINE_REGEXES.matching(low)
-    found.extend(name for name, _ in _WORDING_CUES if name in matched)
+    if matched:
+        found += [name for name in _WORDING_NAMES if name in matched]
     if "!" in stripped:
         add("exclaim")
     if cues.mentions(cue_text):
