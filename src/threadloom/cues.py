@@ -7,6 +7,7 @@ text from a particular blog. Stages turn these cues into features or evidence st
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from itertools import filterfalse
 
@@ -570,26 +571,35 @@ def _mentions(text: str) -> tuple[Mention, ...]:
     found: list[Mention] = []
     named_at: set[int] = set()  # where a name already found in `text` starts (offsets in text)
     first_line = text.split("\n", 1)[0]
-    greets = [first_line] if first_line[:1] in _GREETING_INITIALS else []
-    for regex, cue, lines in (
-        (GREETING_VOCATIVE_RE, "greeting-vocative", greets),
-        (OPENING_VOCATIVE_RE, "opening-vocative", [first_line]),
-        (AT_MENTION_RE, "at-mention", text.split("\n") if "@" in text else []),
-        (THANKS_VOCATIVE_RE, "thanks-vocative", [text] if _may_thank(text) else []),
-        (CLOSING_VOCATIVE_RE, "closing-vocative", [text] if _NAME_BEFORE_STOP_RE.search(text) else []),
-    ):
-        for line in lines:
-            for match in regex.finditer(line):
-                name = match.group(1)
-                if cue == "at-mention":
-                    name = name[:1].upper() + name[1:]
-                elif match.start(1) in named_at:
-                    continue  # "Thanks, Jen." is one thanks, not a thanks and a closing vocative
-                if is_name(name) or (cue == "at-mention" and name.lower() not in NOT_NAMES):
-                    found.append(Mention(name, cue, match.group(0).strip()))
-                    if cue != "at-mention":  # the other cues read `text` or its first line
-                        named_at.add(match.start(1))
+    greets = first_line[:1] in _GREETING_INITIALS
+    lines = text.split("\n") if "@" in text else []
+    # the first three regexes are anchored at a line's start (^): one match at most, so `match`
+    # (finditer would try every other position too)
+    matches: tuple[tuple[str, Iterable[re.Match[str]]], ...] = (
+        ("greeting-vocative", _at_start(GREETING_VOCATIVE_RE, first_line) if greets else ()),
+        ("opening-vocative", _at_start(OPENING_VOCATIVE_RE, first_line)),
+        ("at-mention", [m for line in lines if (m := AT_MENTION_RE.match(line))]),
+        ("thanks-vocative", THANKS_VOCATIVE_RE.finditer(text) if _may_thank(text) else ()),
+        ("closing-vocative", CLOSING_VOCATIVE_RE.finditer(text) if _NAME_BEFORE_STOP_RE.search(text) else ()),
+    )
+    for cue, found_by_cue in matches:
+        for match in found_by_cue:
+            name = match.group(1)
+            if cue == "at-mention":
+                name = name[:1].upper() + name[1:]
+            elif match.start(1) in named_at:
+                continue  # "Thanks, Jen." is one thanks, not a thanks and a closing vocative
+            if is_name(name) or (cue == "at-mention" and name.lower() not in NOT_NAMES):
+                found.append(Mention(name, cue, match.group(0).strip()))
+                if cue != "at-mention":  # the other cues read `text` or its first line
+                    named_at.add(match.start(1))
     return tuple(found)
+
+
+def _at_start(regex: re.Pattern[str], line: str) -> tuple[re.Match[str], ...]:
+    """The matches of a regex anchored at the start (^): its `match`, if any."""
+    match = regex.match(line)
+    return (match,) if match else ()
 
 
 # What every CLOSING_VOCATIVE_RE match holds (a name, then the end of a sentence): a search that
