@@ -45,7 +45,6 @@ def post_features(cur: CommentView, prev: CommentView, author: str | None) -> Fe
     """Is `cur` a new comment on the post?"""
     f = cur.facts
     feats: Features = {"post:bias": 1.0, f"post:open:{f.opens_with}": 1.0}
-    names = f.addressed()
     if cur.is_author:
         feats["post:cur_author"] = 1.0
         if not prev.is_author:
@@ -56,10 +55,12 @@ def post_features(cur: CommentView, prev: CommentView, author: str | None) -> Fe
         feats["post:praises_post"] = 1.0
     if f.phrases & READER_PHRASES:
         feats["post:reader_phrases"] = 1.0
-    if author and author in names and not cur.is_author:
-        feats["post:addresses_author"] = 1.0
-    if names - {author}:
-        feats["post:addresses_other"] = 1.0
+    if f.mentions:  # most comments address nobody: no set to build
+        names = f.addressed()
+        if author and author in names and not cur.is_author:
+            feats["post:addresses_author"] = 1.0
+        if names - {author}:
+            feats["post:addresses_other"] = 1.0
     if f.thanks_for_post:
         feats["post:thanks_for_post"] = 1.0
     if f.follow_up:
@@ -120,8 +121,8 @@ def comment_features(cur: CommentView, slot: Slot, author: str | None) -> Featur
         feats[f"cmt:prev_then_{f.opens_with}"] = 1.0
     if f.follow_up and cand.is_author and not cur.is_author:
         feats[f"cmt:follow_up_to_author:up0={slot.up == 0}"] = 1.0
-    names = f.addressed()
-    if names:
+    if f.mentions:  # most comments address nobody: no set to build
+        names = f.addressed()
         known = {c.signature} if c.signature else set()
         if cand.is_author and author:
             known.add(author)
@@ -159,15 +160,32 @@ def _ancestors(node: _Node, limit: int) -> list[_Node]:
     return path
 
 
-def _slots(views: list[CommentView], path: list[tuple[int, int, bool]], asker: int | None) -> list[Slot]:
-    """The candidate slots on a path of (position, depth, is_root), nearest first."""
-    out: list[Slot] = []
+# A candidate slot's identity: (position, up, depth, is_root, first_reader_up, asker_of_prev).
+SlotKey = tuple[int, int, int, bool, bool, bool]
+
+
+def _slot_keys(
+    views: list[CommentView], path: list[tuple[int, int, bool]], asker: int | None
+) -> list[SlotKey]:
+    """The candidate slots on a path of (position, depth, is_root), nearest first, as plain tuples
+    (the beam looks most of them up among slots already scored, so few become Slots)."""
+    out: list[SlotKey] = []
     seen_reader = False
     for up, (c, depth, is_root) in enumerate(path):
         first_reader = not seen_reader and not views[c].is_author
         seen_reader = seen_reader or first_reader
-        out.append(Slot(views[c], up, depth, is_root, first_reader, c == asker))
+        out.append((c, up, depth, is_root, first_reader, c == asker))
     return out
+
+
+def _slot(views: list[CommentView], key: SlotKey) -> Slot:
+    c, up, depth, is_root, first_reader, asker_of_prev = key
+    return Slot(views[c], up, depth, is_root, first_reader, asker_of_prev)
+
+
+def _slots(views: list[CommentView], path: list[tuple[int, int, bool]], asker: int | None) -> list[Slot]:
+    """The candidate slots on a path of (position, depth, is_root), nearest first."""
+    return [_slot(views, key) for key in _slot_keys(views, path, asker)]
 
 
 def candidates(
@@ -208,26 +226,19 @@ def infer_parents(views: list[CommentView], author_name: str | None) -> list[tup
         post = post_features(cur, views[j - 1], author)
         post_logit = logit("parent", post)
         # The beam's decodings mostly share their paths: score each distinct slot once.
-        scored: dict[tuple[int, int, int, bool, bool, bool], tuple[Features, float]] = {}
+        scored: dict[SlotKey, tuple[Features, float]] = {}
         grown: list[tuple[float, int, _Node | None, float, Features]] = []
         for b, (score, last) in enumerate(beam):
             path = _ancestors(last, MAX_CANDIDATES)
             asker = last.parent.index if views[j - 1].is_author and last.parent else None
             cands: list[tuple[_Node | None, Features, float]] = [(None, post, post_logit)]
-            slots = _slots(views, [(n.index, n.depth, n.parent is None) for n in path], asker)
-            for node, slot in zip(path, slots, strict=True):
-                key = (
-                    node.index,
-                    slot.up,
-                    slot.depth,
-                    slot.is_root,
-                    slot.first_reader_up,
-                    slot.asker_of_prev,
-                )
-                if key not in scored:
-                    feats = comment_features(cur, slot, author)
-                    scored[key] = (feats, logit("parent", feats))
-                cands.append((node, *scored[key]))
+            keys = _slot_keys(views, [(n.index, n.depth, n.parent is None) for n in path], asker)
+            for node, key in zip(path, keys, strict=True):
+                hit = scored.get(key)
+                if hit is None:
+                    feats = comment_features(cur, _slot(views, key), author)
+                    hit = scored[key] = (feats, logit("parent", feats))
+                cands.append((node, *hit))
             probs = softmax([x for _, _, x in cands])
             for (target, feats, _), p in zip(cands, probs, strict=True):
                 grown.append((score + math.log(max(p, 1e-12)), b, target, p, feats))
