@@ -14,7 +14,8 @@ from itertools import pairwise
 
 from . import cues
 
-TOKEN_RE = re.compile(r"[a-z0-9]+(?:['’][a-z]+)?")
+# '(?:x|)' is the same as '(?:x)?' here, and the regex engine runs it faster.
+TOKEN_RE = re.compile(r"[a-z0-9]+(?:['’][a-z]+|)")
 
 # Two-word phrases a post's author uses about their own post or when answering readers.
 AUTHOR_PHRASES = frozenset(

@@ -97,17 +97,34 @@ class Slot:
     asker_of_prev: bool  # the comment the previous (author) comment answered
 
 
+def _by_up0(name: str) -> dict[bool, str]:
+    return {up0: f"{name}:up0={up0}" for up0 in (True, False)}
+
+
+# comment_features' names, formatted once instead of for every candidate
+_UP = tuple(f"cmt:up={i}" for i in range(4))
+_DEPTH = tuple(f"cmt:depth={i}" for i in range(4))
+_PAIR = {
+    (cur == "a", cand == "a"): (f"cmt:pair={cur}{cand}", _by_up0(f"cmt:pair={cur}{cand}"))
+    for cur in "ar"
+    for cand in "ar"
+}
+_CAND_ASKS = _by_up0("cmt:cand_asks")
+_FOLLOW_UP_TO_AUTHOR = _by_up0("cmt:follow_up_to_author")
+
+
 def comment_features(cur: CommentView, slot: Slot, author: str | None) -> Features:
     """Does `cur` answer the candidate comment?"""
     cand = slot.view
     f, c = cur.facts, cand.facts
-    pair = f"{'a' if cur.is_author else 'r'}{'a' if cand.is_author else 'r'}"
+    up0 = slot.up == 0
+    pair, pair_up0 = _PAIR[(cur.is_author, cand.is_author)]
     feats: Features = {
         "cmt:bias": 1.0,
-        f"cmt:up={min(slot.up, 3)}": 1.0,
-        f"cmt:depth={min(slot.depth, 3)}": 1.0,
-        f"cmt:pair={pair}": 1.0,
-        f"cmt:pair={pair}:up0={slot.up == 0}": 1.0,
+        _UP[min(slot.up, 3)]: 1.0,
+        _DEPTH[min(slot.depth, 3)]: 1.0,
+        pair: 1.0,
+        pair_up0[up0]: 1.0,
     }
     if slot.is_root:
         feats["cmt:root"] = 1.0
@@ -116,11 +133,11 @@ def comment_features(cur: CommentView, slot: Slot, author: str | None) -> Featur
     if slot.asker_of_prev and not cur.is_author:
         feats["cmt:asker_of_prev_answer"] = 1.0
     if c.asks:
-        feats[f"cmt:cand_asks:up0={slot.up == 0}"] = 1.0
-    if slot.up == 0 and f.opens_with in ("thanks", "answer"):
+        feats[_CAND_ASKS[up0]] = 1.0
+    if up0 and f.opens_with in ("thanks", "answer"):
         feats[f"cmt:prev_then_{f.opens_with}"] = 1.0
     if f.follow_up and cand.is_author and not cur.is_author:
-        feats[f"cmt:follow_up_to_author:up0={slot.up == 0}"] = 1.0
+        feats[_FOLLOW_UP_TO_AUTHOR[up0]] = 1.0
     if f.mentions:  # most comments address nobody: no set to build
         names = f.addressed()
         known = {c.signature} if c.signature else set()
