@@ -11,7 +11,7 @@ Conventions used everywhere:
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 from typing import Any
 
@@ -115,6 +115,16 @@ class Thread:
     def wrap_width(self) -> int | None:
         """The width a client hard-wrapped this document's paragraphs at, if any (unwrap.py)."""
         return unwrap.wrap_width([line.text.strip() for line in self.lines if line.text.strip()])
+
+    def with_structure(self, **changes: Any) -> Thread:
+        """`dataclasses.replace` for changes that keep the lines: the new Thread keeps the wrap
+        width already found (a new instance would scan every line again to find it)."""
+        if "lines" in changes:
+            raise ValueError("with_structure keeps the lines: use dataclasses.replace")
+        new = replace(self, **changes)
+        if "wrap_width" in self.__dict__:  # computed: cached_property keeps it in __dict__
+            new.__dict__["wrap_width"] = self.__dict__["wrap_width"]
+        return new
 
     def span_text(self, start: int, end: int) -> str:
         """Repaired text of raw lines start..end (1-based, inclusive): non-blank lines joined by
