@@ -12,7 +12,7 @@ import re
 from collections import Counter
 from functools import lru_cache
 
-from .chain import marginals_from, transition_scores
+from .chain import singles_from, transition_scores
 from .facts import Facts
 from .learned import Features, all_weights, weights_generation
 from .model import Decision
@@ -125,7 +125,7 @@ def author_flags(facts: list[Facts], author_name: str | None) -> list[tuple[bool
     feats = crf_features(facts, author)
     weights = all_weights().get(MODEL, {})
     terms = [_terms(weights, f) for f in feats]
-    probs = marginals_from([sum(t) for t in terms], transition_scores(weights))[0]  # chain.marginals
+    probs = singles_from([sum(t) for t in terms], transition_scores(weights))  # as chain.marginals
     out: list[tuple[bool, Decision]] = []
     for p, f, t, fact in zip(probs, feats, terms, facts, strict=True):
         is_author = p >= 0.5
