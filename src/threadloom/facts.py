@@ -137,6 +137,7 @@ SECOND_PERSON = frozenset({"you", "your", "you're", "you've", "you'll", "you'd",
 FIRST_PERSON = frozenset({"i", "my", "me", "i'm", "i've", "i'd", "i'll", "mine", "im"})
 # Advice and hedges: how someone who knows the subject answers ("you could try", "should work").
 ADVICE = frozenset({"should", "could", "might", "try", "suggest", "recommend", "probably", "instead"})
+COUNTED = SECOND_PERSON | FIRST_PERSON | ADVICE
 # Words of a reader coming back after an answer ("that worked", "thanks for the quick reply").
 FOLLOW_UP = frozenset(
     {
@@ -220,6 +221,7 @@ def comment_facts(text: str) -> Facts:
     first_line, _, _ = text.partition("\n")
     last_line = text.rsplit("\n", 1)[-1]
     first_word = tokens[0] if tokens else ""
+    you, me, advice = _person_and_advice(tokens, words)
     return Facts(
         text=text,
         tokens=tokens,
@@ -235,17 +237,23 @@ def comment_facts(text: str) -> Facts:
         signature=cues.signature_name(last_line) if "\n" in text else None,
         praises_post=_praises_post(tokens),
         emoticon=EMOTICON_RE.search(lower) is not None,
-        you_share=_share_of_you(_uses(tokens, words, SECOND_PERSON), _uses(tokens, words, FIRST_PERSON)),
-        advice=_uses(tokens, words, ADVICE),
+        you_share=_share_of_you(you, me),
+        advice=advice,
         follow_up=sum(1 for t in tokens[:20] if t in FOLLOW_UP),
         thanks_for_post=_thanks_for_post(tokens),
     )
 
 
-def _uses(tokens: tuple[str, ...], words: frozenset[str], lexicon: frozenset[str]) -> int:
-    """How many tokens are words of `lexicon`: only the few words present are counted (in C),
-    cheaper than a Counter of every token."""
-    return sum([tokens.count(w) for w in lexicon.intersection(words)])
+def _person_and_advice(tokens: tuple[str, ...], words: frozenset[str]) -> tuple[int, int, int]:
+    """How many tokens are second-person, first-person and advice words. Only the few such words
+    present are counted (tuple.count, in C): cheaper than a Counter of every token."""
+    you = me = advice = 0
+    for word in COUNTED.intersection(words):  # any order: the sums are integers
+        n = tokens.count(word)
+        you += n if word in SECOND_PERSON else 0
+        me += n if word in FIRST_PERSON else 0
+        advice += n if word in ADVICE else 0
+    return you, me, advice
 
 
 def _thanks_for_post(tokens: tuple[str, ...]) -> bool:

@@ -248,17 +248,19 @@ def infer_parents(views: list[CommentView], author_name: str | None) -> list[tup
         for b, (score, last) in enumerate(beam):
             path = _ancestors(last, MAX_CANDIDATES)
             asker = last.parent.index if views[j - 1].is_author and last.parent else None
-            cands: list[tuple[_Node | None, Features, float]] = [(None, post, post_logit)]
-            keys = _slot_keys(views, [(n.index, n.depth, n.parent is None) for n in path], asker)
-            for node, key in zip(path, keys, strict=True):
+            targets: list[_Node | None] = [None, *path]
+            cands = [(post, post_logit)]
+            for key in _slot_keys(views, [(n.index, n.depth, n.parent is None) for n in path], asker):
                 hit = scored.get(key)
                 if hit is None:
                     feats = comment_features(cur, _slot(views, key), author)
                     hit = scored[key] = (feats, logit("parent", feats))
-                cands.append((node, *hit))
-            probs = softmax([x for _, _, x in cands])
-            for (target, feats, _), p in zip(cands, probs, strict=True):
-                grown.append((score + math.log(max(p, 1e-12)), b, target, p, feats))
+                cands.append(hit)
+            probs = softmax([x for _, x in cands])
+            grown += [
+                (score + math.log(max(p, 1e-12)), b, target, p, feats)
+                for target, (feats, _), p in zip(targets, cands, probs, strict=True)
+            ]
         grown.sort(key=lambda g: -g[0])  # stable: ties keep candidate order
         beam = [
             (score, _Node(j, target, 0 if target is None else target.depth + 1, beam[b][1], p, feats))
