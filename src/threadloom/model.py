@@ -11,6 +11,7 @@ Conventions used everywhere:
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from functools import cached_property
 from typing import Any
@@ -131,17 +132,24 @@ class Thread:
         newlines, except that a paragraph a client hard-wrapped is joined back by spaces."""
         parts: list[str] = []
         previous = ""  # the last non-blank line, stripped
-        for number in range(start, end + 1):
-            text = self.line(number).text.rstrip("\r")
+        width = self.wrap_width
+        for line in self._lines_between(start, end):
+            text = line.text.rstrip("\r")
             stripped = text.strip()
             if not stripped:
                 continue
-            if parts and unwrap.joins(parts[-1], previous, stripped, self.wrap_width):
+            if parts and unwrap.joins(parts[-1], previous, stripped, width):
                 parts[-1] = parts[-1].rstrip() + " " + text.lstrip()
             else:
                 parts.append(text)
             previous = stripped
         return "\n".join(parts)
+
+    def _lines_between(self, start: int, end: int) -> Sequence[Line]:
+        """`self.line(n)` for n in start..end: a slice when both are line numbers of the thread."""
+        if start >= 1 and end <= len(self.lines):
+            return self.lines[start - 1 : end]
+        return [self.line(number) for number in range(start, end + 1)]  # as line() reads them
 
     def speaker(self, key: str) -> Speaker:
         for speaker in self.speakers:
