@@ -115,7 +115,7 @@ class Thread:
     @cached_property
     def wrap_width(self) -> int | None:
         """The width a client hard-wrapped this document's paragraphs at, if any (unwrap.py)."""
-        return unwrap.wrap_width([line.text.strip() for line in self.lines if line.text.strip()])
+        return unwrap.wrap_width([text for line in self.lines if (text := line.text.strip())])
 
     def with_structure(self, **changes: Any) -> Thread:
         """`dataclasses.replace` for changes that keep the lines: the new Thread keeps the wrap
