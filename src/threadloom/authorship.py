@@ -12,9 +12,9 @@ import re
 from collections import Counter
 from functools import lru_cache
 
-from .chain import marginals
+from .chain import singles_from, transition_scores
 from .facts import Facts
-from .learned import Features, all_weights, top_reasons, weights_generation
+from .learned import Features, all_weights, weights_generation
 from .model import Decision
 from .speakers import author_features
 
@@ -28,6 +28,8 @@ ANSWER_OPEN = frozenset(
     }
 )  # fmt: skip
 SITE_RE = re.compile(r"https?://|www\.|\.com\b|\.io\b|\bmy (?:site|blog)\b")
+# Every match of SITE_RE holds one of these: most comments hold none, and `in` is far cheaper.
+SITE_HINTS = ("http", "www.", ".com", ".io", "my site", "my blog")
 PARENT_CUES = ("thanks-vocative", "greeting-vocative", "opening-vocative", "at-mention")
 
 
@@ -50,6 +52,10 @@ def name_counts(facts: list[Facts]) -> Counter[str]:
     return counts
 
 
+def _shows_site(lower: str) -> bool:
+    return any(hint in lower for hint in SITE_HINTS) and SITE_RE.search(lower) is not None
+
+
 def thread_features(facts: list[Facts], j: int, author: str | None, counts: Counter[str]) -> Features:
     """Cues that need the rest of the thread: who else is addressed, what the neighbours do."""
     f = facts[j]
@@ -66,7 +72,7 @@ def thread_features(facts: list[Facts], j: int, author: str | None, counts: Coun
     if prev is not None:
         if prev.asks and f.first_word in ANSWER_OPEN:
             out["answers_question"] = 1.0
-        if SITE_RE.search(prev.text.lower()):
+        if _shows_site(prev.text.lower()):
             out["prev_shows_site"] = 1.0
         if prev.n_words > 40 and f.n_words <= 12:
             out["short_after_long"] = 1.0
@@ -117,14 +123,31 @@ def author_flags(facts: list[Facts], author_name: str | None) -> list[tuple[bool
     """For each comment in order: is it by the post author, with a Decision."""
     author = author_name.split()[0] if author_name else None
     feats = crf_features(facts, author)
-    probs = marginals(MODEL, feats)
+    weights = all_weights().get(MODEL, {})
+    terms = [_terms(weights, f) for f in feats]
+    probs = singles_from([sum(t) for t in terms], transition_scores(weights))  # as chain.marginals
     out: list[tuple[bool, Decision]] = []
-    for p, f, fact in zip(probs, feats, facts, strict=True):
+    for p, f, t, fact in zip(probs, feats, terms, facts, strict=True):
         is_author = p >= 0.5
-        reasons = top_reasons(MODEL, f, 1.0 if is_author else -1.0)
+        reasons = _top_reasons(f, t, 1.0 if is_author else -1.0)
         label = "author-cues" if is_author else "reader-cues"
         evidence = (
             f"{label}: {', '.join(reasons) or 'no strong cue'} in '{fact.text[:40]}' (thread CRF p={p:.2f})"
         )
         out.append((is_author, Decision(round(max(p, 1 - p), 3), (evidence,))))
     return out
+
+
+def _terms(weights: dict[str, float], feats: Features) -> list[float]:
+    """Each feature's weight * value, in the features' order: the emission is their sum (exactly
+    chain.emissions), and the reasons are the largest of them, so each is computed once."""
+    get = weights.get
+    return [get(k, 0.0) * v for k, v in feats.items()]
+
+
+def _top_reasons(feats: Features, terms: list[float], sign: float, k: int = 3) -> list[str]:
+    """learned.top_reasons(MODEL, feats, sign, k) from the terms already computed."""
+    pairs = zip(feats, terms, strict=True)
+    scored = [(c, name) for name, term in pairs if name != "bias" and (c := term * sign) > 0]
+    scored.sort(reverse=True)
+    return [name for _, name in scored[:k]]

@@ -34,13 +34,11 @@ def emissions(weights: dict[str, float], feats: list[Features]) -> list[float]:
     return [sum([get(k, 0.0) * v for k, v in f.items()]) for f in feats]  # lists sum faster, same order
 
 
-def marginals_from(
+def _forward_backward(
     emit: list[float], trans: list[list[float]]
-) -> tuple[list[float], list[list[list[float]]], float]:
-    """P(author) per position, pairwise marginals P(y_{j-1}=i, y_j=k) and log Z."""
+) -> tuple[list[list[float]], list[list[float]], float]:
+    """Forward and backward log scores of every position, and log Z (emit is not empty)."""
     n = len(emit)
-    if n == 0:
-        return [], [], 0.0
     alpha = [[0.0, emit[0]]]
     for j in range(1, n):
         a = alpha[-1]
@@ -49,8 +47,21 @@ def marginals_from(
     for j in range(n - 2, -1, -1):
         b = beta[j + 1]
         beta[j] = [_lse(trans[i][0] + b[0], trans[i][1] + emit[j + 1] + b[1]) for i in (0, 1)]
-    log_z = _lse(alpha[-1][0], alpha[-1][1])
-    singles = [math.exp(alpha[j][1] + beta[j][1] - log_z) for j in range(n)]
+    return alpha, beta, _lse(alpha[-1][0], alpha[-1][1])
+
+
+def _singles(alpha: list[list[float]], beta: list[list[float]], log_z: float) -> list[float]:
+    return [min(1.0, max(0.0, math.exp(a[1] + b[1] - log_z))) for a, b in zip(alpha, beta, strict=True)]
+
+
+def marginals_from(
+    emit: list[float], trans: list[list[float]]
+) -> tuple[list[float], list[list[list[float]]], float]:
+    """P(author) per position, pairwise marginals P(y_{j-1}=i, y_j=k) and log Z."""
+    n = len(emit)
+    if n == 0:
+        return [], [], 0.0
+    alpha, beta, log_z = _forward_backward(emit, trans)
     pairs: list[list[list[float]]] = [[[0.0, 0.0], [0.0, 0.0]]]
     for j in range(1, n):
         pairs.append(
@@ -62,11 +73,15 @@ def marginals_from(
                 for i in (0, 1)
             ]
         )
-    return [min(1.0, max(0.0, p)) for p in singles], pairs, log_z
+    return _singles(alpha, beta, log_z), pairs, log_z
+
+
+def singles_from(emit: list[float], trans: list[list[float]]) -> list[float]:
+    """marginals_from's P(author) per position alone: inference needs no pairwise marginals."""
+    return _singles(*_forward_backward(emit, trans)) if emit else []
 
 
 def marginals(model: str, feats: list[Features]) -> list[float]:
     """P(comment j is the post author's) for every comment of one thread."""
     weights = all_weights().get(model, {})
-    singles, _, _ = marginals_from(emissions(weights, feats), transition_scores(weights))
-    return singles
+    return singles_from(emissions(weights, feats), transition_scores(weights))

@@ -14,7 +14,8 @@ from itertools import pairwise
 
 from . import cues
 
-TOKEN_RE = re.compile(r"[a-z0-9]+(?:['’][a-z]+)?")
+# '(?:x|)' is the same as '(?:x)?' here, and the regex engine runs it faster.
+TOKEN_RE = re.compile(r"[a-z0-9]+(?:['’][a-z]+|)")
 
 # Two-word phrases a post's author uses about their own post or when answering readers.
 AUTHOR_PHRASES = frozenset(
@@ -136,6 +137,7 @@ SECOND_PERSON = frozenset({"you", "your", "you're", "you've", "you'll", "you'd",
 FIRST_PERSON = frozenset({"i", "my", "me", "i'm", "i've", "i'd", "i'll", "mine", "im"})
 # Advice and hedges: how someone who knows the subject answers ("you could try", "should work").
 ADVICE = frozenset({"should", "could", "might", "try", "suggest", "recommend", "probably", "instead"})
+COUNTED = SECOND_PERSON | FIRST_PERSON | ADVICE
 # Words of a reader coming back after an answer ("that worked", "thanks for the quick reply").
 FOLLOW_UP = frozenset(
     {
@@ -166,6 +168,8 @@ FOLLOW_UP = frozenset(
 # What "thanks for the ..." thanks the author for when it is a new comment on the post.
 POST_THANKS = frozenset(cues.POST_NOUNS | {"sharing", "writing", "posting", "this", "putting", "making"})
 EMOTICONS = (":)", ":-)", ";)", ":d", ":p", ":(", "(:", "^^")
+# One scan for any of them instead of one substring scan each.
+EMOTICON_RE = re.compile("|".join(map(re.escape, EMOTICONS)))
 
 
 @dataclass(frozen=True)
@@ -213,15 +217,16 @@ def _praises_post(tokens: tuple[str, ...]) -> bool:
 def comment_facts(text: str) -> Facts:
     lower = text.lower()
     tokens = tuple(TOKEN_RE.findall(lower.replace("’", "'")))
+    words = frozenset(tokens)
     first_line, _, _ = text.partition("\n")
     last_line = text.rsplit("\n", 1)[-1]
     first_word = tokens[0] if tokens else ""
-    counts = Counter(tokens)
+    you, me, advice = _person_and_advice(tokens, words)
     return Facts(
         text=text,
         tokens=tokens,
-        words=frozenset(tokens),
-        long_words=frozenset(t for t in tokens if len(t) > 4),
+        words=words,
+        long_words=frozenset([t for t in words if len(t) > 4]),  # only its size is read: order is free
         phrases=frozenset(pairwise(tokens)),
         first_word=first_word,
         first_line=first_line,
@@ -231,12 +236,24 @@ def comment_facts(text: str) -> Facts:
         mentions=tuple(cues.mentions(cues.head_tail(text))),
         signature=cues.signature_name(last_line) if "\n" in text else None,
         praises_post=_praises_post(tokens),
-        emoticon=any(e in lower for e in EMOTICONS),
-        you_share=_you_share(counts),
-        advice=sum(counts[w] for w in ADVICE.intersection(counts)),
+        emoticon=EMOTICON_RE.search(lower) is not None,
+        you_share=_share_of_you(you, me),
+        advice=advice,
         follow_up=sum(1 for t in tokens[:20] if t in FOLLOW_UP),
         thanks_for_post=_thanks_for_post(tokens),
     )
+
+
+def _person_and_advice(tokens: tuple[str, ...], words: frozenset[str]) -> tuple[int, int, int]:
+    """How many tokens are second-person, first-person and advice words. Only the few such words
+    present are counted (tuple.count, in C): cheaper than a Counter of every token."""
+    you = me = advice = 0
+    for word in COUNTED.intersection(words):  # any order: the sums are integers
+        n = tokens.count(word)
+        you += n if word in SECOND_PERSON else 0
+        me += n if word in FIRST_PERSON else 0
+        advice += n if word in ADVICE else 0
+    return you, me, advice
 
 
 def _thanks_for_post(tokens: tuple[str, ...]) -> bool:
@@ -251,4 +268,8 @@ def _you_share(counts: Counter[str]) -> float:
     """Answers talk about "you" and "your site"; questions about "I" and "my site"."""
     you = sum(counts[w] for w in SECOND_PERSON.intersection(counts))
     me = sum(counts[w] for w in FIRST_PERSON.intersection(counts))
+    return _share_of_you(you, me)
+
+
+def _share_of_you(you: int, me: int) -> float:
     return you / (you + me) if you + me else 0.5

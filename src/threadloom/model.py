@@ -11,7 +11,8 @@ Conventions used everywhere:
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 from typing import Any
 
@@ -114,24 +115,41 @@ class Thread:
     @cached_property
     def wrap_width(self) -> int | None:
         """The width a client hard-wrapped this document's paragraphs at, if any (unwrap.py)."""
-        return unwrap.wrap_width([line.text.strip() for line in self.lines if line.text.strip()])
+        return unwrap.wrap_width([text for line in self.lines if (text := line.text.strip())])
+
+    def with_structure(self, **changes: Any) -> Thread:
+        """`dataclasses.replace` for changes that keep the lines: the new Thread keeps the wrap
+        width already found (a new instance would scan every line again to find it)."""
+        if "lines" in changes:
+            raise ValueError("with_structure keeps the lines: use dataclasses.replace")
+        new = replace(self, **changes)
+        if "wrap_width" in self.__dict__:  # computed: cached_property keeps it in __dict__
+            new.__dict__["wrap_width"] = self.__dict__["wrap_width"]
+        return new
 
     def span_text(self, start: int, end: int) -> str:
         """Repaired text of raw lines start..end (1-based, inclusive): non-blank lines joined by
         newlines, except that a paragraph a client hard-wrapped is joined back by spaces."""
         parts: list[str] = []
         previous = ""  # the last non-blank line, stripped
-        for number in range(start, end + 1):
-            text = self.line(number).text.rstrip("\r")
+        width = self.wrap_width
+        for line in self._lines_between(start, end):
+            text = line.text.rstrip("\r")
             stripped = text.strip()
             if not stripped:
                 continue
-            if parts and unwrap.joins(parts[-1], previous, stripped, self.wrap_width):
+            if parts and unwrap.joins(parts[-1], previous, stripped, width):
                 parts[-1] = parts[-1].rstrip() + " " + text.lstrip()
             else:
                 parts.append(text)
             previous = stripped
         return "\n".join(parts)
+
+    def _lines_between(self, start: int, end: int) -> Sequence[Line]:
+        """`self.line(n)` for n in start..end: a slice when both are line numbers of the thread."""
+        if start >= 1 and end <= len(self.lines):
+            return self.lines[start - 1 : end]
+        return [self.line(number) for number in range(start, end + 1)]  # as line() reads them
 
     def speaker(self, key: str) -> Speaker:
         for speaker in self.speakers:

@@ -10,6 +10,7 @@ in the thread ("Great" opens sentences, but "great" is also written in lower cas
 from __future__ import annotations
 
 import re
+import string
 from dataclasses import dataclass
 
 from .facts import Facts
@@ -82,25 +83,52 @@ def used_in_lower_case_anywhere(name: str, texts: list[str]) -> bool:
 LETTER_RUN_RE = re.compile(r"[A-Za-z]+")
 
 
+ASCII_LETTERS = frozenset(string.ascii_letters)
+
+
 class LowerCaseWords:
-    """`used_in_lower_case_anywhere` for many names against one thread: the thread's letter runs
-    are collected once, so each name costs a set look-up instead of a scan of every comment."""
+    """`used_in_lower_case_anywhere` for the names claimed in one thread. Claims are few, so each
+    name's letter runs are found with `str.find` in the thread's joined text; a thread that asks
+    often (a long one, many claims) collects every letter run once and looks them up instead."""
+
+    FIND_BUDGET = 64  # str.find calls before collecting the runs is the cheaper way
 
     def __init__(self, texts: list[str]) -> None:
         self.texts = texts
-        self.runs = {run for t in texts for run in LETTER_RUN_RE.findall(t)}
+        self.joined = "\n".join(texts)  # "\n" is no letter: no run spans two texts
+        self.runs: set[str] | None = None
+        self.finds = 0
 
     def has(self, name: str) -> bool:
         low = name.lower()
         parts = LETTER_RUN_RE.findall(low)
         # A match is bounded by non-letters, so each of its letter runs is a whole run of the
         # text: a run the thread never writes rules the name out without reading the texts.
-        if any(part not in self.runs for part in parts):
+        if not all(self.writes_run(part) for part in parts):
             return False
         if parts and parts[0] == low:
-            return True  # a single run ("pete"): the set look-up is the whole answer
+            return True  # a single run ("pete"): finding it is the whole answer
         pattern = re.compile(r"(?<![A-Za-z])" + re.escape(low) + r"(?![A-Za-z])")
         return any(pattern.search(t) for t in self.texts)  # rare: "mary-jane", "joe_2"
+
+    def writes_run(self, run: str) -> bool:
+        """Is `run` (letters) written in the thread as a whole letter run, no letter either side?"""
+        if self.runs is None and self.finds > self.FIND_BUDGET:
+            self.runs = set(LETTER_RUN_RE.findall(self.joined))
+        if self.runs is not None:
+            return run in self.runs
+        text = self.joined
+        start = text.find(run)
+        while start != -1:
+            self.finds += 1
+            end = start + len(run)
+            if (start == 0 or text[start - 1] not in ASCII_LETTERS) and (
+                end == len(text) or text[end] not in ASCII_LETTERS
+            ):
+                return True
+            start = text.find(run, start + 1)
+        self.finds += 1
+        return False
 
 
 def _name_claims(

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from .model import Comment, Decision, Repair, Thread
+from .model import Comment, Decision, Repair, Speaker, Thread
 
 Row = dict[str, Any]
 
@@ -66,11 +66,20 @@ def comment_speaker_name(comment: Comment, name: str | None) -> str | None:
     return name if comment.speaker_decision.confidence >= bar else None
 
 
+def _speakers_by_key(thread: Thread) -> dict[str, Speaker]:
+    """thread.speaker(key) for every key at once (the first speaker with a key, as it reads)."""
+    by_key: dict[str, Speaker] = {}
+    for speaker in thread.speakers:
+        by_key.setdefault(speaker.key, speaker)
+    return by_key
+
+
 def comment_rows(thread: Thread) -> list[Row]:
     rows = []
     depth_of = depths(thread)
+    speakers = _speakers_by_key(thread)
     for comment in thread.comments:
-        speaker = thread.speaker(comment.speaker_key)
+        speaker = speakers[comment.speaker_key]  # a KeyError for an unknown key, as thread.speaker
         first, last = thread.line(comment.raw_line_start), thread.line(comment.raw_line_end)
         parent = None if comment.parent is None else thread.comments[comment.parent]
         rows.append(
@@ -101,8 +110,11 @@ def comment_rows(thread: Thread) -> list[Row]:
 
 def speaker_rows(thread: Thread) -> list[Row]:
     rows = []
+    ids_of: dict[str, list[str]] = {}  # each speaker's comment ids in order: one pass, not one per speaker
+    for c in thread.comments:
+        ids_of.setdefault(c.speaker_key, []).append(comment_id(thread, c))
     for speaker in thread.speakers:
-        ids = [comment_id(thread, c) for c in thread.comments if c.speaker_key == speaker.key]
+        ids = list(ids_of.get(speaker.key, ()))
         rows.append(
             {
                 "thread_id": thread.thread_id,

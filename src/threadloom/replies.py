@@ -45,7 +45,6 @@ def post_features(cur: CommentView, prev: CommentView, author: str | None) -> Fe
     """Is `cur` a new comment on the post?"""
     f = cur.facts
     feats: Features = {"post:bias": 1.0, f"post:open:{f.opens_with}": 1.0}
-    names = f.addressed()
     if cur.is_author:
         feats["post:cur_author"] = 1.0
         if not prev.is_author:
@@ -56,10 +55,12 @@ def post_features(cur: CommentView, prev: CommentView, author: str | None) -> Fe
         feats["post:praises_post"] = 1.0
     if f.phrases & READER_PHRASES:
         feats["post:reader_phrases"] = 1.0
-    if author and author in names and not cur.is_author:
-        feats["post:addresses_author"] = 1.0
-    if names - {author}:
-        feats["post:addresses_other"] = 1.0
+    if f.mentions:  # most comments address nobody: no set to build
+        names = f.addressed()
+        if author and author in names and not cur.is_author:
+            feats["post:addresses_author"] = 1.0
+        if names - {author}:
+            feats["post:addresses_other"] = 1.0
     if f.thanks_for_post:
         feats["post:thanks_for_post"] = 1.0
     if f.follow_up:
@@ -96,17 +97,34 @@ class Slot:
     asker_of_prev: bool  # the comment the previous (author) comment answered
 
 
+def _by_up0(name: str) -> dict[bool, str]:
+    return {up0: f"{name}:up0={up0}" for up0 in (True, False)}
+
+
+# comment_features' names, formatted once instead of for every candidate
+_UP = tuple(f"cmt:up={i}" for i in range(4))
+_DEPTH = tuple(f"cmt:depth={i}" for i in range(4))
+_PAIR = {
+    (cur == "a", cand == "a"): (f"cmt:pair={cur}{cand}", _by_up0(f"cmt:pair={cur}{cand}"))
+    for cur in "ar"
+    for cand in "ar"
+}
+_CAND_ASKS = _by_up0("cmt:cand_asks")
+_FOLLOW_UP_TO_AUTHOR = _by_up0("cmt:follow_up_to_author")
+
+
 def comment_features(cur: CommentView, slot: Slot, author: str | None) -> Features:
     """Does `cur` answer the candidate comment?"""
     cand = slot.view
     f, c = cur.facts, cand.facts
-    pair = f"{'a' if cur.is_author else 'r'}{'a' if cand.is_author else 'r'}"
+    up0 = slot.up == 0
+    pair, pair_up0 = _PAIR[(cur.is_author, cand.is_author)]
     feats: Features = {
         "cmt:bias": 1.0,
-        f"cmt:up={min(slot.up, 3)}": 1.0,
-        f"cmt:depth={min(slot.depth, 3)}": 1.0,
-        f"cmt:pair={pair}": 1.0,
-        f"cmt:pair={pair}:up0={slot.up == 0}": 1.0,
+        _UP[min(slot.up, 3)]: 1.0,
+        _DEPTH[min(slot.depth, 3)]: 1.0,
+        pair: 1.0,
+        pair_up0[up0]: 1.0,
     }
     if slot.is_root:
         feats["cmt:root"] = 1.0
@@ -115,13 +133,13 @@ def comment_features(cur: CommentView, slot: Slot, author: str | None) -> Featur
     if slot.asker_of_prev and not cur.is_author:
         feats["cmt:asker_of_prev_answer"] = 1.0
     if c.asks:
-        feats[f"cmt:cand_asks:up0={slot.up == 0}"] = 1.0
-    if slot.up == 0 and f.opens_with in ("thanks", "answer"):
+        feats[_CAND_ASKS[up0]] = 1.0
+    if up0 and f.opens_with in ("thanks", "answer"):
         feats[f"cmt:prev_then_{f.opens_with}"] = 1.0
     if f.follow_up and cand.is_author and not cur.is_author:
-        feats[f"cmt:follow_up_to_author:up0={slot.up == 0}"] = 1.0
-    names = f.addressed()
-    if names:
+        feats[_FOLLOW_UP_TO_AUTHOR[up0]] = 1.0
+    if f.mentions:  # most comments address nobody: no set to build
+        names = f.addressed()
         known = {c.signature} if c.signature else set()
         if cand.is_author and author:
             known.add(author)
@@ -159,15 +177,32 @@ def _ancestors(node: _Node, limit: int) -> list[_Node]:
     return path
 
 
-def _slots(views: list[CommentView], path: list[tuple[int, int, bool]], asker: int | None) -> list[Slot]:
-    """The candidate slots on a path of (position, depth, is_root), nearest first."""
-    out: list[Slot] = []
+# A candidate slot's identity: (position, up, depth, is_root, first_reader_up, asker_of_prev).
+SlotKey = tuple[int, int, int, bool, bool, bool]
+
+
+def _slot_keys(
+    views: list[CommentView], path: list[tuple[int, int, bool]], asker: int | None
+) -> list[SlotKey]:
+    """The candidate slots on a path of (position, depth, is_root), nearest first, as plain tuples
+    (the beam looks most of them up among slots already scored, so few become Slots)."""
+    out: list[SlotKey] = []
     seen_reader = False
     for up, (c, depth, is_root) in enumerate(path):
         first_reader = not seen_reader and not views[c].is_author
         seen_reader = seen_reader or first_reader
-        out.append(Slot(views[c], up, depth, is_root, first_reader, c == asker))
+        out.append((c, up, depth, is_root, first_reader, c == asker))
     return out
+
+
+def _slot(views: list[CommentView], key: SlotKey) -> Slot:
+    c, up, depth, is_root, first_reader, asker_of_prev = key
+    return Slot(views[c], up, depth, is_root, first_reader, asker_of_prev)
+
+
+def _slots(views: list[CommentView], path: list[tuple[int, int, bool]], asker: int | None) -> list[Slot]:
+    """The candidate slots on a path of (position, depth, is_root), nearest first."""
+    return [_slot(views, key) for key in _slot_keys(views, path, asker)]
 
 
 def candidates(
@@ -208,29 +243,24 @@ def infer_parents(views: list[CommentView], author_name: str | None) -> list[tup
         post = post_features(cur, views[j - 1], author)
         post_logit = logit("parent", post)
         # The beam's decodings mostly share their paths: score each distinct slot once.
-        scored: dict[tuple[int, int, int, bool, bool, bool], tuple[Features, float]] = {}
+        scored: dict[SlotKey, tuple[Features, float]] = {}
         grown: list[tuple[float, int, _Node | None, float, Features]] = []
         for b, (score, last) in enumerate(beam):
             path = _ancestors(last, MAX_CANDIDATES)
             asker = last.parent.index if views[j - 1].is_author and last.parent else None
-            cands: list[tuple[_Node | None, Features, float]] = [(None, post, post_logit)]
-            slots = _slots(views, [(n.index, n.depth, n.parent is None) for n in path], asker)
-            for node, slot in zip(path, slots, strict=True):
-                key = (
-                    node.index,
-                    slot.up,
-                    slot.depth,
-                    slot.is_root,
-                    slot.first_reader_up,
-                    slot.asker_of_prev,
-                )
-                if key not in scored:
-                    feats = comment_features(cur, slot, author)
-                    scored[key] = (feats, logit("parent", feats))
-                cands.append((node, *scored[key]))
-            probs = softmax([x for _, _, x in cands])
-            for (target, feats, _), p in zip(cands, probs, strict=True):
-                grown.append((score + math.log(max(p, 1e-12)), b, target, p, feats))
+            targets: list[_Node | None] = [None, *path]
+            cands = [(post, post_logit)]
+            for key in _slot_keys(views, [(n.index, n.depth, n.parent is None) for n in path], asker):
+                hit = scored.get(key)
+                if hit is None:
+                    feats = comment_features(cur, _slot(views, key), author)
+                    hit = scored[key] = (feats, logit("parent", feats))
+                cands.append(hit)
+            probs = softmax([x for _, x in cands])
+            grown += [
+                (score + math.log(max(p, 1e-12)), b, target, p, feats)
+                for target, (feats, _), p in zip(targets, cands, probs, strict=True)
+            ]
         grown.sort(key=lambda g: -g[0])  # stable: ties keep candidate order
         beam = [
             (score, _Node(j, target, 0 if target is None else target.depth + 1, beam[b][1], p, feats))

@@ -37,9 +37,10 @@ def learn_author_name(texts: list[str], metadata_name: str | None = None) -> Aut
     signed: set[str] = set()
     for text in texts:
         found = cues.mentions(cues.head_tail(text))
-        for mention in found:
-            example.setdefault(mention.name, f"{mention.cue}: '{mention.words}'")
-        counts.update(sorted({m.name for m in found}))
+        if found:  # most lines address nobody
+            for mention in found:
+                example.setdefault(mention.name, f"{mention.cue}: '{mention.words}'")
+            counts.update(sorted({m.name for m in found}))
         signature = cues.signature_name(text.rsplit("\n", 1)[-1]) if "\n" in text else None
         if signature:
             signed.add(signature)
@@ -71,8 +72,7 @@ OPENS_THANKING_OTHER = "opens_thanking_other"
 def own_features(f: Facts, author: str | None) -> Features:
     """Cues in the comment itself."""
     feats: Features = {"bias": 1.0, f"open:{f.opens_with}": 1.0}
-    names = f.addressed()
-    if author and author in names:
+    if author and f.mentions and author in f.addressed():
         feats["addresses_author"] = 1.0
     for m in f.mentions:
         if m.name != author:

@@ -35,17 +35,23 @@ def text_lines(thread: Thread) -> list[TextLine]:
 def cover_emptied_lines(thread: Thread, article_end: int, spans: list[Span]) -> tuple[int, list[Span]]:
     """Lines that only the repair emptied (a lone stray "Â") are not read by inference, but they
     are raw text: each joins the comment before it (or the article), so no raw line is left out."""
-    last_raw = max((line.number for line in thread.lines if not line.is_blank), default=0)
     if not spans:
+        # lines are numbered 1, 2, ... in order: the last non-blank one is the first from the end
+        last_raw = next((line.number for line in reversed(thread.lines) if not line.is_blank), 0)
         return max(article_end, last_raw), spans
     covered: list[Span] = []
     for i, span in enumerate(spans):
         limit = spans[i + 1].start - 1 if i + 1 < len(spans) else len(thread.lines)
-        end = max((n for n in range(span.end, limit + 1) if not thread.line(n).is_blank), default=span.end)
-        covered.append(replace(span, end=end))
+        end = _last_non_blank(thread, span.end, limit)
+        covered.append(span if end == span.end else replace(span, end=end))
     first_raw = min(n for n in range(article_end + 1, spans[0].start + 1) if not thread.line(n).is_blank)
     covered[0] = replace(covered[0], start=first_raw)
     return article_end, covered
+
+
+def _last_non_blank(thread: Thread, first: int, last: int) -> int:
+    """The last non-blank raw line of first..last, or `first` when all are blank."""
+    return next((n for n in range(last, first - 1, -1) if not thread.line(n).is_blank), first)
 
 
 def metadata_author(thread: Thread) -> str | None:
@@ -105,8 +111,7 @@ def structure_from_spans(
         )
         for i, span in enumerate(spans)
     )
-    return replace(
-        thread,
+    return thread.with_structure(
         article_line_end=article_end,
         article_decision=article_decision,
         comments=comments,
