@@ -4,12 +4,16 @@ import math
 
 import pytest
 
+from conftest import SEED_TXT
 from threadloom.learned import logit, top_reasons
 from threadloom.segment import (
     OPENER_WEIGHT,
     TextLine,
     _comment_likeness,
     _pair_features,
+    _posterior,
+    _rounded_posterior,
+    _score_bounds,
     _start_reasons,
     article_cut,
     best_cut,
@@ -167,6 +171,65 @@ def test_the_pruned_article_cut_equals_scoring_every_split(cut: int) -> None:
     lines = ROSES[:cut] + ROSES[ROSES_ARTICLE_END:] + ROSES[:cut]
     first, confidence, _ = best_cut(lines)
     assert (first, confidence) == _exhaustive_cut(lines)
+
+
+def _margin_cut(lines: list[str]) -> tuple[int, float]:
+    """The article cut as it was first pruned: every cut within the margin of the best scored."""
+    probs = [_comment_likeness(_lines(lines), i) for i in range(len(lines))]
+    n = len(lines)
+    upper = _score_bounds(probs)  # the same floats as best_cut's
+    scores: dict[int, float] = {}
+    best_score = -math.inf
+    for k in sorted(range(n + 1), key=lambda k: (-upper[k], k)):
+        if upper[k] < best_score - 30.0:
+            break
+        opener = start_probability(lines[k - 1], lines[k], None) if 0 < k < n else 0.5
+        scores[k] = upper[k] + OPENER_WEIGHT * math.log(max(opener, 1e-4))
+        best_score = max(best_score, scores[k])
+    best = max(sorted(scores), key=lambda k: (scores[k], -k))
+    return best, round(1.0 / sum(math.exp(scores[k] - scores[best]) for k in sorted(scores)), 3)
+
+
+def _documents() -> list[list[str]]:
+    seed = [line.strip() for line in SEED_TXT.read_text(encoding="utf-8").split("\n") if line.strip()]
+    roses = [line for text in ROSES for line in text.split("\n")]
+    bread = [line for text in BREAD for line in text.split("\n")]
+    return [seed, seed[:40], seed[-60:], roses, bread, bread + roses, roses[:5] + bread[-7:], roses[:3]]
+
+
+@pytest.mark.parametrize("lines", _documents())
+def test_the_lazily_scored_posterior_equals_scoring_every_cut_within_the_margin(lines: list[str]) -> None:
+    first, confidence, _ = best_cut(lines)
+    assert (first, confidence) == _margin_cut(lines)
+
+
+# (scores already known, the best's index, bounds of the rest, their true scores): posteriors
+# far from a rounding boundary, on one, and just either side of one (0.9995 rounds up or down).
+POSTERIOR_CASES = [
+    ({0: 0.0}, 0, [-12.0, -13.0], [-20.0, -30.0]),
+    ({0: 0.0}, 0, [-1.0, -2.0, -3.0], [-1.5, -2.5, -3.5]),
+    ({0: 0.0, 1: -0.5}, 0, [-0.5, -0.7], [-9.0, -0.8]),
+    ({0: 0.0}, 0, [-7.0, -7.5], [-7.6009, -40.0]),
+    ({0: 0.0}, 0, [-7.0, -7.5], [-7.6, -40.0]),
+    ({0: 0.0}, 0, [-7.0], [-7.6]),
+    ({3: 0.0}, 3, [0.0, -1e-12], [-math.log(3), -math.log(3)]),
+]
+
+
+@pytest.mark.parametrize(("known", "best", "uppers", "true"), POSTERIOR_CASES)
+def test_a_posterior_scored_until_its_rounding_is_fixed_equals_the_full_one(
+    known: dict[int, float], best: int, uppers: list[float], true: list[float]
+) -> None:
+    rest = [10 + i for i in range(len(uppers))]
+    full = dict(known) | {k: s for k, s in zip(rest, true, strict=True)}
+    scored: list[int] = []
+
+    def score(k: int) -> float:
+        scored.append(k)
+        return full[k]
+
+    assert _rounded_posterior(dict(known), best, uppers, rest, score) == _posterior(full, best)
+    assert scored == rest[: len(scored)]  # in order, and only as many as needed
 
 
 @pytest.mark.parametrize("author", [None, "Marta"])

@@ -8,6 +8,7 @@ Comment starts are scored from each line and its neighbours, then decoded left t
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -223,14 +224,41 @@ def best_cut(texts: list[str], posterior: bool = True) -> tuple[int, float, list
 
     score(k) = log P(lines before k are article) + log P(lines from k are comments)
                + OPENER_WEIGHT * log P(line k opens a comment).
-    The opener term is <= 0, so the first two bound a cut's score from above: only cuts within
-    _CONFIDENCE_MARGIN of the best are scored in full (the chosen cut is the same). Without
-    `posterior` (triage needs only the cut) only cuts that could still win are scored, and the
-    posterior returned is over those alone (an upper bound)."""
+    The opener term is <= 0, so the first two bound a cut's score from above: cuts are scored
+    best bound first until none left could win (the chosen cut is the same). The posterior is
+    over the cuts within _CONFIDENCE_MARGIN of the best; those not yet scored are scored only
+    until the bounds on their share fix its rounding (`_rounded_posterior`). Without `posterior`
+    (triage needs only the cut) the posterior returned is over the cuts scored (an upper bound)."""
     probs = comment_likelihoods(texts)
     n = len(probs)
     if not n:
         return 0, 1.0, probs
+    upper = _score_bounds(probs)
+    order = sorted(range(n + 1), key=lambda k: (-upper[k], k))
+
+    def score(k: int) -> float:
+        # no line before the first comment (k = 0), or no comment at all (k = n): a neutral 0.5
+        opener = start_probability(texts[k - 1], texts[k], None) if 0 < k < n else 0.5
+        return upper[k] + OPENER_WEIGHT * math.log(max(opener, 1e-4))
+
+    scores: dict[int, float] = {}
+    best_score = -math.inf
+    for k in order:
+        if upper[k] < best_score:
+            break  # neither this cut nor any after it can win
+        scores[k] = score(k)
+        best_score = max(best_score, scores[k])
+    best = max(sorted(scores), key=lambda k: (scores[k], -k))
+    if not posterior:
+        return best, _posterior(scores, best), probs
+    # the cuts within the margin: a prefix of `order` (the best is settled, so is the margin)
+    within = [k for k in order[len(scores) :] if upper[k] >= best_score - _CONFIDENCE_MARGIN]
+    return best, _rounded_posterior(scores, best, [upper[k] for k in within], within, score), probs
+
+
+def _score_bounds(probs: list[float]) -> list[float]:
+    """Each cut's score without its opener term (an upper bound on the score), k = 0..n."""
+    n = len(probs)
     comment_suffix = [0.0] * (n + 1)
     for i in range(n - 1, -1, -1):
         comment_suffix[i] = comment_suffix[i + 1] + math.log(probs[i])
@@ -240,20 +268,39 @@ def best_cut(texts: list[str], posterior: bool = True) -> tuple[int, float, list
         upper.append(article_prefix + comment_suffix[k])
         article_prefix += math.log(1 - probs[k])
     upper.append(article_prefix)  # k = n: no comment section at all
-    scores: dict[int, float] = {}
-    best_score = -math.inf
-    margin = _CONFIDENCE_MARGIN if posterior else 0.0
-    for k in sorted(range(n + 1), key=lambda k: (-upper[k], k)):
-        if upper[k] < best_score - margin:
-            break
-        # no line before the first comment (k = 0), or no comment at all (k = n): a neutral 0.5
-        opener = start_probability(texts[k - 1], texts[k], None) if 0 < k < n else 0.5
-        scores[k] = score = upper[k] + OPENER_WEIGHT * math.log(max(opener, 1e-4))
-        best_score = max(best_score, score)
-    best = max(sorted(scores), key=lambda k: (scores[k], -k))
+    return upper
+
+
+def _posterior(scores: dict[int, float], best: int) -> float:
+    """The best cut's posterior among the scored cuts, rounded (summed in k order)."""
     top = scores[best]
     total = sum(math.exp(scores[k] - top) for k in sorted(scores))
-    return best, round(1.0 / total, 3), probs
+    return round(1.0 / total, 3)
+
+
+# Relative slack on the bounds of a posterior's total: far above the float error of the sums.
+_BOUND_SLACK = 1e-9
+
+
+def _rounded_posterior(
+    scores: dict[int, float], best: int, uppers: list[float], rest: list[int], score: Callable[[int], float]
+) -> float:
+    """`_posterior` once the cuts `rest` (their score bounds `uppers`, each below the best score)
+    are scored too, scoring them in turn only until the rounded value is fixed: the total is
+    at least the scored cuts' share and at most that plus the bounds' share of the others, and
+    rounding is monotone, so when both ends round alike so does the exact sum."""
+    top = scores[best]
+    unscored = [0.0] * (len(rest) + 1)  # the bounds' share of rest[i:]
+    for i in range(len(rest) - 1, -1, -1):
+        unscored[i] = unscored[i + 1] + math.exp(uppers[i] - top)
+    scored = sum(math.exp(s - top) for s in scores.values())
+    for i, k in enumerate(rest):
+        low, high = scored * (1 - _BOUND_SLACK), (scored + unscored[i]) * (1 + _BOUND_SLACK)
+        if round(1.0 / low, 3) == round(1.0 / high, 3):
+            return round(1.0 / low, 3)
+        scores[k] = score(k)
+        scored += math.exp(scores[k] - top)
+    return _posterior(scores, best)
 
 
 def article_cut(lines: list[TextLine]) -> tuple[int, Decision]:
