@@ -568,20 +568,25 @@ def mentions(text: str) -> tuple[Mention, ...]:
 def _mentions(text: str) -> tuple[Mention, ...]:
     """Cached: the same line or comment is asked about by several stages. A cue's regex runs only
     on text that holds the letters every match of it needs ("@", "hank", ...): most lines hold none."""
-    found: list[Mention] = []
-    named_at: set[int] = set()  # where a name already found in `text` starts (offsets in text)
     first_line = text.split("\n", 1)[0]
-    greets = first_line[:1] in _GREETING_INITIALS
-    lines = text.split("\n") if "@" in text else []
     # the first three regexes are anchored at a line's start (^): one match at most, so `match`
     # (finditer would try every other position too)
+    greeting = _at_start(GREETING_VOCATIVE_RE, first_line) if first_line[:1] in _GREETING_INITIALS else ()
+    opening = _at_start(OPENING_VOCATIVE_RE, first_line)
+    thanks = _may_thank(text)
+    closing = _NAME_BEFORE_STOP_RE.search(text) is not None
+    if not (greeting or opening or thanks or closing or "@" in text):
+        return ()  # most lines: no cue's pre-check holds, nothing to collect
+    lines = text.split("\n") if "@" in text else []
     matches: tuple[tuple[str, Iterable[re.Match[str]]], ...] = (
-        ("greeting-vocative", _at_start(GREETING_VOCATIVE_RE, first_line) if greets else ()),
-        ("opening-vocative", _at_start(OPENING_VOCATIVE_RE, first_line)),
+        ("greeting-vocative", greeting),
+        ("opening-vocative", opening),
         ("at-mention", [m for line in lines if (m := AT_MENTION_RE.match(line))]),
-        ("thanks-vocative", THANKS_VOCATIVE_RE.finditer(text) if _may_thank(text) else ()),
-        ("closing-vocative", CLOSING_VOCATIVE_RE.finditer(text) if _NAME_BEFORE_STOP_RE.search(text) else ()),
+        ("thanks-vocative", THANKS_VOCATIVE_RE.finditer(text) if thanks else ()),
+        ("closing-vocative", CLOSING_VOCATIVE_RE.finditer(text) if closing else ()),
     )
+    found: list[Mention] = []
+    named_at: set[int] = set()  # where a name already found in `text` starts (offsets in text)
     for cue, found_by_cue in matches:
         for match in found_by_cue:
             name = match.group(1)
