@@ -14,7 +14,7 @@ from functools import lru_cache
 
 from .chain import singles_from, transition_scores
 from .facts import Facts
-from .learned import Features, all_weights, weights_generation
+from .learned import Features, all_weights, strongest, weights_generation
 from .model import Decision
 from .speakers import author_features
 
@@ -145,9 +145,6 @@ def _terms(weights: dict[str, float], feats: Features) -> list[float]:
     return [get(k, 0.0) * v for k, v in feats.items()]
 
 
-def _top_reasons(feats: Features, terms: list[float], sign: float, k: int = 3) -> list[str]:
-    """learned.top_reasons(MODEL, feats, sign, k) from the terms already computed."""
-    pairs = zip(feats, terms, strict=True)
-    scored = [(c, name) for name, term in pairs if name != "bias" and (c := term * sign) > 0]
-    scored.sort(reverse=True)
-    return [name for _, name in scored[:k]]
+def _top_reasons(feats: Features, terms: list[float], sign: float) -> list[str]:
+    """learned.top_reasons(MODEL, feats, sign) from the terms already computed."""
+    return strongest((term * sign, name) for name, term in zip(feats, terms, strict=True) if name != "bias")

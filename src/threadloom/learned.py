@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import json
 import math
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from functools import lru_cache
 from importlib import resources
@@ -75,12 +75,14 @@ def probability(model: str, features: Features) -> float:
 
 def top_reasons(model: str, features: Features, sign: float, k: int = 3) -> list[str]:
     """The k features that pushed this decision hardest in the direction `sign` (+1 or -1)."""
-    weights = all_weights().get(model, {})
-    # only positive contributions are reported: sort those few, not every feature
-    scored = [
-        (contribution, name)
-        for name, value in features.items()
-        if name != "bias" and (contribution := weights.get(name, 0.0) * value * sign) > 0
-    ]
+    get = all_weights().get(model, {}).get
+    pushes = [(get(name, 0.0) * value * sign, name) for name, value in features.items() if name != "bias"]
+    return strongest(pushes, k)
+
+
+def strongest(contributions: Iterable[tuple[float, str]], k: int = 3) -> list[str]:
+    """The names of the k largest positive contributions, largest first (ties: by name, last
+    first). Only positive ones are reported: those few are sorted, not every feature."""
+    scored = [(contribution, name) for contribution, name in contributions if contribution > 0]
     scored.sort(reverse=True)
     return [name for _, name in scored[:k]]

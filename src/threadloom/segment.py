@@ -14,7 +14,7 @@ from functools import lru_cache
 
 from . import cues
 from .cueset import CueSet
-from .learned import Features, all_weights, probability, sigmoid, top_reasons, weights_generation
+from .learned import Features, all_weights, probability, sigmoid, strongest, top_reasons, weights_generation
 from .memo import line_memo
 from .model import Decision
 from .unwrap import is_hard_wrap
@@ -422,9 +422,8 @@ def _start_reasons(prev: str, cur: str, nxt: str | None, pair: list[tuple[str, f
         if term > 0
     ]
     get = all_weights().get("start", {}).get
-    scored += [(term, name) for name, value in pair if (term := get(name, 0.0) * value) > 0]
-    scored.sort(reverse=True)
-    return [name for _, name in scored[:3]]
+    scored += [(get(name, 0.0) * value, name) for name, value in pair]
+    return strongest(scored)
 
 
 def start_probability(prev: str, cur: str, nxt: str | None, author_name: str | None = None) -> float:
