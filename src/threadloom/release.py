@@ -21,6 +21,7 @@ import os
 import shutil
 import tempfile
 from collections.abc import Callable, Iterable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from importlib import metadata as importlib_metadata
 from pathlib import Path
@@ -149,11 +150,18 @@ def write_release_files(
     plots, card, datasheet, Croissant description and, last, the manifest of them all. `build`
     and the crawl's merge both end here, so their releases hold the same files."""
     info = collection.info
-    for config in CONFIGS:
-        write_parquet(rows[config], config, folder / parquet_path(config), info)
+    # Parquet compression runs outside the GIL: the three files are written in threads while
+    # this one draws the plots (each file's bytes do not depend on the others or on timing).
+    with ThreadPoolExecutor(max_workers=len(CONFIGS)) as pool:
+        written = [
+            pool.submit(write_parquet, rows[config], config, folder / parquet_path(config), info)
+            for config in CONFIGS
+        ]
+        write_plots(folder, rows)
+        write_skipped(folder, collection.skipped)
+        for job in written:
+            job.result()  # re-raises a writer's error here
     stats = compute_stats(rows, folder)
-    write_plots(folder, rows)
-    write_skipped(folder, collection.skipped)
     card = render_card(info, stats, comments=rows["comments"], datasheet=datasheet_template)
     card += skipped_section(collection.skipped)
     (folder / "README.md").write_text(card, encoding="utf-8")
@@ -232,8 +240,14 @@ def install_release(
 
 
 def _fsync_tree(folder: Path) -> None:
-    """Flush file contents before the rename makes the release visible."""
-    for path in folder.rglob("*"):
-        if path.is_file():
-            with open(path, "rb") as handle:
-                os.fsync(handle.fileno())
+    """Flush file contents before the rename makes the release visible. A crawl's release holds
+    thousands of raw files: their flushes wait on the disk, not the GIL, so they overlap."""
+    files = [path for path in folder.rglob("*") if path.is_file()]
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        for _ in pool.map(_fsync_file, files):  # re-raises the first error
+            pass
+
+
+def _fsync_file(path: Path) -> None:
+    with open(path, "rb") as handle:
+        os.fsync(handle.fileno())
