@@ -133,14 +133,14 @@ def fit_crf(
     return {name: round(w, 4) for name, w in weights.items() if abs(w) >= 1e-4}
 
 
-def rule_weight(docs: list[Doc], feature: str, vocab: frozenset[str]) -> float:
+def rule_weight(seqs: list[Sequence], feature: str) -> float:
     """The log-odds that a comment with this rule feature is the author's on the dev threads,
     add-one smoothed: (right + 1) / (wrong + 1)."""
     right = wrong = 0
-    for d in docs:
-        for feats, flag in zip(crf_features(d.facts, d.author, vocab), d.flags, strict=True):
-            if feature in feats:
-                right, wrong = right + flag, wrong + (not flag)
+    for feats, labels in seqs:
+        for f, label in zip(feats, labels, strict=True):
+            if feature in f:
+                right, wrong = right + label, wrong + (not label)
     return round(math.log((right + 1) / (wrong + 1)), 4)
 
 
@@ -220,10 +220,8 @@ def main() -> None:
         docs.append(Doc(gold, (folder / "raw" / gold["doc"]).read_text(encoding="utf-8")))
     sources = sorted({d.source for d in docs})
     vocab = crf_vocabulary(docs)
-    rules = {OPENS_THANKING_OTHER: rule_weight(docs, OPENS_THANKING_OTHER, vocab)}
-    author_crf = fit_crf(
-        [(crf_features(d.facts, d.author, vocab), [int(x) for x in d.flags]) for d in docs], fixed=rules
-    )
+    seqs = [(crf_features(d.facts, d.author, vocab), [int(x) for x in d.flags]) for d in docs]
+    author_crf = fit_crf(seqs, fixed={OPENS_THANKING_OTHER: rule_weight(seqs, OPENS_THANKING_OTHER)})
     choices = [c for d in docs for c in parent_choices(d)]
     n_choices = len(choices)
     parent = fit_softmax(choices)

@@ -8,7 +8,6 @@ Lexicons are generic conversational English, never text from a particular blog.
 from __future__ import annotations
 
 import re
-from collections import Counter
 from dataclasses import dataclass
 from itertools import pairwise
 
@@ -264,12 +263,6 @@ def _thanks_for_post(tokens: tuple[str, ...]) -> bool:
     return False
 
 
-def _you_share(counts: Counter[str]) -> float:
-    """Answers talk about "you" and "your site"; questions about "I" and "my site"."""
-    you = sum(counts[w] for w in SECOND_PERSON.intersection(counts))
-    me = sum(counts[w] for w in FIRST_PERSON.intersection(counts))
-    return _share_of_you(you, me)
-
-
 def _share_of_you(you: int, me: int) -> float:
+    """Answers talk about "you" and "your site"; questions about "I" and "my site"."""
     return you / (you + me) if you + me else 0.5

@@ -22,13 +22,9 @@ def text_lines(thread: Thread) -> list[TextLine]:
     """The lines inference reads: those with repaired text (see `cover_emptied_lines`), each
     paragraph a client hard-wrapped over several of them read as one (unwrap.py)."""
     raw = [(line.number, text) for line in thread.lines if (text := line.text.strip())]
-    runs = unwrap.paragraph_runs([text for _, text in raw], thread.wrap_width)
-    joined = unwrap.join_lines
+    paragraphs = unwrap.paragraphs([text for _, text in raw], thread.wrap_width)
     return [
-        TextLine(raw[first][0], raw[first][1])
-        if first == last
-        else TextLine(raw[first][0], joined([text for _, text in raw[first : last + 1]]), raw[last][0])
-        for first, last in runs
+        TextLine(raw[first][0], text, raw[last][0] if last > first else 0) for first, last, text in paragraphs
     ]
 
 

@@ -34,7 +34,7 @@ from typing import NamedTuple
 
 from . import cues
 from .segment import best_cut
-from .unwrap import join_lines, paragraph_runs, wrap_width
+from .unwrap import paragraphs, wrap_width
 
 _OPENER_WORDS = sorted(
     cues.GREETINGS
@@ -106,7 +106,7 @@ def triage_text(text: str, config: TriageConfig = DEFAULT_TRIAGE) -> TriageResul
     texts = [stripped for line in text.split("\n") if (stripped := line.strip())]
     width = wrap_width(texts)
     if width is not None:  # read a hard-wrapped page paragraph by paragraph
-        texts = [join_lines(texts[first : last + 1]) for first, last in paragraph_runs(texts, width)]
+        texts = [text for _, _, text in paragraphs(texts, width)]
     first, confidence, probs = _cut(texts, config.window_lines)
     tail = len(texts) - first
     if tail < config.min_comment_lines:

@@ -46,18 +46,20 @@ def is_hard_wrap(previous: str, following: str) -> bool:
 def wrap_width(texts: Sequence[str]) -> int | None:
     """The width W the document's text was wrapped at, or None. Signs of W: many lines end within
     `BAND` characters short of it, nearly all of them because the next line's first word would not
-    have fitted (`FIT_SHARE`), and few lines are just longer than W (`CLIFF`). Lines are stripped."""
+    have fitted (`FIT_SHARE`), and few lines are just longer than W (`CLIFF`). `texts`: the
+    document's lines, stripped (as every caller has them already)."""
     size = MAX_WIDTH + 2
     band = [0] * (size + 1)  # difference arrays over W: lines in the band below W ...
     full = [0] * (size + 1)  # ... and those of them whose next line's first word did not fit
-    lengths = [len(text.strip()) for text in texts]
+    lengths = [len(text) for text in texts]
     for i, n in enumerate(lengths):
         if n > MAX_WIDTH or n + BAND <= MIN_WIDTH or is_code(texts[i]):
             continue  # code keeps its own line breaks
         band[n] += 1
         band[min(n + BAND, size)] -= 1
         if i + 1 < len(texts):
-            need = n + 1 + len(texts[i + 1].split(None, 1)[0]) if texts[i + 1].strip() else n
+            following = texts[i + 1].split(None, 1)
+            need = n + 1 + len(following[0]) if following else n
             high = min(n + BAND, need, size)  # W in [n, high) leaves the next word no room
             if high > n:
                 full[n] += 1
@@ -77,7 +79,7 @@ def wrap_width(texts: Sequence[str]) -> int | None:
         # A client breaks lines anywhere, mostly mid-sentence, so they fill the band unevenly;
         # a list of short sentences, or a phrase repeated, does neither.
         ends = sum(1 for text in in_band_lines if ends_sentence(text))
-        distinct = len({len(text.strip()) for text in in_band_lines})
+        distinct = len({len(text) for text in in_band_lines})
         if ends <= MAX_SENTENCE_END_SHARE * len(in_band_lines) and distinct >= MIN_DISTINCT_LENGTHS:
             return width
     return None
@@ -114,6 +116,10 @@ def paragraph_runs(texts: Sequence[str], width: int | None) -> list[tuple[int, i
     return runs
 
 
-def join_lines(texts: Sequence[str]) -> str:
-    """One paragraph's lines as one line of text."""
-    return " ".join(text.strip() for text in texts)
+def paragraphs(texts: Sequence[str], width: int | None) -> list[tuple[int, int, str]]:
+    """Each paragraph of `texts` (as `paragraph_runs` finds them) as (first, last, its text): a
+    wrapped paragraph's lines joined into one line by spaces, a lone line as it is."""
+    return [
+        (first, last, texts[first] if first == last else " ".join(texts[first : last + 1]))
+        for first, last in paragraph_runs(texts, width)
+    ]
