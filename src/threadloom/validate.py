@@ -169,12 +169,15 @@ def check_integrity(folder: Path, rows: dict[str, list[Row]], report: Report) ->
             continue
         by_thread[comment["thread_id"]].append(comment)
     speakers_by_id = {s["speaker_id"]: s for s in speakers}
+    speakers_by_thread: dict[str, list[Row]] = {t["thread_id"]: [] for t in threads}
     for index, speaker in enumerate(speakers):
-        if speaker["thread_id"] not in by_thread:
+        if speaker["thread_id"] not in speakers_by_thread:
             report.add(f"{where_s} row {index}", f"thread {speaker['thread_id']!r} is not in threads")
+            continue
+        speakers_by_thread[speaker["thread_id"]].append(speaker)
     for thread in threads:
         thread_comments = by_thread[thread["thread_id"]]
-        thread_speakers = [s for s in speakers if s["thread_id"] == thread["thread_id"]]
+        thread_speakers = speakers_by_thread[thread["thread_id"]]
         for config, problem in thread_problems(
             folder, thread, thread_comments, thread_speakers, speakers_by_id
         ):
@@ -295,8 +298,11 @@ def _speakers(
             yield "comments", f"{c['comment_id']}: speaker_name differs from its speaker's name"
         if speaker["is_post_author"] != c["is_post_author"]:
             yield "comments", f"{c['comment_id']}: is_post_author differs from its speaker's"
+    comment_ids: dict[str, list[str]] = {}
+    for c in comments:
+        comment_ids.setdefault(c["speaker_id"], []).append(c["comment_id"])
     for s in speakers:
-        ids = [c["comment_id"] for c in comments if c["speaker_id"] == s["speaker_id"]]
+        ids = comment_ids.get(s["speaker_id"], [])
         if s["comment_ids"] != ids or s["n_comments"] != len(ids):
             yield "speakers", f"speaker {s['speaker_id']}: comment_ids/n_comments disagree with the comments"
 
