@@ -131,6 +131,41 @@ def test_merge_of_kept_shards_gives_the_same_release(crawl_inputs: Path, one_wor
     assert listing(tmp_path / "r2") == listing(one_worker_release)
 
 
+def test_a_merge_of_many_shards_in_several_passes_gives_the_same_release(
+    crawl_inputs: Path, one_worker_release: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A crawl with more shard row groups than FAN_IN is merged through intermediate runs: two
+    at a time here, so three levels of runs, with the shards' rows in several row groups each."""
+    from threadloom.crawl import merge, steps
+
+    real_init = steps.ShardWriter.__init__
+
+    def two_threads_per_row_group(writer: Any, work: str, batch_size: int = 0, batch_bytes: int = 0) -> None:
+        real_init(writer, work, batch_size=2)
+
+    monkeypatch.setattr(steps.ShardWriter, "__init__", two_threads_per_row_group)
+    work = tmp_path / "work"
+    first = run_cli("crawl", str(crawl_inputs), "--out", str(tmp_path / "r1"), "--work", str(work), *COLUMNS,
+                    "--version", "0.1.0", "--keep-shards", "-q")
+    assert first.exit_code == 0, first.output
+    assert len(merge.shard_runs(work, "comments")) > 4
+    monkeypatch.setattr(merge, "FAN_IN", 2)
+    monkeypatch.setattr(merge, "RUN_ROWS", 3)
+    intermediate: list[Path] = []
+    real_merge_into_file = merge._merge_into_file
+
+    def counted(runs: list[Any], schema: Any, path: Path) -> Any:
+        intermediate.append(path)
+        return real_merge_into_file(runs, schema, path)
+
+    monkeypatch.setattr(merge, "_merge_into_file", counted)
+    merged = run_cli("merge", str(work), "--out", str(tmp_path / "r2"), "--version", "0.1.0", "-q")
+    assert merged.exit_code == 0, merged.output
+    assert listing(tmp_path / "r2") == listing(one_worker_release)
+    assert any(path.name.startswith("run-1-") for path in intermediate)  # a second level of runs
+    assert not [p for p in work.iterdir() if p.name.startswith("merge-")]  # the runs are removed
+
+
 def test_article_only_pages_are_kept_on_request(crawl_inputs: Path, tmp_path: Path) -> None:
     out = tmp_path / "release"
     result = run_cli("crawl", str(crawl_inputs), "--out", str(out), *COLUMNS, "--keep-article-only", "-q")

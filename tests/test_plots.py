@@ -9,6 +9,7 @@ from pngread import png_pixels
 from threadloom.api import build
 from threadloom.plots import PLOTS, bar_chart, charts
 from threadloom.release import MANIFEST
+from threadloom.stats import Figures
 
 
 def test_every_plot_is_written_into_the_release_and_the_manifest(seed_release: Path) -> None:
@@ -56,5 +57,5 @@ def test_bar_heights_follow_the_values() -> None:
 
 
 def test_charts_of_an_empty_release_still_draw() -> None:
-    drawn = charts({"threads": [], "comments": [], "speakers": []})
+    drawn = charts(Figures())
     assert sorted(drawn) == sorted(p.filename for p in PLOTS)

@@ -17,6 +17,7 @@ import yaml
 
 import threadloom
 from conftest import SEED_RAW
+from release_tools import read_rows
 from threadloom import release
 from threadloom.api import build, default_release_dir
 from threadloom.errors import ThreadloomError
@@ -172,12 +173,10 @@ def test_force_replaces_a_different_release_of_the_same_version(small_raw: Path,
 def _fail_on_speakers(monkeypatch: pytest.MonkeyPatch) -> None:
     real = release.write_parquet
 
-    def write_then_fail(
-        rows: list[dict[str, object]], config: str, path: Path, info: dict[str, object]
-    ) -> None:
+    def write_then_fail(tables: Any, config: str, path: Path, info: dict[str, Any], *args: Any) -> None:
         if config == "speakers":
             raise OSError("disk full (simulated)")
-        real(rows, config, path, info)
+        real(tables, config, path, info, *args)
 
     monkeypatch.setattr(release, "write_parquet", write_then_fail)
 
@@ -268,3 +267,42 @@ def test_release_of_a_copied_raw_folder_equals_the_seed_release_data(
     for config in CONFIGS:
         path = release.parquet_path(config)
         assert (out / path).read_bytes() == (seed_release / path).read_bytes()
+
+
+@pytest.mark.parametrize("chunks", [[7], [3, 4, 1, 9, 2], [1] * 13, [20], []])
+def test_parquet_written_in_pieces_is_the_file_written_at_once(
+    seed_release: Path, tmp_path: Path, chunks: list[int]
+) -> None:
+    """A merge hands write_parquet one small table per thread; the file must be the one that
+    pq.write_table makes of all the rows as one table, row group boundaries included."""
+    info = {"name": "t", "version": "1.0.0"}
+    rows = read_rows(seed_release, "comments")[: sum(chunks)]
+    table = release.rows_table(rows, "comments")
+    pieces, start = [], 0
+    for size in chunks:
+        pieces.append(table.slice(start, size))
+        start += size
+    release.write_parquet(pieces, "comments", tmp_path / "pieces.parquet", info, row_group_size=5)
+    whole = table.replace_schema_metadata(release.file_metadata(info, "comments"))
+    pq.write_table(whole, tmp_path / "whole.parquet", row_group_size=5, compression="zstd",
+                   compression_level=9, use_dictionary=True, write_statistics=True)
+    assert (tmp_path / "pieces.parquet").read_bytes() == (tmp_path / "whole.parquet").read_bytes()
+    assert pq.ParquetFile(tmp_path / "pieces.parquet").num_row_groups == max(1, -(-sum(chunks) // 5))
+
+
+def test_a_row_group_ends_where_its_text_reaches_the_bound_however_the_rows_come(
+    seed_release: Path, tmp_path: Path
+) -> None:
+    info = {"name": "t", "version": "1.0.0"}
+    table = release.rows_table(read_rows(seed_release, "comments")[:40], "comments")
+    bound = 2_000
+    release.write_parquet([table], "comments", tmp_path / "whole.parquet", info, row_group_text_bytes=bound)
+    pieces = [table.slice(i, 3) for i in range(0, 40, 3)]
+    release.write_parquet(pieces, "comments", tmp_path / "pieces.parquet", info, row_group_text_bytes=bound)
+    assert (tmp_path / "pieces.parquet").read_bytes() == (tmp_path / "whole.parquet").read_bytes()
+    written = pq.ParquetFile(tmp_path / "whole.parquet")
+    texts = [[len(t.encode()) for t in written.read_row_group(i)["text"].to_pylist()]
+             for i in range(written.num_row_groups)]
+    assert len(texts) > 2 and sum(map(len, texts)) == 40
+    for sizes in texts[:-1]:  # each full group: under the bound until its last row
+        assert sum(sizes[:-1]) < bound <= sum(sizes)

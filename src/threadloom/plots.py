@@ -14,12 +14,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from .records import Row
+from .stats import KINDS, Figures
 
 WIDTH, HEIGHT, SCALE = 640, 260, 2
 BACKGROUND, AXIS, GRID, TEXT = (255, 255, 255), (60, 60, 60), (225, 228, 232), (40, 40, 40)
 PALETTE = ((52, 101, 164), (230, 126, 34), (46, 139, 87), (142, 68, 173))
-KINDS = ("boundary", "parent", "speaker", "post_author")
 PLOTS_HEADING = "### Plots"
 
 Color = tuple[int, int, int]
@@ -143,30 +142,27 @@ def bar_chart(labels: Sequence[str], series: Sequence[Sequence[int]]) -> bytes:
     return canvas.png()
 
 
-def _buckets(values: list[int], edges: Sequence[int]) -> tuple[list[str], list[int]]:
-    """Counts of values in [edges[i], edges[i+1]); the last bucket is open ("500+")."""
-    labels, counts = [], []
+def _buckets(counts: Counter[int], edges: Sequence[int]) -> tuple[list[str], list[int]]:
+    """How many of the counted values fall in [edges[i], edges[i+1]); the last bucket is open
+    ("500+")."""
+    labels, sums = [], []
     for i, low in enumerate(edges):
         high = edges[i + 1] if i + 1 < len(edges) else None
         labels.append(f"{low}+" if high is None else (str(low) if high == low + 1 else f"{low}-{high - 1}"))
-        counts.append(sum(1 for v in values if v >= low and (high is None or v < high)))
-    while len(counts) > 1 and counts[-1] == 0:  # no empty buckets at the high end
+        sums.append(sum(n for v, n in counts.items() if v >= low and (high is None or v < high)))
+    while len(sums) > 1 and sums[-1] == 0:  # no empty buckets at the high end
         labels.pop()
-        counts.pop()
-    return labels, counts
+        sums.pop()
+    return labels, sums
 
 
-def charts(rows: dict[str, list[Row]]) -> dict[str, bytes]:
-    """The PNG bytes of every plot in PLOTS, from a release's rows."""
-    comments, threads, speakers = rows["comments"], rows["threads"], rows["speakers"]
-    per_thread = _buckets([t["n_comments"] for t in threads], (0, 1, 5, 10, 20, 50, 100, 200, 500, 1000))
-    depth = Counter(c["depth"] for c in comments)
+def charts(figures: Figures) -> dict[str, bytes]:
+    """The PNG bytes of every plot in PLOTS, from a release's Figures."""
+    per_thread = _buckets(figures.comments_per_thread, (0, 1, 5, 10, 20, 50, 100, 200, 500, 1000))
+    depth = figures.depth
     depths = list(range(1, max(depth, default=1) + 1))
-    per_speaker = _buckets([s["n_comments"] for s in speakers], (0, 1, 2, 3, 4, 5, 10, 20, 50))
-    bins = [[0] * 10 for _ in KINDS]
-    for c in comments:
-        for k, kind in enumerate(KINDS):
-            bins[k][min(9, int(float(c[f"{kind}_confidence"]) * 10))] += 1
+    per_speaker = _buckets(figures.comments_per_speaker, (0, 1, 2, 3, 4, 5, 10, 20, 50))
+    bins = [figures.confidence_bins[kind] for kind in KINDS]
     return {
         "comments_per_thread.png": bar_chart(per_thread[0], [per_thread[1]]),
         "reply_depth.png": bar_chart([str(d) for d in depths], [[depth[d] for d in depths]]),
@@ -175,11 +171,11 @@ def charts(rows: dict[str, list[Row]]) -> dict[str, bytes]:
     }
 
 
-def write_plots(folder: Path, rows: dict[str, list[Row]]) -> list[Path]:
+def write_plots(folder: Path, figures: Figures) -> list[Path]:
     target = folder / "plots"
     target.mkdir(parents=True, exist_ok=True)
     written = []
-    for name, data in charts(rows).items():
+    for name, data in charts(figures).items():
         (target / name).write_bytes(data)
         written.append(target / name)
     return written

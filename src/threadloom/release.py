@@ -16,11 +16,13 @@ build never leaves a partial release; an existing release is never changed unles
 from __future__ import annotations
 
 import contextlib
+import filecmp
+import hashlib
 import json
 import os
 import shutil
 import tempfile
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from importlib import metadata as importlib_metadata
@@ -28,6 +30,7 @@ from pathlib import Path
 from typing import Any
 
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from . import __version__
@@ -42,8 +45,8 @@ from .plots import write_plots
 from .records import Row, comment_rows, speaker_rows, thread_row
 from .schemas import CONFIGS, SCHEMA_VERSION, arrow_schema
 from .skipped import skipped_section, write_skipped
-from .sources import Collection, sha256_hex
-from .stats import ReleaseStats, compute_stats
+from .sources import Collection
+from .stats import Figures, ReleaseStats, compute_stats
 
 MANIFEST = "manifest.json"
 DEPENDENCIES = ("pyarrow", "datasets", "ftfy", "click", "jsonschema", "pyyaml", "huggingface_hub")
@@ -84,20 +87,67 @@ def file_metadata(info: dict[str, Any], config: str) -> dict[bytes, bytes]:
     return {k.encode(): v.encode() for k, v in values.items()}
 
 
-def write_parquet(rows: list[Row], config: str, path: Path, info: dict[str, Any]) -> None:
+ROW_GROUP_SIZE = 100_000
+# A row group also ends at the row that brings its text to this many bytes: a thread row holds its
+# whole article, so 100,000 of them could need gigabytes to write (or to read back).
+ROW_GROUP_TEXT_BYTES = 64_000_000
+_TEXT_COLUMN = {"threads": "article_text", "comments": "text"}
+# Fixed writer settings: the same rows give byte-identical files.
+_PARQUET_SETTINGS: dict[str, Any] = {
+    "compression": "zstd", "compression_level": 9, "use_dictionary": True, "write_statistics": True,
+}
+
+
+def write_parquet(tables: Iterable[pa.Table], config: str, path: Path, info: dict[str, Any],
+                  figures: Figures | None = None, row_group_size: int = ROW_GROUP_SIZE,
+                  row_group_text_bytes: int = ROW_GROUP_TEXT_BYTES) -> None:
+    """Write a config's rows, given as Arrow tables in order, in row groups of `row_group_size`
+    rows, or fewer when their text reaches `row_group_text_bytes`. Where a row group ends depends
+    only on the rows, not on how they were split into tables, and only one row group is held at a
+    time. Each row group is counted into `figures` before it is written."""
     schema = arrow_schema(config).with_metadata(file_metadata(info, config))
-    table = pa.Table.from_pylist(rows, schema=schema)
+    text_column = _TEXT_COLUMN.get(config)
     path.parent.mkdir(parents=True, exist_ok=True)
-    # Fixed writer settings: the same rows give byte-identical files.
-    pq.write_table(
-        table,
-        path,
-        compression="zstd",
-        compression_level=9,
-        use_dictionary=True,
-        write_statistics=True,
-        row_group_size=100_000,
-    )
+    with pq.ParquetWriter(path, schema, **_PARQUET_SETTINGS) as writer:
+        group: list[pa.Table] = []
+        small: list[pa.Table] = []  # a merge yields one table per thread, each a slice of a shard
+        rows = text = 0
+        groups = 0
+
+        def flush() -> None:
+            nonlocal group, small, rows, text, groups
+            # one contiguous table, as from_pylist makes: the writer's pages do not depend on how
+            # the rows were chunked
+            pieces = [*group, *small]
+            table = pa.concat_tables(pieces).combine_chunks() if pieces else schema.empty_table()
+            table = table.replace_schema_metadata(schema.metadata)
+            if figures is not None:
+                figures.add(config, table)
+            writer.write_table(table, row_group_size=max(1, table.num_rows))
+            group, small, rows, text, groups = [], [], 0, 0, groups + 1
+
+        for table in tables:
+            while table.num_rows:
+                take = min(table.num_rows, row_group_size - rows)
+                if text_column is not None:
+                    sizes = pc.cumulative_sum(pc.cast(pc.binary_length(table[text_column]), pa.int64()))
+                    below = pc.sum(pc.less(sizes, row_group_text_bytes - text)).as_py() or 0
+                    take = min(take, below + 1)  # up to the row that reaches the bound
+                    text += sizes[take - 1].as_py()
+                small.append(table.slice(0, take))
+                rows += take
+                table = table.slice(take)
+                if len(small) >= 256:  # copied together, so the shards' row groups they slice can go
+                    group.append(pa.concat_tables(small).combine_chunks())
+                    small = []
+                if rows >= row_group_size or text >= row_group_text_bytes:
+                    flush()
+        if rows or not groups:  # pq.write_table writes one empty row group for no rows
+            flush()
+
+
+def rows_table(rows: list[Row], config: str) -> pa.Table:
+    return pa.Table.from_pylist(rows, schema=arrow_schema(config))
 
 
 def environment() -> dict[str, str]:
@@ -116,8 +166,8 @@ def write_manifest(folder: Path, info: dict[str, Any], collection: Collection) -
         rel = path.relative_to(folder).as_posix()
         if rel == MANIFEST:
             continue
-        data = path.read_bytes()
-        files.append({"path": rel, "bytes": len(data), "sha256": sha256_hex(data)})
+        size, digest = file_digest(path)
+        files.append({"path": rel, "bytes": size, "sha256": digest})
     manifest = {
         "dataset": info["name"],
         "dataset_version": info["version"],
@@ -130,6 +180,17 @@ def write_manifest(folder: Path, info: dict[str, Any], collection: Collection) -
     (folder / MANIFEST).write_text(text, encoding="utf-8")
 
 
+def file_digest(path: Path) -> tuple[int, str]:
+    """Size and sha256 of a file, read a megabyte at a time (a release's Parquet files can be
+    larger than memory)."""
+    digest, size = hashlib.sha256(), 0
+    with open(path, "rb") as handle:
+        while chunk := handle.read(1 << 20):
+            digest.update(chunk)
+            size += len(chunk)
+    return size, digest.hexdigest()
+
+
 def write_release(
     folder: Path, collection: Collection, threads: list[Thread], datasheet_template: str | None
 ) -> ReleaseStats:
@@ -140,29 +201,37 @@ def write_release(
         target.write_bytes(doc.data)
         if doc.corrections is not None:  # the reviewer's corrections this build applied
             target.with_name(target.name[: -len(".txt")] + ".corrections.json").write_bytes(doc.corrections)
-    return write_release_files(folder, collection, config_rows(threads), datasheet_template)
+    rows = config_rows(threads)
+    tables = {config: [rows_table(rows[config], config)] for config in CONFIGS}
+    return write_release_files(folder, collection, tables, datasheet_template)
 
 
 def write_release_files(
-    folder: Path, collection: Collection, rows: dict[str, list[Row]], datasheet_template: str | None
+    folder: Path,
+    collection: Collection,
+    tables: Mapping[str, Iterable[pa.Table]],
+    datasheet_template: str | None,
 ) -> ReleaseStats:
-    """Every file of a release but the raw copies (already in `folder/raw/`): the Parquet files,
-    plots, card, datasheet, Croissant description and, last, the manifest of them all. `build`
-    and the crawl's merge both end here, so their releases hold the same files."""
+    """Every file of a release but the raw copies (already in `folder/raw/`): the Parquet files
+    (from each config's rows as Arrow tables, in order: a crawl's merge streams them), plots,
+    card, datasheet, Croissant description and, last, the manifest of them all. `build` and the
+    crawl's merge both end here, so their releases hold the same files."""
     info = collection.info
-    # Parquet compression runs outside the GIL: the three files are written in threads while
-    # this one draws the plots (each file's bytes do not depend on the others or on timing).
+    figures = Figures()
+    # Parquet compression runs outside the GIL: the three files are written in threads (each
+    # file's bytes do not depend on the others or on timing; each counts only its own figures).
     with ThreadPoolExecutor(max_workers=len(CONFIGS)) as pool:
         written = [
-            pool.submit(write_parquet, rows[config], config, folder / parquet_path(config), info)
+            pool.submit(write_parquet, tables[config], config, folder / parquet_path(config), info, figures)
             for config in CONFIGS
         ]
-        write_plots(folder, rows)
         write_skipped(folder, collection.skipped)
         for job in written:
             job.result()  # re-raises a writer's error here
-    stats = compute_stats(rows, folder)
-    card = render_card(info, stats, comments=rows["comments"], datasheet=datasheet_template)
+    write_plots(folder, figures)
+    stats = compute_stats(figures, folder)
+    example = [figures.first_comment] if figures.first_comment is not None else []
+    card = render_card(info, stats, comments=example, datasheet=datasheet_template)
     card += skipped_section(collection.skipped)
     (folder / "README.md").write_text(card, encoding="utf-8")
     (folder / "DATASHEET.md").write_text(render_datasheet(datasheet_template, stats), encoding="utf-8")
@@ -172,10 +241,11 @@ def write_release_files(
 
 
 def _same_files(a: Path, b: Path) -> bool:
-    def listing(folder: Path) -> dict[str, bytes]:
-        return {p.relative_to(folder).as_posix(): p.read_bytes() for p in folder.rglob("*") if p.is_file()}
+    def listing(folder: Path) -> list[str]:
+        return sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file())
 
-    return listing(a) == listing(b)
+    names = listing(a)
+    return names == listing(b) and all(filecmp.cmp(a / name, b / name, shallow=False) for name in names)
 
 
 def build_release(

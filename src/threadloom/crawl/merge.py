@@ -16,19 +16,23 @@ with the threaded output (its rows), never with the crawl; raw documents are str
 
 from __future__ import annotations
 
+import heapq
 import json
+import shutil
+import tempfile
 import time
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass, field
+from itertools import groupby
+from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
 import pyarrow as pa
-import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from ..errors import ThreadloomError
-from ..records import Row
 from ..release import install_release, write_release_files
 from ..schemas import CONFIGS, validate_instance
 from ..sources import DEFAULT_COLLECTION, Collection, RawDocument
@@ -126,52 +130,121 @@ class MergeResult:
     unchanged: bool
 
 
-def _read_shard(path: Path, schema: pa.Schema) -> pa.Table:
-    """One shard, read as a plain Parquet file (pq.read_table goes through pyarrow.dataset: its
-    import and per-file set-up were a third of a 100 MB crawl's merge)."""
-    with pq.ParquetFile(path) as shard:
-        table = shard.read()
-    return table if table.schema.equals(schema) else table.cast(schema)
+FAN_IN = 32  # sorted runs merged at once: each holds one decoded row group (~1 MB at most)
+RUN_ROWS = 1_000  # rows per row group of an intermediate run (a merge of FAN_IN runs)
 
 
-def _read_config(work: Path, kind: str, schema: pa.Schema) -> pa.Table:
-    paths = sorted((work / "shards" / kind).glob("*.parquet"))
-    tables = [_read_shard(p, schema) for p in paths]
-    table = pa.concat_tables(tables) if tables else schema.empty_table()
-    # stable order: by thread id, then the order the worker wrote (a thread's rows are contiguous)
-    table = table.append_column("_order", pa.array(range(table.num_rows), pa.int64()))
-    return table.sort_by([("thread_id", "ascending"), ("_order", "ascending")]).drop_columns(["_order"])
+@dataclass(frozen=True)
+class Run:
+    """Rows in thread id order: one row group of a shard (sorted as it is read: a worker writes
+    rows in the order it threads pages), or the row groups of an intermediate run's file."""
+
+    path: Path
+    row_groups: tuple[int, ...]
+
+    def groups(self, schema: pa.Schema) -> Iterator[tuple[str, pa.Table]]:
+        """Each thread id with its rows, in order (the sort is stable: a thread's rows keep their
+        order)."""
+        with pq.ParquetFile(self.path, pre_buffer=False) as file:
+            for index in self.row_groups:
+                table = file.read_row_group(index)
+                table = table if table.schema.equals(schema) else table.cast(schema)
+                table = table.sort_by("thread_id")
+                ids = table["thread_id"].to_pylist()
+                start = 0
+                for i in range(1, len(ids) + 1):
+                    if i == len(ids) or ids[i] != ids[start]:
+                        yield ids[start], table.slice(start, i - start)
+                        start = i
 
 
-def _unique_rows(table: pa.Table, config: str, drop: set[str]) -> list[Row]:
-    keep = pc.invert(pc.is_in(table["thread_id"], pa.array(sorted(drop), pa.string())))
-    rows: list[Row] = table.filter(keep).to_pylist()
-    key = _ROW_KEYS[config]
+def shard_runs(work: Path, kind: str) -> list[Run]:
+    """Every row group of a kind's shards, in the order the workers wrote them (rank, then row
+    group): ties between equal thread ids are broken in this order, as one concatenation would."""
+    runs = []
+    for path in sorted((work / "shards" / kind).glob("*.parquet")):
+        with pq.ParquetFile(path) as shard:
+            runs += [Run(path, (index,)) for index in range(shard.num_row_groups)]
+    return runs
+
+
+def merged_groups(runs: list[Run], schema: pa.Schema, scratch: Path) -> Iterator[tuple[str, pa.Table]]:
+    """(thread id, rows) from sorted runs, in thread id order and, for one id, in run order. More
+    than FAN_IN runs are first merged FAN_IN at a time into files under `scratch` (an external
+    merge sort): memory stays bounded whatever the number of shards."""
+    level = 0
+    while len(runs) > FAN_IN:
+        merged = [_merge_into_file(runs[i : i + FAN_IN], schema, scratch / f"run-{level}-{i:08d}.parquet")
+                  for i in range(0, len(runs), FAN_IN)]
+        if level:  # the intermediate runs just merged (never the shards) are no longer needed
+            for run in runs:
+                run.path.unlink()
+        runs, level = merged, level + 1
+    # heapq.merge breaks ties by the order of its inputs: equal thread ids come in run order
+    yield from heapq.merge(*(run.groups(schema) for run in runs), key=itemgetter(0))
+
+
+def _merge_into_file(runs: list[Run], schema: pa.Schema, path: Path) -> Run:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    # uncompressed: written once and read once, soon after (zstd made the merge ~35% slower)
+    with pq.ParquetWriter(path, schema, compression="none", write_statistics=False) as writer:
+        pending: list[pa.Table] = []
+        waiting = 0
+        for _, table in merged_groups(runs, schema, path.parent):
+            pending.append(table)
+            waiting += table.num_rows
+            if waiting >= RUN_ROWS:  # whole threads only: a thread's rows stay in one row group
+                writer.write_table(pa.concat_tables(pending))
+                pending, waiting = [], 0
+        if pending:
+            writer.write_table(pa.concat_tables(pending))
+    with pq.ParquetFile(path) as written:
+        return Run(path, tuple(range(written.num_row_groups)))
+
+
+def _first_of_each(table: pa.Table, key: str) -> pa.Table:
+    """The rows of one thread id, each row key once (an exact duplicate record gives the same
+    rows twice: the first copy is kept)."""
+    keys = table[key].to_pylist()
+    if len(set(keys)) == len(keys):
+        return table
     seen: set[str] = set()
-    unique = []
-    for row in rows:  # an exact duplicate record gives the same rows twice: keep them once
-        if row[key] not in seen:
-            seen.add(row[key])
-            unique.append(row)
-    return unique
+    first = [k not in seen and not seen.add(k) for k in keys]  # type: ignore[func-returns-value]
+    return table.filter(pa.array(first))
 
 
-def merge_rows(work: Path) -> tuple[dict[str, list[Row]], dict[str, str], int]:
-    """The release's rows from the shards, the sha256 of every kept thread, and how many records
-    were dropped for a duplicate thread id."""
+def config_tables(work: Path, config: str, drop: set[str], scratch: Path) -> Iterator[pa.Table]:
+    """A config's release rows from the shards, thread by thread in thread id order, without the
+    thread ids in `drop`."""
     from ..schemas import arrow_schema
 
-    threads = _read_config(work, "threads", arrow_schema("threads"))
-    shas: dict[str, set[str]] = {}
-    for tid, sha in zip(threads["thread_id"].to_pylist(), threads["source_sha256"].to_pylist(), strict=True):
-        shas.setdefault(tid, set()).add(sha)
-    conflicting = {tid for tid, found in shas.items() if len(found) > 1}
-    n_conflicting = sum(1 for tid in threads["thread_id"].to_pylist() if tid in conflicting)
-    rows = {"threads": _unique_rows(threads, "threads", conflicting)}
-    for config in CONFIGS[1:]:
-        rows[config] = _unique_rows(_read_config(work, config, arrow_schema(config)), config, conflicting)
-    kept = {tid: next(iter(found)) for tid, found in shas.items() if tid not in conflicting}
-    return rows, kept, n_conflicting
+    schema, key = arrow_schema(config), _ROW_KEYS[config]
+    merged = merged_groups(shard_runs(work, config), schema, scratch / config)
+    for thread_id, groups in groupby(merged, key=itemgetter(0)):
+        if thread_id in drop:
+            continue
+        tables = [table for _, table in groups]
+        yield _first_of_each(tables[0] if len(tables) == 1 else pa.concat_tables(tables), key)
+
+
+def thread_checksums(work: Path) -> tuple[dict[str, str], set[str], int]:
+    """The sha256 of every thread id's document, the ids that records with different text share
+    (dropped), and how many records those are. Reads only two columns of the threads' shards."""
+    first: dict[str, str] = {}
+    copies: Counter[str] = Counter()
+    conflicting: set[str] = set()
+    for path in sorted((work / "shards" / "threads").glob("*.parquet")):
+        with pq.ParquetFile(path) as shard:
+            table = shard.read(columns=["thread_id", "source_sha256"])
+        for tid, sha in zip(table["thread_id"].to_pylist(), table["source_sha256"].to_pylist(), strict=True):
+            if tid not in first:
+                first[tid] = sha
+                continue
+            copies[tid] += 1
+            if first[tid] != sha:
+                conflicting.add(tid)
+    kept = {tid: sha for tid, sha in first.items() if tid not in conflicting}
+    return kept, conflicting, sum(copies[tid] + 1 for tid in conflicting)
 
 
 def _write_raw(work: Path, folder: Path, kept: dict[str, str]) -> None:
@@ -207,12 +280,17 @@ def collection_info(name: str | None = None, version: str | None = None,
 
 def write_merged(folder: Path, work: Path, info: dict[str, Any], datasheet_template: str | None
                  ) -> tuple[ReleaseStats, int]:
-    rows, kept, duplicates = merge_rows(work)
+    kept, conflicting, duplicates = thread_checksums(work)
     (folder / "raw").mkdir(parents=True, exist_ok=True)
     _write_raw(work, folder, kept)
     # the manifest lists every raw document with its checksum; their bytes are already on disk
     documents = tuple(RawDocument(f"{tid}.txt", tid, b"", "", sha) for tid, sha in sorted(kept.items()))
-    stats = write_release_files(folder, Collection(work, info, documents), rows, datasheet_template)
+    scratch = Path(tempfile.mkdtemp(prefix="merge-", dir=work))  # intermediate runs, if any
+    try:
+        tables = {config: config_tables(work, config, conflicting, scratch) for config in CONFIGS}
+        stats = write_release_files(folder, Collection(work, info, documents), tables, datasheet_template)
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
     return stats, duplicates
 
 
