@@ -20,6 +20,8 @@ Figures, per size:
   all processes and per worker, with each worker's CPU share (CPU / busy wall: below 1 the
   worker did not get a whole core); the idle tail (one worker done, the other still busy);
   MB/s, the ratio to ftfy, the scaling 1 -> 2 workers, peak RSS per worker;
+- the merge alone (`threadloom merge` of the first 1-worker run's shards, in its own process)
+  and `threadloom validate` of the release: seconds and peak RSS;
 - the machine's own scaling right then: two CPU-bound Python processes vs one, measured before,
   between and after the runs (a VM's cores are not always there: on a busy host two processes
   share about one core, and nothing in the guest shows it but this and the CPU share);
@@ -191,10 +193,23 @@ def children_cpu() -> float:
     return usage.ru_utime + usage.ru_stime
 
 
-def run_crawl(folder: Path, out: Path, workers: int, tasks: int | None) -> dict[str, Any]:
+def measured(cmd: list[str]) -> dict[str, Any]:
+    """Wall seconds and peak resident memory of a command run alone in a child process."""
+    start = time.perf_counter()
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    _, status, usage = os.wait4(proc.pid, 0)
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    return {"seconds": round(time.perf_counter() - start, 2), "peak_rss_mb": round(usage.ru_maxrss / 1e3, 1),
+            "exit_code": proc.returncode}
+
+
+def run_crawl(folder: Path, out: Path, workers: int, tasks: int | None, merge_alone: bool = False
+              ) -> dict[str, Any]:
     """`threadloom crawl` in a fresh process: wall time split into start-up, the parallel crawl
     and the single-process merge; CPU time of every process; per-task and per-worker figures
-    from the tasks' summaries (the work folder is kept for them, then removed)."""
+    from the tasks' summaries (the work folder is kept for them, then removed). With
+    `merge_alone`, the shards are also merged again by `threadloom merge` in a process of its
+    own, for the merge's peak memory (the crawl's process holds the executor's too)."""
     work = out.with_name(out.name + ".work")
     cmd = [THREADLOOM, "crawl", str(folder), "--out", str(out), "--work", str(work), "--keep-shards",
            "--workers", str(workers), "--json", "--force", "--version", "0.1.0"]
@@ -210,6 +225,12 @@ def run_crawl(folder: Path, out: Path, workers: int, tasks: int | None) -> dict[
         raise SystemExit(f"crawl failed: {done.stderr[-2000:]}")
     summary = json.loads(done.stdout)
     task_rows = [json.loads(p.read_text(encoding="utf-8")) for p in sorted((work / "summary").glob("*.json"))]
+    alone: dict[str, Any] = {}
+    if merge_alone:
+        again = out.with_name(out.name + ".merged")
+        alone = measured([THREADLOOM, "merge", str(work), "--out", str(again), "--version", "0.1.0"])
+        alone["same_release"] = same_release(out, again)
+        shutil.rmtree(again)
     shutil.rmtree(work)
     by_pid: dict[int, list[dict[str, Any]]] = {}
     for row in task_rows:
@@ -240,12 +261,14 @@ def run_crawl(folder: Path, out: Path, workers: int, tasks: int | None) -> dict[
         "cpu_seconds_all_processes": round(cpu, 2), "cpu_seconds_in_tasks": summary["cpu_seconds"],
         "per_worker": per_worker, "peak_rss_mb_per_worker": summary["peak_rss_mb_per_worker"],
         "threaded": summary["threaded"], "documents": summary["documents"],
+        **({"merge_alone": alone} if alone else {}),
     }
 
 
-def validate(out: Path) -> bool:
-    cmd = [THREADLOOM, "validate", str(out), "--quiet"]
-    return subprocess.run(cmd, capture_output=True, check=False).returncode == 0
+def validate(out: Path) -> dict[str, Any]:
+    """`threadloom validate` of the release: valid or not, its time and peak memory."""
+    run = measured([THREADLOOM, "validate", str(out), "--quiet"])
+    return {"valid": run.pop("exit_code") == 0, **run}
 
 
 def same_release(a: Path, b: Path) -> bool:
@@ -296,7 +319,8 @@ def main() -> None:
                 scaling_now.append(machine_scaling())
                 for workers in (1, 2):
                     out = Path(tmp) / f"out{workers}"
-                    runs[workers].append(run_crawl(folder, out, workers, args.tasks))
+                    first = i == 0 and workers == 1
+                    runs[workers].append(run_crawl(folder, out, workers, args.tasks, merge_alone=first))
                     print(json.dumps({"size_mb": size, "repeat": i, **runs[workers][-1]}), flush=True)
             scaling_now.append(machine_scaling())
             one, two = best(runs[1]), best(runs[2])
@@ -318,7 +342,8 @@ def main() -> None:
                 "scaling_1_to_2_each_repeat": [round(a["wall_seconds"] / b["wall_seconds"], 2)
                                                for a, b in zip(runs[1], runs[2], strict=True)],
                 "identical_1_vs_2": same_release(Path(tmp) / "out1", Path(tmp) / "out2"),
-                "valid": validate(Path(tmp) / "out1"),
+                "merge_alone": runs[1][0]["merge_alone"],
+                "validate": validate(Path(tmp) / "out1"),
             }
             report["runs"].append(row)
             print(json.dumps(row, indent=1), flush=True)

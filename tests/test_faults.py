@@ -135,14 +135,15 @@ def test_forced_rebuild_without_the_atomic_exchange_still_replaces_the_release(
 
 
 def _enospc_on(monkeypatch: pytest.MonkeyPatch, config: str) -> None:
-    real = release.pq.write_table
+    """The disk fills up when the release writes a row group of `config`'s Parquet file."""
 
-    def write(table: object, where: object, **kwargs: object) -> None:
-        if f"/{config}/" in str(where):
-            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(where))
-        real(table, where, **kwargs)
+    class FullDisk(release.pq.ParquetWriter):  # type: ignore[misc]
+        def write_table(self, table: object, *args: object, **kwargs: object) -> None:
+            if f"/{config}/" in str(self.where):
+                raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(self.where))
+            super().write_table(table, *args, **kwargs)
 
-    monkeypatch.setattr(release.pq, "write_table", write)
+    monkeypatch.setattr(release.pq, "ParquetWriter", FullDisk)
 
 
 def test_disk_full_mid_write_gives_one_line_naming_the_release_and_the_file(

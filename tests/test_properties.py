@@ -18,7 +18,7 @@ from threadloom.model import Line, Repair, Thread
 from threadloom.pipeline import process_text
 from threadloom.records import comment_rows, speaker_rows, thread_row
 from threadloom.repair import split_raw_lines
-from threadloom.validate import Report, check_integrity, validate_release
+from threadloom.validate import thread_problems, validate_release
 
 WORDS = ["the", "trail", "bridge", "thanks", "great", "post", "I", "agree", "why", "rain", "Nora",
          "café", "naïve", "Zürich", "日本", "привет", "🙂", "it’s", "“quoted”", "—"]
@@ -134,17 +134,12 @@ def test_every_repaired_character_is_accounted_for_by_a_recorded_repair(raw: str
 @given(flattened_threads())
 def test_the_rows_of_a_generated_thread_pass_the_integrity_rules(raw: str) -> None:
     thread = process_text(raw, "t.txt")
-    rows = {
-        "threads": [thread_row(thread)],
-        "comments": comment_rows(thread),
-        "speakers": speaker_rows(thread),
-    }
     with tempfile.TemporaryDirectory() as folder:
         (Path(folder) / "raw").mkdir()
         (Path(folder) / "raw" / "t.txt").write_bytes(raw.encode("utf-8"))
-        report = Report(Path(folder))
-        check_integrity(Path(folder), rows, report)
-    assert report.problems == []
+        rows = thread_row(thread), comment_rows(thread), speaker_rows(thread)
+        problems = list(thread_problems(Path(folder), *rows))
+    assert problems == []
 
 
 @settings(max_examples=4, deadline=None, suppress_health_check=[HealthCheck.too_slow])

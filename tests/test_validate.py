@@ -399,3 +399,29 @@ def test_comment_of_an_unknown_thread_is_reported(copy: Path) -> None:
         rows[:] = [r for r in rows if r["thread_id"] != "sourdough"]
 
     _assert_reported(_break(copy, "threads", change), COMMENTS, "'sourdough' is not in threads")
+
+
+def test_a_speaker_id_of_another_thread_is_reported(copy: Path) -> None:
+    """Speaker ids are unique because each starts with its own thread's id; validate checks the
+    prefix, thread by thread, instead of holding every id of the release."""
+
+    def change(rows: list[Row], folder: Path) -> None:
+        other = next(r for r in rows if r["thread_id"] == "sourdough")
+        i = next(i for i in _seed(rows) if not rows[i]["is_post_author"])
+        rows[i]["speaker_id"] = other["speaker_id"]
+
+    _assert_reported(_break(copy, "speakers", change), f"{SPEAKERS} thread {SEED}",
+                     "id does not start with its thread id")
+
+
+def test_rows_of_a_thread_that_are_not_together_are_reported(copy: Path) -> None:
+    """Validation reads the configs side by side, thread by thread: a config must hold each
+    thread's rows together, threads in the order of `threads` (as every release is written)."""
+
+    def change(rows: list[Row], folder: Path) -> None:
+        first = rows[0]["thread_id"]
+        moved = [r for r in rows if r["thread_id"] == first][:1]
+        rows[:] = [r for r in rows if r not in moved] + moved
+
+    problems = _break(copy, "comments", change)
+    _assert_reported(problems, COMMENTS, "are not together, in threads' order")

@@ -17,7 +17,7 @@ from typing import Any
 import pyarrow.parquet as pq
 
 from .intake import safe_child
-from .release import MANIFEST, parquet_path
+from .release import MANIFEST, file_digest, parquet_path
 from .repair import split_raw_lines
 from .schemas import CONFIGS, arrow_schema, validate_instance
 from .skipped import check_skipped
@@ -47,23 +47,28 @@ class Report:
 
 
 def validate_release(folder: Path) -> Report:
+    """Every problem of the release in `folder`. Rows are read a batch at a time, thread by thread
+    (each config holds a thread's rows together, threads in the same order in all three), so a
+    release of any size is checked in bounded memory and in one pass."""
     folder = Path(folder)
     report = Report(folder)
     if not folder.is_dir():
         report.add(str(folder), "not a directory")
         return report
     manifest = check_manifest(folder, report)
-    rows: dict[str, list[Row]] = {}
-    for config in CONFIGS:
-        loaded = read_config(folder, config, report)
-        if loaded is not None:
-            rows[config] = loaded
-            report.counts[config] = len(loaded)
+    readable = {config: open_config(folder, config, report) for config in CONFIGS}
+    report.counts.update({config: 0 for config, file in readable.items() if file is not None})  # in order
     if manifest is not None:
         check_manifest_versions(folder, manifest, report)
-    if len(rows) == len(CONFIGS):
-        check_integrity(folder, rows, report)
-    for where, what in check_skipped(folder, {t["source_file"] for t in rows.get("threads", [])}):
+    source_files: set[str] = set()
+    if all(file is not None for file in readable.values()):
+        source_files = check_integrity(folder, {c: f for c, f in readable.items() if f is not None}, report)
+    else:  # the rows of the readable configs are still checked against their schemas
+        for config, file in readable.items():
+            if file is not None:
+                for _ in config_rows(file, config, report):
+                    pass
+    for where, what in check_skipped(folder, source_files):
         report.add(where, what)
     return report
 
@@ -86,8 +91,8 @@ def check_manifest(folder: Path, report: Report) -> dict[str, Any] | None:
     for rel in sorted(set(listed) - present):
         report.add(rel, "listed in the manifest but missing")
     for rel in sorted(present & set(listed)):
-        data = (folder / rel).read_bytes()
-        if len(data) != listed[rel].get("bytes") or sha256_hex(data) != listed[rel].get("sha256"):
+        size, digest = file_digest(folder / rel)
+        if size != listed[rel].get("bytes") or digest != listed[rel].get("sha256"):
             report.add(rel, "checksum does not match the manifest (the file was changed or damaged)")
     return dict(manifest)
 
@@ -119,76 +124,130 @@ def check_manifest_versions(folder: Path, manifest: dict[str, Any], report: Repo
             )
 
 
-def read_config(folder: Path, config: str, report: Report) -> list[Row] | None:
+def open_config(folder: Path, config: str, report: Report) -> pq.ParquetFile | None:
+    """A config's Parquet file, if it can be opened and has the config's Arrow schema and the
+    release's metadata."""
     rel = parquet_path(config)
     try:
-        table = pq.read_table(folder / rel)
+        file = pq.ParquetFile(folder / rel)
     except FileNotFoundError:
         report.add(rel, "missing")
         return None
     except Exception as err:  # pyarrow raises several types for damaged files
         report.add(rel, f"not a readable Parquet file ({type(err).__name__}: {err})")
         return None
-    expected = arrow_schema(config)
-    if not table.schema.remove_metadata().equals(expected):
+    schema = file.schema_arrow
+    if not schema.remove_metadata().equals(arrow_schema(config)):
         report.add(rel, f"Arrow schema differs from schemas/{config}.schema.json")
         return None
-    meta = table.schema.metadata or {}
+    meta = schema.metadata or {}
     for key in (b"threadloom.dataset_version", b"threadloom.schema_version", b"threadloom.version"):
         if key not in meta:
             report.add(rel, f"Parquet metadata lacks {key.decode()}")
+    return file
+
+
+def config_rows(file: pq.ParquetFile, config: str, report: Report) -> Iterator[Row]:
+    """The rows of a config, a batch at a time, each checked against the config's JSON Schema;
+    counted in the report. A file damaged part-way is reported, and its rows end there."""
+    rel = parquet_path(config)
+    index = 0
     try:
-        rows: list[Row] = table.to_pylist()
+        for batch in file.iter_batches(batch_size=4096):
+            for row in batch.to_pylist():
+                problem = validate_instance(config, row)
+                if problem:
+                    report.add(f"{rel} row {index}", problem)
+                index += 1
+                yield row
     except Exception as err:  # damaged pages can decode to invalid UTF-8 only when read
         report.add(rel, f"not a readable Parquet file ({type(err).__name__}: {err})")
-        return None
-    for index, row in enumerate(rows):
-        problem = validate_instance(config, row)
-        if problem:
-            report.add(f"{rel} row {index}", problem)
-    return rows
+    finally:
+        report.counts[config] = index
+
+
+class _ThreadRows:
+    """One config's rows, handed out thread by thread in the order of `threads`."""
+
+    def __init__(self, rows: Iterator[Row], config: str, thread_ids: set[str], report: Report) -> None:
+        self.rows, self.thread_ids, self.report = rows, thread_ids, report
+        self.where = parquet_path(config)
+        self.index = -1
+        self.next: Row | None = None
+        self.done: set[str] = set()  # threads whose rows were handed out
+        self.out_of_order = False
+        self._advance()
+
+    def _advance(self) -> None:
+        self.next = next(self.rows, None)
+        self.index += 1
+
+    def _pass_over(self) -> None:
+        """Report and skip the next row: its thread is not in threads, or came before."""
+        assert self.next is not None
+        tid = self.next["thread_id"]
+        if tid not in self.thread_ids:
+            self.report.add(f"{self.where} row {self.index}", f"thread {tid!r} is not in threads")
+        elif not self.out_of_order:
+            self.out_of_order = True
+            self.report.add(self.where, f"the rows of thread {tid!r} are not together, in threads' order")
+        self._advance()
+
+    def take(self, thread_id: str) -> list[Row]:
+        """The rows of `thread_id`, which come next."""
+        taken: list[Row] = []
+        while self.next is not None:
+            tid = self.next["thread_id"]
+            if tid == thread_id:
+                taken.append(self.next)
+                self._advance()
+            elif tid in self.thread_ids and tid not in self.done:
+                break  # the next thread's
+            else:
+                self._pass_over()
+        self.done.add(thread_id)
+        return taken
+
+    def rest(self) -> None:
+        while self.next is not None:
+            self._pass_over()
 
 
 def _duplicates(values: list[str]) -> list[str]:
     return sorted(v for v, n in Counter(values).items() if n > 1)
 
 
-def check_integrity(folder: Path, rows: dict[str, list[Row]], report: Report) -> None:
-    threads, comments, speakers = rows["threads"], rows["comments"], rows["speakers"]
-    where_t, where_c, where_s = (parquet_path(c) for c in ("threads", "comments", "speakers"))
-    for dup in _duplicates([t["thread_id"] for t in threads]):
-        report.add(where_t, f"thread_id {dup!r} is not unique")
-    for dup in _duplicates([c["comment_id"] for c in comments]):
-        report.add(where_c, f"comment_id {dup!r} is not unique")
-    for dup in _duplicates([s["speaker_id"] for s in speakers]):
-        report.add(where_s, f"speaker_id {dup!r} is not unique")
-    by_thread: dict[str, list[Row]] = {t["thread_id"]: [] for t in threads}
-    for index, comment in enumerate(comments):
-        if comment["thread_id"] not in by_thread:
-            report.add(f"{where_c} row {index}", f"thread {comment['thread_id']!r} is not in threads")
+def check_integrity(folder: Path, files: dict[str, pq.ParquetFile], report: Report) -> set[str]:
+    """The rules no schema can express, thread by thread; returns the threads' source files."""
+    where_t = parquet_path("threads")
+    thread_ids = set(files["threads"].read(columns=["thread_id"])["thread_id"].to_pylist())
+    comments = _ThreadRows(config_rows(files["comments"], "comments", report), "comments", thread_ids, report)
+    speakers = _ThreadRows(config_rows(files["speakers"], "speakers", report), "speakers", thread_ids, report)
+    seen: set[str] = set()
+    source_files: set[str] = set()
+    for thread in config_rows(files["threads"], "threads", report):
+        tid = thread["thread_id"]
+        source_files.add(thread["source_file"])
+        if tid in seen:
+            report.add(where_t, f"thread_id {tid!r} is not unique")
             continue
-        by_thread[comment["thread_id"]].append(comment)
-    speakers_by_id = {s["speaker_id"]: s for s in speakers}
-    speakers_by_thread: dict[str, list[Row]] = {t["thread_id"]: [] for t in threads}
-    for index, speaker in enumerate(speakers):
-        if speaker["thread_id"] not in speakers_by_thread:
-            report.add(f"{where_s} row {index}", f"thread {speaker['thread_id']!r} is not in threads")
-            continue
-        speakers_by_thread[speaker["thread_id"]].append(speaker)
-    for thread in threads:
-        thread_comments = by_thread[thread["thread_id"]]
-        thread_speakers = speakers_by_thread[thread["thread_id"]]
-        for config, problem in thread_problems(
-            folder, thread, thread_comments, thread_speakers, speakers_by_id
-        ):
+        seen.add(tid)
+        for config, problem in thread_problems(folder, thread, comments.take(tid), speakers.take(tid)):
             where = parquet_path(config) if config in CONFIGS else config
-            report.add(f"{where} thread {thread['thread_id']}", problem)
+            report.add(f"{where} thread {tid}", problem)
+    comments.rest()
+    speakers.rest()
+    return source_files
 
 
-def thread_problems(
-    folder: Path, thread: Row, comments: list[Row], speakers: list[Row], speakers_by_id: dict[str, Row]
-) -> Iterator[tuple[str, str]]:
+def thread_problems(folder: Path, thread: Row, comments: list[Row], speakers: list[Row]
+                    ) -> Iterator[tuple[str, str]]:
     """Every integrity rule of one thread, each problem with the config (or file) it is in."""
+    for dup in _duplicates([c["comment_id"] for c in comments]):
+        yield "comments", f"comment_id {dup!r} is not unique"
+    for dup in _duplicates([s["speaker_id"] for s in speakers]):
+        yield "speakers", f"speaker_id {dup!r} is not unique"
+    speakers_by_id = {s["speaker_id"]: s for s in speakers}
     yield from (("comments", problem) for problem in _order_and_parents(comments))
     yield from _spans(folder, thread, comments)
     yield from _speakers(thread, comments, speakers, speakers_by_id)
@@ -281,6 +340,9 @@ def _spans(folder: Path, thread: Row, comments: list[Row]) -> Iterator[tuple[str
 def _speakers(
     thread: Row, comments: list[Row], speakers: list[Row], speakers_by_id: dict[str, Row]
 ) -> Iterator[tuple[str, str]]:
+    for s in speakers:  # ids are unique across the release because each starts with its thread's
+        if not s["speaker_id"].startswith(f"{thread['thread_id']}/"):
+            yield "speakers", f"speaker {s['speaker_id']}: id does not start with its thread id"
     authors = [s for s in speakers if s["is_post_author"]]
     if len(authors) != 1:
         yield "speakers", f"{len(authors)} speakers are marked as the post author, expected 1"
