@@ -105,3 +105,22 @@ def test_export_of_a_folder_that_is_not_a_release_is_one_line_exit_1(tmp_path: P
 def test_export_help_has_a_worked_example(command: str) -> None:
     result = CliRunner().invoke(main, ["export", command, "--help"])
     assert "Example:" in result.output and f"threadloom export {command} " in result.output
+
+
+def test_jsonl_export_of_rows_out_of_thread_order_stops_with_one_line(
+    mixed_release: Path, release_copy: Any, tmp_path: Path
+) -> None:
+    """The export reads the configs side by side, thread by thread (a release of any size): rows
+    that are not in that order stop it with an error that names the file and the row."""
+    from release_tools import rewrite_config
+    from threadloom.errors import ThreadloomError
+
+    copy = release_copy(mixed_release)
+    rows = read_rows(copy, "comments")
+    moved = rows.pop(0)
+    rewrite_config(copy, "comments", [*rows, moved])
+    out = tmp_path / "out"
+    out.mkdir()
+    with pytest.raises(ThreadloomError, match=r"row \d+: thread .* comes apart from the rest of its thread"):
+        export_jsonl(copy, out / "threads.jsonl")
+    assert list(out.iterdir()) == []  # no file, no staging folder left

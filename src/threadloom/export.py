@@ -15,12 +15,13 @@ import json
 import os
 import shutil
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 from . import __version__
 from .errors import ThreadloomError
-from .reading import read_rows
+from .reading import read_rows, threads_with_rows
 from .release import MANIFEST
 
 Row = dict[str, Any]
@@ -32,13 +33,17 @@ THREAD_META = ("source_file", "source_sha256", "url", "title", "site", "publishe
 COMMENT_SKIP = ("thread_id", "comment_id", "source_file", "parent_id", "text", "speaker_id")
 
 
-def _release(folder: Path) -> tuple[dict[str, Any], dict[str, list[Row]]]:
-    folder = Path(folder)
+def _manifest(folder: Path) -> dict[str, Any]:
     try:
-        manifest = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
+        manifest: dict[str, Any] = json.loads((Path(folder) / MANIFEST).read_text(encoding="utf-8"))
     except (OSError, ValueError):
         raise ThreadloomError(str(folder), "not a threadloom release (no readable manifest.json)",
                               "give the folder that threadloom build wrote") from None
+    return manifest
+
+
+def _release(folder: Path) -> tuple[dict[str, Any], dict[str, list[Row]]]:
+    manifest = _manifest(folder)
     rows = {config: read_rows(folder, config) for config in ("threads", "comments", "speakers")}
     return manifest, rows
 
@@ -123,24 +128,23 @@ def export_convokit(folder: Path, out: Path) -> Path:
     return out
 
 
-def nested_threads(folder: Path) -> list[Row]:
+def nested_threads(folder: Path) -> Iterator[Row]:
     """One record per thread: the thread row, its speakers, and its comments as a reply tree
-    (each comment with a `replies` list)."""
-    _, rows = _release(folder)
-    records = []
-    for thread in rows["threads"]:
-        tid = thread["thread_id"]
-        nodes = {c["comment_id"]: {**c, "replies": []} for c in rows["comments"] if c["thread_id"] == tid}
+    (each comment with a `replies` list). Read thread by thread, so a release of any size."""
+    _manifest(folder)  # now, not at the first record
+    return _nested_records(folder)
+
+
+def _nested_records(folder: Path) -> Iterator[Row]:
+    for thread, comments, speakers in threads_with_rows(folder):
+        nodes = {c["comment_id"]: {**c, "replies": []} for c in comments}
         top: list[Row] = []
         for node in nodes.values():  # display order: a parent always comes before its replies
             parent = node["parent_id"]
             (nodes[parent]["replies"] if parent in nodes else top).append(node)
         for node in nodes.values():
             del node["thread_id"], node["source_file"]
-        records.append({**thread,
-                        "speakers": [s for s in rows["speakers"] if s["thread_id"] == tid],
-                        "comments": top})
-    return records
+        yield {**thread, "speakers": speakers, "comments": top}
 
 
 def export_jsonl(folder: Path, out: Path) -> Path:

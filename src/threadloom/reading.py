@@ -1,8 +1,10 @@
-"""Reading a release back: the rows of one config, with one clear error for a folder that is
-not a release or a damaged file (validate reports damage in detail; the other commands stop)."""
+"""Reading a release back: the rows of one config, or thread by thread with its comments and
+speakers, with one clear error for a folder that is not a release or a damaged file (validate
+reports damage in detail; the other commands stop)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Container, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -29,3 +31,94 @@ def read_rows(folder: Path, config: str, thread_id: str | None = None) -> list[R
         table = table.filter(pc.equal(table["thread_id"], thread_id))
     rows: list[Row] = table.to_pylist()
     return rows
+
+
+def iter_rows(folder: Path, config: str, batch_size: int = 4096) -> Iterator[Row]:
+    """The rows of `config`, read a batch at a time (a crawl's release can be larger than memory)."""
+    path = Path(folder) / parquet_path(config)
+    try:
+        file = pq.ParquetFile(path)
+        for batch in file.iter_batches(batch_size=batch_size):
+            yield from batch.to_pylist()
+    except FileNotFoundError:
+        raise ThreadloomError(str(path), "missing", "is this a threadloom release folder?") from None
+    except Exception as err:  # pyarrow raises several types for damaged files
+        raise ThreadloomError(str(path), f"not a readable Parquet file ({type(err).__name__})",
+                              "run threadloom validate on it") from None
+
+
+# what to do with a row passed over: (its index, the row, whether its thread is in `threads`)
+Stray = Callable[[int, Row, bool], None]
+
+
+class ThreadRows:
+    """One config's rows, handed out thread by thread in the order of `threads`: a release holds
+    each thread's rows together, threads in the same order in all three configs."""
+
+    def __init__(self, rows: Iterator[Row], thread_ids: Container[str], stray: Stray) -> None:
+        self.rows, self.thread_ids, self.stray = rows, thread_ids, stray
+        self.index = -1
+        self.next: Row | None = None
+        self.done: set[str] = set()  # threads whose rows were handed out
+        self._advance()
+
+    def _advance(self) -> None:
+        self.next = next(self.rows, None)
+        self.index += 1
+
+    def _pass_over(self) -> None:
+        assert self.next is not None
+        self.stray(self.index, self.next, self.next["thread_id"] in self.thread_ids)
+        self._advance()
+
+    def take(self, thread_id: str) -> list[Row]:
+        """The rows of `thread_id`, which come next (rows of a thread that is not in `threads`, or
+        that came before, are passed to `stray`)."""
+        taken: list[Row] = []
+        while self.next is not None:
+            tid = self.next["thread_id"]
+            if tid == thread_id:
+                taken.append(self.next)
+                self._advance()
+            elif tid in self.thread_ids and tid not in self.done:
+                break  # the next thread's
+            else:
+                self._pass_over()
+        self.done.add(thread_id)
+        return taken
+
+    def rest(self) -> None:
+        while self.next is not None:
+            self._pass_over()
+
+
+def thread_ids(folder: Path) -> set[str]:
+    path = Path(folder) / parquet_path("threads")
+    try:
+        return set(pq.ParquetFile(path).read(columns=["thread_id"])["thread_id"].to_pylist())
+    except FileNotFoundError:
+        raise ThreadloomError(str(path), "missing", "is this a threadloom release folder?") from None
+    except Exception as err:  # pyarrow raises several types for damaged files
+        raise ThreadloomError(str(path), f"not a readable Parquet file ({type(err).__name__})",
+                              "run threadloom validate on it") from None
+
+
+def threads_with_rows(folder: Path) -> Iterator[tuple[Row, list[Row], list[Row]]]:
+    """Each thread row with its comments and its speakers, the three configs read side by side a
+    batch at a time: memory does not grow with the release."""
+    known = thread_ids(folder)
+
+    def refuse(config: str) -> Stray:
+        def stray(index: int, row: Row, in_threads: bool) -> None:
+            what = "comes apart from the rest of its thread" if in_threads else "is not in threads"
+            raise ThreadloomError(str(Path(folder) / parquet_path(config)),
+                                  f"row {index}: thread {row['thread_id']!r} {what}",
+                                  "run threadloom validate on it")
+        return stray
+
+    comments = ThreadRows(iter_rows(folder, "comments"), known, refuse("comments"))
+    speakers = ThreadRows(iter_rows(folder, "speakers"), known, refuse("speakers"))
+    for thread in iter_rows(folder, "threads"):
+        yield thread, comments.take(thread["thread_id"]), speakers.take(thread["thread_id"])
+    comments.rest()
+    speakers.rest()

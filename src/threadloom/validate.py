@@ -17,6 +17,7 @@ from typing import Any
 import pyarrow.parquet as pq
 
 from .intake import safe_child
+from .reading import Stray, ThreadRows
 from .release import MANIFEST, file_digest, parquet_path
 from .repair import split_raw_lines
 from .schemas import CONFIGS, arrow_schema, validate_instance
@@ -166,51 +167,21 @@ def config_rows(file: pq.ParquetFile, config: str, report: Report) -> Iterator[R
         report.counts[config] = index
 
 
-class _ThreadRows:
-    """One config's rows, handed out thread by thread in the order of `threads`."""
+def _stray(config: str, report: Report) -> Stray:
+    """Report a row of a thread that is not in threads, and the first row that comes apart from
+    the rest of its thread (once per config: the rows after it are then out of step)."""
+    where = parquet_path(config)
+    reported = False
 
-    def __init__(self, rows: Iterator[Row], config: str, thread_ids: set[str], report: Report) -> None:
-        self.rows, self.thread_ids, self.report = rows, thread_ids, report
-        self.where = parquet_path(config)
-        self.index = -1
-        self.next: Row | None = None
-        self.done: set[str] = set()  # threads whose rows were handed out
-        self.out_of_order = False
-        self._advance()
+    def stray(index: int, row: Row, in_threads: bool) -> None:
+        nonlocal reported
+        if not in_threads:
+            report.add(f"{where} row {index}", f"thread {row['thread_id']!r} is not in threads")
+        elif not reported:
+            reported = True
+            report.add(where, f"the rows of thread {row['thread_id']!r} are not together, in threads' order")
 
-    def _advance(self) -> None:
-        self.next = next(self.rows, None)
-        self.index += 1
-
-    def _pass_over(self) -> None:
-        """Report and skip the next row: its thread is not in threads, or came before."""
-        assert self.next is not None
-        tid = self.next["thread_id"]
-        if tid not in self.thread_ids:
-            self.report.add(f"{self.where} row {self.index}", f"thread {tid!r} is not in threads")
-        elif not self.out_of_order:
-            self.out_of_order = True
-            self.report.add(self.where, f"the rows of thread {tid!r} are not together, in threads' order")
-        self._advance()
-
-    def take(self, thread_id: str) -> list[Row]:
-        """The rows of `thread_id`, which come next."""
-        taken: list[Row] = []
-        while self.next is not None:
-            tid = self.next["thread_id"]
-            if tid == thread_id:
-                taken.append(self.next)
-                self._advance()
-            elif tid in self.thread_ids and tid not in self.done:
-                break  # the next thread's
-            else:
-                self._pass_over()
-        self.done.add(thread_id)
-        return taken
-
-    def rest(self) -> None:
-        while self.next is not None:
-            self._pass_over()
+    return stray
 
 
 def _duplicates(values: list[str]) -> list[str]:
@@ -221,8 +192,10 @@ def check_integrity(folder: Path, files: dict[str, pq.ParquetFile], report: Repo
     """The rules no schema can express, thread by thread; returns the threads' source files."""
     where_t = parquet_path("threads")
     thread_ids = set(files["threads"].read(columns=["thread_id"])["thread_id"].to_pylist())
-    comments = _ThreadRows(config_rows(files["comments"], "comments", report), "comments", thread_ids, report)
-    speakers = _ThreadRows(config_rows(files["speakers"], "speakers", report), "speakers", thread_ids, report)
+    comments, speakers = (
+        ThreadRows(config_rows(files[config], config, report), thread_ids, _stray(config, report))
+        for config in ("comments", "speakers")
+    )
     seen: set[str] = set()
     source_files: set[str] = set()
     for thread in config_rows(files["threads"], "threads", report):
