@@ -18,19 +18,53 @@ Row = dict[str, Any]
 
 
 def read_rows(folder: Path, config: str, thread_id: str | None = None) -> list[Row]:
-    """Every row of `config` in the release at `folder` (only `thread_id`'s rows when given)."""
+    """Every row of `config` in the release at `folder` (only `thread_id`'s rows when given: only
+    the row groups whose thread id range holds it are read, so one thread of a crawl's release,
+    sorted by thread id, costs one row group)."""
     path = Path(folder) / parquet_path(config)
     try:
-        table = pq.read_table(path)
+        with pq.ParquetFile(path) as file:
+            if thread_id is None:
+                table = file.read()
+            else:
+                table = file.read_row_groups(_groups_holding(file, thread_id))
+                table = table.filter(pc.equal(table["thread_id"], thread_id))
     except FileNotFoundError:
         raise ThreadloomError(str(path), "missing", "is this a threadloom release folder?") from None
     except Exception as err:  # pyarrow raises several types for damaged files
         raise ThreadloomError(str(path), f"not a readable Parquet file ({type(err).__name__})",
                               "run threadloom validate on it") from None
-    if thread_id is not None:
-        table = table.filter(pc.equal(table["thread_id"], thread_id))
     rows: list[Row] = table.to_pylist()
     return rows
+
+
+def _groups_holding(file: pq.ParquetFile, thread_id: str) -> list[int]:
+    """The row groups whose thread_id statistics do not rule `thread_id` out."""
+    column = file.schema_arrow.get_field_index("thread_id")
+    groups = []
+    for index in range(file.num_row_groups):
+        stats = file.metadata.row_group(index).column(column).statistics
+        if stats is None or not stats.has_min_max or stats.min <= thread_id <= stats.max:
+            groups.append(index)
+    return groups
+
+
+def first_thread_ids(folder: Path, limit: int) -> list[str]:
+    """The ids of the release's first `limit` threads (reading only their column)."""
+    path = Path(folder) / parquet_path("threads")
+    try:
+        with pq.ParquetFile(path) as file:
+            ids: list[str] = []
+            for batch in file.iter_batches(batch_size=limit, columns=["thread_id"]):
+                ids += batch.column(0).to_pylist()
+                if len(ids) >= limit:
+                    break
+            return ids[:limit]
+    except FileNotFoundError:
+        raise ThreadloomError(str(path), "missing", "is this a threadloom release folder?") from None
+    except Exception as err:  # pyarrow raises several types for damaged files
+        raise ThreadloomError(str(path), f"not a readable Parquet file ({type(err).__name__})",
+                              "run threadloom validate on it") from None
 
 
 def iter_rows(folder: Path, config: str, batch_size: int = 4096) -> Iterator[Row]:

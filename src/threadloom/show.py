@@ -6,19 +6,18 @@ import textwrap
 from pathlib import Path
 
 from .errors import ThreadloomError
-from .reading import read_rows
+from .reading import first_thread_ids, read_rows
 
 
 def render_tree(folder: Path, thread_id: str | None = None, *, width: int = 100) -> str:
-    threads = read_rows(folder, "threads")
-    if not threads:
+    first = first_thread_ids(folder, 5)
+    if not first:
         raise ThreadloomError(str(folder), "the release has no threads")
     if thread_id is None:
-        thread_id = threads[0]["thread_id"]
-    matches = [t for t in threads if t["thread_id"] == thread_id]
+        thread_id = first[0]
+    matches = read_rows(folder, "threads", thread_id)
     if not matches:
-        known = ", ".join(t["thread_id"] for t in threads[:5])
-        raise ThreadloomError(thread_id, "no such thread in the release", f"known: {known}, ...")
+        raise ThreadloomError(thread_id, "no such thread in the release", f"known: {', '.join(first)}, ...")
     thread = matches[0]
     comments = read_rows(folder, "comments", thread_id)
     author = thread["post_author_name"] or "unknown"
