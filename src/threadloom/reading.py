@@ -5,6 +5,7 @@ reports damage in detail; the other commands stop)."""
 from __future__ import annotations
 
 from collections.abc import Callable, Container, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -17,23 +18,33 @@ from .release import parquet_path
 Row = dict[str, Any]
 
 
+@contextmanager
+def _reading(folder: Path, config: str) -> Iterator[pq.ParquetFile]:
+    """A config's Parquet file, open; a missing file, or one damaged where it is read, raises one
+    ThreadloomError that names it."""
+    path = Path(folder) / parquet_path(config)
+    try:
+        with pq.ParquetFile(path) as file:
+            yield file
+    except FileNotFoundError:
+        raise ThreadloomError(str(path), "missing", "is this a threadloom release folder?") from None
+    except ThreadloomError:
+        raise
+    except Exception as err:  # pyarrow raises several types for damaged files
+        raise ThreadloomError(str(path), f"not a readable Parquet file ({type(err).__name__})",
+                              "run threadloom validate on it") from None
+
+
 def read_rows(folder: Path, config: str, thread_id: str | None = None) -> list[Row]:
     """Every row of `config` in the release at `folder` (only `thread_id`'s rows when given: only
     the row groups whose thread id range holds it are read, so one thread of a crawl's release,
     sorted by thread id, costs one row group)."""
-    path = Path(folder) / parquet_path(config)
-    try:
-        with pq.ParquetFile(path) as file:
-            if thread_id is None:
-                table = file.read()
-            else:
-                table = file.read_row_groups(_groups_holding(file, thread_id))
-                table = table.filter(pc.equal(table["thread_id"], thread_id))
-    except FileNotFoundError:
-        raise ThreadloomError(str(path), "missing", "is this a threadloom release folder?") from None
-    except Exception as err:  # pyarrow raises several types for damaged files
-        raise ThreadloomError(str(path), f"not a readable Parquet file ({type(err).__name__})",
-                              "run threadloom validate on it") from None
+    with _reading(folder, config) as file:
+        if thread_id is None:
+            table = file.read()
+        else:
+            table = file.read_row_groups(_groups_holding(file, thread_id))
+            table = table.filter(pc.equal(table["thread_id"], thread_id))
     rows: list[Row] = table.to_pylist()
     return rows
 
@@ -51,34 +62,20 @@ def _groups_holding(file: pq.ParquetFile, thread_id: str) -> list[int]:
 
 def first_thread_ids(folder: Path, limit: int) -> list[str]:
     """The ids of the release's first `limit` threads (reading only their column)."""
-    path = Path(folder) / parquet_path("threads")
-    try:
-        with pq.ParquetFile(path) as file:
-            ids: list[str] = []
-            for batch in file.iter_batches(batch_size=limit, columns=["thread_id"]):
-                ids += batch.column(0).to_pylist()
-                if len(ids) >= limit:
-                    break
-            return ids[:limit]
-    except FileNotFoundError:
-        raise ThreadloomError(str(path), "missing", "is this a threadloom release folder?") from None
-    except Exception as err:  # pyarrow raises several types for damaged files
-        raise ThreadloomError(str(path), f"not a readable Parquet file ({type(err).__name__})",
-                              "run threadloom validate on it") from None
+    ids: list[str] = []
+    with _reading(folder, "threads") as file:
+        for batch in file.iter_batches(batch_size=limit, columns=["thread_id"]):
+            ids += batch.column(0).to_pylist()
+            if len(ids) >= limit:
+                break
+    return ids[:limit]
 
 
 def iter_rows(folder: Path, config: str, batch_size: int = 4096) -> Iterator[Row]:
     """The rows of `config`, read a batch at a time (a crawl's release can be larger than memory)."""
-    path = Path(folder) / parquet_path(config)
-    try:
-        file = pq.ParquetFile(path)
+    with _reading(folder, config) as file:
         for batch in file.iter_batches(batch_size=batch_size):
             yield from batch.to_pylist()
-    except FileNotFoundError:
-        raise ThreadloomError(str(path), "missing", "is this a threadloom release folder?") from None
-    except Exception as err:  # pyarrow raises several types for damaged files
-        raise ThreadloomError(str(path), f"not a readable Parquet file ({type(err).__name__})",
-                              "run threadloom validate on it") from None
 
 
 # what to do with a row passed over: (its index, the row, whether its thread is in `threads`)
@@ -127,14 +124,8 @@ class ThreadRows:
 
 
 def thread_ids(folder: Path) -> set[str]:
-    path = Path(folder) / parquet_path("threads")
-    try:
-        return set(pq.ParquetFile(path).read(columns=["thread_id"])["thread_id"].to_pylist())
-    except FileNotFoundError:
-        raise ThreadloomError(str(path), "missing", "is this a threadloom release folder?") from None
-    except Exception as err:  # pyarrow raises several types for damaged files
-        raise ThreadloomError(str(path), f"not a readable Parquet file ({type(err).__name__})",
-                              "run threadloom validate on it") from None
+    with _reading(folder, "threads") as file:
+        return set(file.read(columns=["thread_id"])["thread_id"].to_pylist())
 
 
 def threads_with_rows(folder: Path) -> Iterator[tuple[Row, list[Row], list[Row]]]:
