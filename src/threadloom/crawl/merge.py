@@ -10,8 +10,13 @@ A work folder holds, per task (rank):
 
 Rows are sorted by thread id, so the release does not depend on how many workers or which
 engine wrote the shards. A thread id that two records with different text share is dropped with
-both records (counted as rejected: duplicate id); exact duplicates are kept once. Memory grows
-with the threaded output (its rows), never with the crawl; raw documents are streamed.
+both records (counted as rejected: duplicate id); exact duplicates are kept once.
+
+Memory is bounded whatever the size of the crawl: the sort is an external merge sort (each row
+group of a shard is a sorted run; FAN_IN runs are merged at a time, through intermediate runs
+in the work folder when there are more), the release is written a row group at a time, and raw
+documents are streamed. Only the thread ids and checksums are held, for the duplicate check and
+the manifest (~100 bytes a thread).
 """
 
 from __future__ import annotations
@@ -209,7 +214,10 @@ def _first_of_each(table: pa.Table, key: str) -> pa.Table:
     if len(set(keys)) == len(keys):
         return table
     seen: set[str] = set()
-    first = [k not in seen and not seen.add(k) for k in keys]  # type: ignore[func-returns-value]
+    first = []
+    for k in keys:
+        first.append(k not in seen)
+        seen.add(k)
     return table.filter(pa.array(first))
 
 
