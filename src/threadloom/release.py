@@ -109,22 +109,21 @@ def write_parquet(tables: Iterable[pa.Table], config: str, path: Path, info: dic
     text_column = _TEXT_COLUMN.get(config)
     path.parent.mkdir(parents=True, exist_ok=True)
     with pq.ParquetWriter(path, schema, **_PARQUET_SETTINGS) as writer:
-        group: list[pa.Table] = []
-        small: list[pa.Table] = []  # a merge yields one table per thread, each a slice of a shard
-        rows = text = 0
-        groups = 0
+        compacted: list[pa.Table] = []  # the row group so far, as a few contiguous tables
+        recent: list[pa.Table] = []  # a merge yields one small table per thread (a shard's slice)
+        rows = text = written = 0
 
         def flush() -> None:
-            nonlocal group, small, rows, text, groups
+            nonlocal compacted, recent, rows, text, written
             # one contiguous table, as from_pylist makes: the writer's pages do not depend on how
             # the rows were chunked
-            pieces = [*group, *small]
+            pieces = [*compacted, *recent]
             table = pa.concat_tables(pieces).combine_chunks() if pieces else schema.empty_table()
             table = table.replace_schema_metadata(schema.metadata)
             if figures is not None:
                 figures.add(config, table)
             writer.write_table(table, row_group_size=max(1, table.num_rows))
-            group, small, rows, text, groups = [], [], 0, 0, groups + 1
+            compacted, recent, rows, text, written = [], [], 0, 0, written + 1
 
         for table in tables:
             while table.num_rows:
@@ -134,15 +133,15 @@ def write_parquet(tables: Iterable[pa.Table], config: str, path: Path, info: dic
                     below = pc.sum(pc.less(sizes, row_group_text_bytes - text)).as_py() or 0
                     take = min(take, below + 1)  # up to the row that reaches the bound
                     text += sizes[take - 1].as_py()
-                small.append(table.slice(0, take))
+                recent.append(table.slice(0, take))
                 rows += take
                 table = table.slice(take)
-                if len(small) >= 256:  # copied together, so the shards' row groups they slice can go
-                    group.append(pa.concat_tables(small).combine_chunks())
-                    small = []
+                if len(recent) >= 256:  # copied together, so the shard row groups they slice can go
+                    compacted.append(pa.concat_tables(recent).combine_chunks())
+                    recent = []
                 if rows >= row_group_size or text >= row_group_text_bytes:
                     flush()
-        if rows or not groups:  # pq.write_table writes one empty row group for no rows
+        if rows or not written:  # pq.write_table writes one empty row group for no rows
             flush()
 
 
