@@ -119,6 +119,29 @@ def test_view_data_matches_the_release(mixed_release: Path) -> None:
     assert [t["id"] for t in data["threads"]] == [t["thread_id"] for t in read_rows(mixed_release, "threads")]
 
 
+def test_view_of_a_few_threads_of_a_large_release(mixed_release: Path, tmp_path: Path) -> None:
+    """A crawl's release holds thousands of threads: --limit takes the first N, --thread names
+    them; each shown thread is whole."""
+    every = view_data(mixed_release)["threads"]
+    assert len(every) > 2
+    assert view_data(mixed_release, limit=2)["threads"] == every[:2]
+    wanted = [every[-1]["id"], every[0]["id"]]
+    assert view_data(mixed_release, thread_ids=wanted)["threads"] == [every[-1], every[0]]
+    out = tmp_path / "page.html"
+    result = CliRunner().invoke(main, ["view", str(mixed_release), "--out", str(out), "--thread", "nope"])
+    assert result.exit_code == 1 and result.output.startswith("threadloom: nope: no such thread")
+    result = CliRunner().invoke(main, ["view", str(mixed_release), "--out", str(out), "--limit", "1"])
+    assert result.exit_code == 0, result.output
+    assert len(view_data_in(out)["threads"]) == 1
+
+
+def view_data_in(page: Path) -> Any:
+    opening = '<script type="application/json" id="threadloom-data">'
+    text = page.read_text(encoding="utf-8")
+    start = text.index(opening) + len(opening)
+    return json.loads(text[start : text.index("</script>", start)])
+
+
 def test_view_command_writes_beside_the_release_by_default(small_release: Path, tmp_path: Path) -> None:
     release = Path(shutil.copytree(small_release, tmp_path / "0.1.0"))
     result = CliRunner().invoke(main, ["view", str(release)])

@@ -275,8 +275,12 @@ def export_jsonl_command(release_dir: Path, out: Path) -> None:
 @click.argument("release_dir", type=click.Path(path_type=Path))
 @click.option("--out", type=click.Path(path_type=Path, dir_okay=False), default=None,
               help="The HTML file to write (default: <RELEASE_DIR>.html beside the release).")
+@click.option("--limit", type=click.IntRange(min=1), default=None,
+              help="Only the release's first N threads (a crawl's release holds thousands).")
+@click.option("--thread", "thread_ids", multiple=True, metavar="ID",
+              help="Only this thread (repeatable).")
 @reports_errors
-def view_command(release_dir: Path, out: Path | None) -> None:
+def view_command(release_dir: Path, out: Path | None, limit: int | None, thread_ids: tuple[str, ...]) -> None:
     """Write a release as one self-contained HTML page to review its threads.
 
     Nesting, speakers, confidences and evidence, repaired characters, raw line links, a filter
@@ -285,8 +289,9 @@ def view_command(release_dir: Path, out: Path | None) -> None:
     \b
     Example:
         threadloom view dist/my-threads/0.1.0 --out /tmp/my-threads.html
+        threadloom view dist/crawl-threads/0.1.0 --limit 50
     """
-    click.echo(str(write_view(release_dir, out)))
+    click.echo(str(write_view(release_dir, out, limit=limit, thread_ids=thread_ids)))
 
 
 @main.command("correct")

@@ -10,12 +10,14 @@ from __future__ import annotations
 
 import html
 import json
+from collections.abc import Sequence
 from importlib import resources
+from itertools import islice
 from pathlib import Path
 from typing import Any
 
 from .errors import ThreadloomError
-from .reading import read_rows
+from .reading import read_rows, threads_with_rows
 from .release import MANIFEST
 from .repair import split_raw_lines
 
@@ -89,25 +91,31 @@ def _thread(folder: Path, row: Row, comments: list[Row], speakers: list[Row]) ->
     }
 
 
-def view_data(folder: Path) -> Row:
-    """Everything the page shows, as one JSON-ready object."""
+def view_data(folder: Path, *, limit: int | None = None, thread_ids: Sequence[str] = ()) -> Row:
+    """Everything the page shows, as one JSON-ready object: every thread, the first `limit`, or
+    the threads `thread_ids` names (a crawl's release holds thousands: the page of a 1 GB crawl's
+    3,715 threads was 113 MB)."""
     folder = Path(folder)
-    threads, comments, speakers = (read_rows(folder, c) for c in ("threads", "comments", "speakers"))
     manifest: Row = {}
     if (folder / MANIFEST).is_file():
         manifest = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
-    by_thread: dict[str, list[Row]] = {t["thread_id"]: [] for t in threads}
-    for c in comments:
-        by_thread.setdefault(c["thread_id"], []).append(c)
-    speakers_of: dict[str, list[Row]] = {t["thread_id"]: [] for t in threads}
-    for s in speakers:
-        speakers_of.setdefault(s["thread_id"], []).append(s)
+    if thread_ids:
+        chosen = [(thread, read_rows(folder, "comments", tid), read_rows(folder, "speakers", tid))
+                  for tid in thread_ids for thread in _one_thread(folder, tid)]
+    else:
+        chosen = list(islice(threads_with_rows(folder), limit))
     return {
         "dataset": manifest.get("dataset", folder.name),
         "version": manifest.get("dataset_version", ""),
-        "threads": [_thread(folder, t, by_thread[t["thread_id"]], speakers_of[t["thread_id"]])
-                    for t in threads],
+        "threads": [_thread(folder, t, comments, speakers) for t, comments, speakers in chosen],
     }
+
+
+def _one_thread(folder: Path, thread_id: str) -> list[Row]:
+    found = read_rows(folder, "threads", thread_id)
+    if not found:
+        raise ThreadloomError(thread_id, "no such thread in the release", "see threadloom show RELEASE_DIR")
+    return found[:1]
 
 
 def script_json(value: Any) -> str:
@@ -116,8 +124,8 @@ def script_json(value: Any) -> str:
     return text.replace("<", "\\u003c").replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
 
 
-def render_view(folder: Path) -> str:
-    return render_page(view_data(folder))
+def render_view(folder: Path, *, limit: int | None = None, thread_ids: Sequence[str] = ()) -> str:
+    return render_page(view_data(folder, limit=limit, thread_ids=thread_ids))
 
 
 def render_page(data: Row) -> str:
@@ -133,10 +141,11 @@ def default_view_path(folder: Path) -> Path:
     return folder.parent / f"{folder.name}.html"
 
 
-def write_view(folder: Path, out: Path | None = None) -> Path:
+def write_view(folder: Path, out: Path | None = None, *, limit: int | None = None,
+               thread_ids: Sequence[str] = ()) -> Path:
     if not Path(folder).is_dir():
         raise ThreadloomError(str(folder), "not a directory",
                               "give a release folder built by threadloom build")
     target = Path(out) if out is not None else default_view_path(folder)
-    target.write_text(render_view(folder), encoding="utf-8")
+    target.write_text(render_view(folder, limit=limit, thread_ids=thread_ids), encoding="utf-8")
     return target
