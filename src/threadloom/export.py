@@ -21,7 +21,7 @@ from typing import Any
 
 from . import __version__
 from .errors import ThreadloomError
-from .reading import read_rows, threads_with_rows
+from .reading import iter_rows, threads_with_rows
 from .release import MANIFEST
 
 Row = dict[str, Any]
@@ -42,62 +42,84 @@ def _manifest(folder: Path) -> dict[str, Any]:
     return manifest
 
 
-def _release(folder: Path) -> tuple[dict[str, Any], dict[str, list[Row]]]:
-    manifest = _manifest(folder)
-    rows = {config: read_rows(folder, config) for config in ("threads", "comments", "speakers")}
-    return manifest, rows
+class _MetaIndex:
+    """ConvoKit's meta index, kept as metadata goes by: each key with the Python type of its first
+    non-null value (keys only ever null last, as NoneType)."""
 
+    def __init__(self) -> None:
+        self.types: dict[str, list[str]] = {}
+        self.keys: dict[str, None] = {}
 
-def _index(objects: list[dict[str, Any]]) -> dict[str, list[str]]:
-    """ConvoKit's meta index: each metadata key and the Python type of its (first non-null) value."""
-    index: dict[str, list[str]] = {}
-    for meta in objects:
+    def add(self, meta: dict[str, Any]) -> None:
         for key, value in meta.items():
-            if value is not None and key not in index:
-                index[key] = [str(type(value))]
-    for meta in objects:
-        for key in meta:
+            self.keys.setdefault(key)
+            if value is not None and key not in self.types:
+                self.types[key] = [str(type(value))]
+
+    def value(self) -> dict[str, list[str]]:
+        index = dict(self.types)
+        for key in self.keys:
             index.setdefault(key, [str(type(None))])
-    return index
+        return index
 
 
-def convokit_corpus(folder: Path) -> dict[str, Any]:
-    """The five ConvoKit files of a release, as Python values (utterances as a list of lines)."""
-    manifest, rows = _release(folder)
-    utterances: list[Row] = []
-    conversations: dict[str, Row] = {}
-    for thread in rows["threads"]:
+def _utterances(folder: Path) -> Iterator[Row]:
+    """Every utterance: the posts first, then the comments, each read a batch at a time."""
+    for thread in iter_rows(folder, "threads"):
         tid = thread["thread_id"]
-        conversations[tid] = {"meta": {k: thread[k] for k in THREAD_META}, "vectors": []}
-        utterances.append({
+        yield {
             "id": tid, "conversation_id": tid, "text": thread["article_text"],
             "speaker": thread["post_author_speaker_id"],
             "meta": {"kind": "post", "position": -1, "depth": 0, "is_post_author": True},
-            "reply-to": None, "timestamp": 0, "vectors": []})
-    for c in rows["comments"]:
-        utterances.append({
+            "reply-to": None, "timestamp": 0, "vectors": []}
+    for c in iter_rows(folder, "comments"):
+        yield {
             "id": c["comment_id"], "conversation_id": c["thread_id"], "text": c["text"],
             "speaker": c["speaker_id"],
             "meta": {"kind": "comment", **{k: v for k, v in c.items() if k not in COMMENT_SKIP}},
             "reply-to": c["parent_id"] if c["parent_id"] is not None else c["thread_id"],
-            "timestamp": c["position"] + 1, "vectors": []})
+            "timestamp": c["position"] + 1, "vectors": []}
+
+
+def write_convokit_files(folder: Path, target: Path) -> None:
+    """The five ConvoKit files of the release in `folder`, written into the folder `target`.
+    Utterances are streamed; the speakers and conversations files, one entry per speaker and per
+    thread, are built in memory."""
+    manifest = _manifest(folder)
+    utterance_index = _MetaIndex()
+    with open(target / "utterances.jsonl", "w", encoding="utf-8") as handle:
+        for utterance in _utterances(folder):
+            utterance_index.add(utterance["meta"])
+            handle.write(json.dumps(utterance, ensure_ascii=False) + "\n")
+    conversations: dict[str, Row] = {t["thread_id"]: {"meta": {k: t[k] for k in THREAD_META}, "vectors": []}
+                                     for t in iter_rows(folder, "threads")}
     speaker_meta = ("thread_id", "speaker_name", "is_post_author", "name_confidence", "n_comments")
     speakers: dict[str, Row] = {s["speaker_id"]: {"meta": {k: s[k] for k in speaker_meta}, "vectors": []}
-                                for s in rows["speakers"]}
+                                for s in iter_rows(folder, "speakers")}
     corpus: Row = {"name": manifest.get("dataset"), "dataset_version": manifest.get("dataset_version"),
               "schema_version": manifest.get("schema_version"), "exported_with": f"threadloom {__version__}",
               "note": "times are unknown: an utterance's timestamp is its display order in the thread "
                       "(0 for the post, 1 + meta.position for a comment), not a time"}
     index = {
-        "utterances-index": _index([u["meta"] for u in utterances]),
+        "utterances-index": utterance_index.value(),
         "speakers-index": _index([s["meta"] for s in speakers.values()]),
         "conversations-index": _index([c["meta"] for c in conversations.values()]),
         "overall-index": _index([corpus]),
         "version": 1,
         "vectors": [],
     }
-    return {"utterances.jsonl": utterances, "speakers.json": speakers,
-            "conversations.json": conversations, "corpus.json": corpus, "index.json": index}
+    for name, value in (("speakers.json", speakers), ("conversations.json", conversations),
+                        ("corpus.json", corpus), ("index.json", index)):
+        with open(target / name, "w", encoding="utf-8") as handle:
+            json.dump(value, handle, ensure_ascii=False)
+
+
+def _index(objects: list[dict[str, Any]]) -> dict[str, list[str]]:
+    """ConvoKit's meta index of these metadata (see _MetaIndex)."""
+    index = _MetaIndex()
+    for meta in objects:
+        index.add(meta)
+    return index.value()
 
 
 def _fresh_target(out: Path) -> Path:
@@ -110,17 +132,11 @@ def _fresh_target(out: Path) -> Path:
 
 def export_convokit(folder: Path, out: Path) -> Path:
     """Write the ConvoKit corpus of the release in `folder` to the new folder `out`."""
-    files = convokit_corpus(folder)
+    _manifest(folder)
     out = Path(out)
     staging = _fresh_target(out)
     try:
-        for name in CONVOKIT_FILES:
-            value = files[name]
-            with open(staging / name, "w", encoding="utf-8") as handle:
-                if name.endswith(".jsonl"):
-                    handle.writelines(json.dumps(u, ensure_ascii=False) + "\n" for u in value)
-                else:
-                    json.dump(value, handle, ensure_ascii=False)
+        write_convokit_files(folder, staging)
         os.replace(staging, out)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
