@@ -131,6 +131,23 @@ def test_merge_of_kept_shards_gives_the_same_release(crawl_inputs: Path, one_wor
     assert listing(tmp_path / "r2") == listing(one_worker_release)
 
 
+def test_a_merge_reports_its_progress_to_the_end(crawl_inputs: Path, tmp_path: Path) -> None:
+    from threadloom.crawl.merge import MergeProgress, collection_info, merge_shards
+
+    work = tmp_path / "work"
+    first = run_cli("crawl", str(crawl_inputs), "--out", str(tmp_path / "r1"), "--work", str(work), *COLUMNS,
+                    "--keep-shards", "-q")
+    assert first.exit_code == 0, first.output
+    seen: list[str] = []
+
+    def show(progress: MergeProgress) -> None:
+        seen.append(progress.render())
+
+    merge_shards(work, tmp_path / "r2", collection_info(), progress=show)
+    assert seen[-1] == ("threadloom merge: 6 of 6 raw documents, rows: threads 100%, comments 100%, "
+                        "speakers 100%")
+
+
 def test_a_merge_of_many_shards_in_several_passes_gives_the_same_release(
     crawl_inputs: Path, one_worker_release: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -136,8 +136,11 @@ def merge_command(work: Path, out: Path, name: str | None, version: str | None, 
     Example:
         threadloom merge /shared/crawl-threads.work --out dist/crawl-threads/0.1.0 --version 0.1.0
     """
-    from .crawl.merge import merge_shards
+    from .crawl.merge import merge_shards, terminal_merge_progress
 
+    show = terminal_merge_progress if sys.stderr.isatty() and not quiet and not as_json else None
     result = merge_shards(work, out, _info(name, version, dataset_json),
-                          datasheet_template=_template(datasheet), force=force)
+                          datasheet_template=_template(datasheet), force=force, progress=show)
+    if show is not None:
+        click.echo("", err=True)
     _report(result.summary.to_dict(), result.summary.render(), result.out, as_json, quiet)

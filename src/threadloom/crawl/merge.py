@@ -24,10 +24,13 @@ from __future__ import annotations
 import heapq
 import json
 import shutil
+import sys
 import tempfile
+import threading
 import time
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from itertools import groupby
 from operator import itemgetter
@@ -135,6 +138,29 @@ class MergeResult:
     unchanged: bool
 
 
+@dataclass
+class MergeProgress:
+    """How far a merge is: raw documents written, and rows handed to each config's writer, each of
+    its total (a config's total counts the shards' rows, duplicates included)."""
+
+    raw_written: int = 0
+    raw_total: int = 0
+    rows_done: dict[str, int] = field(default_factory=dict)
+    rows_total: dict[str, int] = field(default_factory=dict)
+    seconds: float = 0.0
+
+    def render(self) -> str:
+        rows = ", ".join(f"{config} {self.rows_done.get(config, 0) * 100 // max(total, 1)}%"
+                         for config, total in self.rows_total.items())
+        return f"threadloom merge: {self.raw_written} of {self.raw_total} raw documents, rows: {rows}"
+
+
+def terminal_merge_progress(progress: MergeProgress) -> None:
+    """One self-overwriting line on stderr."""
+    sys.stderr.write(f"\r{progress.render()}   ")
+    sys.stderr.flush()
+
+
 FAN_IN = 32  # sorted runs merged at once: each holds one decoded row group (~1 MB at most)
 RUN_ROWS = 1_000  # rows per row group of an intermediate run (a merge of FAN_IN runs)
 
@@ -221,7 +247,8 @@ def _first_of_each(table: pa.Table, key: str) -> pa.Table:
     return table.filter(pa.array(first))
 
 
-def config_tables(work: Path, config: str, drop: set[str], scratch: Path) -> Iterator[pa.Table]:
+def config_tables(work: Path, config: str, drop: set[str], scratch: Path,
+                  progress: MergeProgress | None = None) -> Iterator[pa.Table]:
     """A config's release rows from the shards, thread by thread in thread id order, without the
     thread ids in `drop`."""
     from ..schemas import arrow_schema
@@ -229,10 +256,20 @@ def config_tables(work: Path, config: str, drop: set[str], scratch: Path) -> Ite
     schema, key = arrow_schema(config), _ROW_KEYS[config]
     merged = merged_groups(shard_runs(work, config), schema, scratch / config)
     for thread_id, groups in groupby(merged, key=itemgetter(0)):
+        tables = [table for _, table in groups]
+        if progress is not None:
+            progress.rows_done[config] = progress.rows_done.get(config, 0) + sum(t.num_rows for t in tables)
         if thread_id in drop:
             continue
-        tables = [table for _, table in groups]
         yield _first_of_each(tables[0] if len(tables) == 1 else pa.concat_tables(tables), key)
+
+
+def _shard_rows(work: Path, kind: str) -> int:
+    total = 0
+    for path in (work / "shards" / kind).glob("*.parquet"):
+        with pq.ParquetFile(path) as shard:
+            total += shard.metadata.num_rows
+    return total
 
 
 def thread_checksums(work: Path) -> tuple[dict[str, str], set[str], int]:
@@ -255,7 +292,7 @@ def thread_checksums(work: Path) -> tuple[dict[str, str], set[str], int]:
     return kept, conflicting, sum(copies[tid] + 1 for tid in conflicting)
 
 
-def _write_raw(work: Path, folder: Path, kept: dict[str, str]) -> None:
+def _write_raw(work: Path, folder: Path, kept: dict[str, str], progress: MergeProgress | None = None) -> None:
     written: set[str] = set()
     for path in sorted((work / "shards" / DOCUMENTS).glob("*.parquet")):
         for batch in pq.ParquetFile(path).iter_batches(batch_size=256):
@@ -265,6 +302,8 @@ def _write_raw(work: Path, folder: Path, kept: dict[str, str]) -> None:
                 if kept.get(tid) == sha and tid not in written:
                     (folder / "raw" / f"{tid}.txt").write_bytes(data)
                     written.add(tid)
+                    if progress is not None:
+                        progress.raw_written = len(written)
     missing = sorted(set(kept) - written)
     if missing:
         raise ThreadloomError(str(work), f"no raw document for thread {missing[0]!r} in the shards",
@@ -286,16 +325,19 @@ def collection_info(name: str | None = None, version: str | None = None,
     return info
 
 
-def write_merged(folder: Path, work: Path, info: dict[str, Any], datasheet_template: str | None
-                 ) -> tuple[ReleaseStats, int]:
+def write_merged(folder: Path, work: Path, info: dict[str, Any], datasheet_template: str | None,
+                 progress: MergeProgress | None = None) -> tuple[ReleaseStats, int]:
     kept, conflicting, duplicates = thread_checksums(work)
+    if progress is not None:
+        progress.raw_total = len(kept)
+        progress.rows_total = {config: _shard_rows(work, config) for config in CONFIGS}
     (folder / "raw").mkdir(parents=True, exist_ok=True)
-    _write_raw(work, folder, kept)
+    _write_raw(work, folder, kept, progress)
     # the manifest lists every raw document with its checksum; their bytes are already on disk
     documents = tuple(RawDocument(f"{tid}.txt", tid, b"", "", sha) for tid, sha in sorted(kept.items()))
     scratch = Path(tempfile.mkdtemp(prefix="merge-", dir=work))  # intermediate runs, if any
     try:
-        tables = {config: config_tables(work, config, conflicting, scratch) for config in CONFIGS}
+        tables = {config: config_tables(work, config, conflicting, scratch, progress) for config in CONFIGS}
         stats = write_release_files(folder, Collection(work, info, documents), tables, datasheet_template)
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
@@ -303,9 +345,11 @@ def write_merged(folder: Path, work: Path, info: dict[str, Any], datasheet_templ
 
 
 def merge_shards(work: Path, out: Path, info: dict[str, Any], *, datasheet_template: str | None = None,
-                 force: bool = False) -> MergeResult:
+                 force: bool = False, progress: Callable[[MergeProgress], None] | None = None
+                 ) -> MergeResult:
     """Merge the shards under `work` into the release folder `out`, atomically, exactly as
-    `build` installs a release (release.install_release)."""
+    `build` installs a release (release.install_release). `progress`, when given, is called about
+    twice a second while the merge runs, and once at its end."""
     work = Path(work)
     if not (work / "shards" / "threads").is_dir():
         raise ThreadloomError(str(work), "no crawl shards here (shards/threads/ is missing)",
@@ -313,16 +357,44 @@ def merge_shards(work: Path, out: Path, info: dict[str, Any], *, datasheet_templ
     summary = read_summaries(work)
     started = time.monotonic()
     duplicates = 0
+    state = MergeProgress() if progress is not None else None
 
     def write(staging: Path) -> ReleaseStats:
         nonlocal duplicates
-        stats, duplicates = write_merged(staging, work, info, datasheet_template)
+        stats, duplicates = write_merged(staging, work, info, datasheet_template, state)
         return stats
 
-    result = install_release(Path(out), write, version=str(info["version"]), force=force,
-                             bump_hint="bump --version, or pass --force")
+    with _reporting(state, progress, started):
+        result = install_release(Path(out), write, version=str(info["version"]), force=force,
+                                 bump_hint="bump --version, or pass --force")
     if duplicates:
         summary.add({"rejected": {"duplicate id": duplicates}})
         summary.threaded -= duplicates  # they were counted as threaded by their workers
     summary.merge_seconds = summary.seconds = time.monotonic() - started
     return MergeResult(result.out, result.stats, summary, result.unchanged)
+
+
+@contextmanager
+def _reporting(state: MergeProgress | None, show: Callable[[MergeProgress], None] | None,
+               started: float) -> Iterator[None]:
+    """Call `show` with `state` every half second from a thread while the block runs, and once
+    after it."""
+    if state is None or show is None:
+        yield
+        return
+    stop = threading.Event()
+
+    def watch() -> None:
+        while not stop.wait(0.5):
+            state.seconds = time.monotonic() - started
+            show(state)
+
+    watcher = threading.Thread(target=watch, daemon=True)
+    watcher.start()
+    try:
+        yield
+    finally:
+        stop.set()
+        watcher.join()
+    state.seconds = time.monotonic() - started
+    show(state)

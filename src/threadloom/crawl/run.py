@@ -17,7 +17,7 @@ from typing import Any
 
 from ..errors import ThreadloomError
 from ..triage import DEFAULT_TRIAGE, TriageConfig
-from .merge import CrawlSummary, MergeResult, merge_shards, read_summaries
+from .merge import CrawlSummary, MergeResult, merge_shards, read_summaries, terminal_merge_progress
 from .records import DEFAULT_COLUMNS, DEFAULT_SPLIT_BYTES, CrawlColumns
 
 EXECUTORS = ("local", "ray", "slurm")
@@ -243,7 +243,10 @@ def crawl(inputs: Sequence[Path], out: Path | None, *, work: Path | None = None,
     if done < n_tasks:
         raise ThreadloomError(str(work), f"only {done} of {n_tasks} tasks finished",
                               f"see {work / 'logs'}; rerun with --resume to finish them")
-    result = merge_shards(work, Path(out), info, datasheet_template=datasheet_template, force=force)  # type: ignore[arg-type]
+    if progress is not None:  # the crawl's line is done; the merge's own follows
+        sys.stderr.write("\n")
+    result = merge_shards(work, Path(out), info, datasheet_template=datasheet_template, force=force,  # type: ignore[arg-type]
+                          progress=terminal_merge_progress if progress is not None else None)
     result.summary.crawl_seconds = crawl_seconds
     result.summary.seconds = time.monotonic() - start
     if not keep_shards:
