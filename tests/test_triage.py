@@ -2,10 +2,21 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from threadloom.segment import TextLine, _comment_likeness, article_cut, best_cut
-from threadloom.triage import OPENER_RE, TriageConfig, count_openers, triage_text
+from threadloom.triage import (
+    _OPENER_WORDS,
+    OPENER_RE,
+    TriageConfig,
+    count_openers,
+    prefix_tree_regex,
+    triage_text,
+)
 from threads import ROSES, ROSES_ARTICLE_END
 
 ARTICLE = "\n".join(ROSES[:ROSES_ARTICLE_END])
@@ -67,6 +78,33 @@ def test_opener_count_is_the_line_start_regex_count() -> None:
     for text in texts:
         assert count_openers(text) == len(OPENER_RE.findall(text)) == sum(
             1 for line in text.split("\n") if OPENER_RE.match(line)), text
+
+
+WORD_LISTS = [["a"], ["ab", "a"], ["thanks", "thank", "thx"], ["great", "greetings", "good"],
+              sorted(_OPENER_WORDS)]
+
+
+@pytest.mark.parametrize("words", WORD_LISTS)
+def test_a_prefix_tree_regex_matches_exactly_its_words(words: list[str]) -> None:
+    tree = re.compile(f"(?:{prefix_tree_regex(words)})")
+    candidates = {w[:i] for w in words for i in range(len(w) + 1)} | {w + "s" for w in words} | {"zz"}
+    for candidate in sorted(candidates):
+        assert (tree.fullmatch(candidate) is not None) == (candidate in words), candidate
+
+
+# Lines made of opener words, their beginnings and longer words that start with them, in any case,
+# after spaces or tabs or an "@", and followed by what can or cannot end a word.
+_PIECES = st.sampled_from([
+    *sorted(_OPENER_WORDS), "thank", "great", "hiya", "agre", "congratu", "@", "@x", "é", "ſ", "K", "ı", "_",
+    "1", " ", "\t", ",", "!", "'", "’", "\n", "\r", "x", "S", "D",
+])
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.tuples(_PIECES, st.booleans()), max_size=12))
+def test_the_opener_count_is_the_readable_regex_s_on_any_text(pieces: list[tuple[str, bool]]) -> None:
+    text = "".join(piece.upper() if upper else piece for piece, upper in pieces)
+    assert count_openers(text) == len(OPENER_RE.findall(text)), repr(text)
 
 
 LONG_PAGES = [
