@@ -22,7 +22,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import pyarrow as pa
 import pyarrow.parquet as pq
@@ -118,6 +118,19 @@ def balanced_assignment(sizes: list[int], tasks: int) -> list[list[int]]:
     return assigned
 
 
+def _igzip() -> Any:
+    """ISA-L's gzip reader (the `isal` package, part of the crawl extra): the same bytes as the
+    gzip module's, decompressed ~3x as fast (50 -> 17 ms for 13 MB of JSONL here)."""
+    try:
+        from isal import igzip
+    except ImportError:  # pragma: no cover - isal comes with the crawl extra
+        return None
+    return igzip
+
+
+_IGZIP = _igzip()
+
+
 def _damaged_file_errors() -> tuple[type[BaseException], ...]:
     """What the decoders raise on a damaged file (truncated or corrupt gzip, zstd or Parquet)."""
     errors: list[type[BaseException]] = [EOFError, OSError, zlib.error, pa.ArrowException]
@@ -127,6 +140,10 @@ def _damaged_file_errors() -> tuple[type[BaseException], ...]:
         errors.append(zstandard.ZstdError)
     except ImportError:  # pragma: no cover - zstandard comes with the crawl extra
         pass
+    if _IGZIP is not None:
+        from isal import isal_zlib
+
+        errors.append(cast(type[BaseException], isal_zlib.error))  # typed as an instance in its stubs
     return tuple(errors)
 
 
@@ -243,9 +260,11 @@ class CrawlReader(PipelineStep):  # type: ignore[misc]
 
         folder, name = str(Path(unit.path).parent), Path(unit.path).name
         plain = name.endswith(PLAIN_JSONL_SUFFIXES)
-        with get_datafolder(folder).open(name, "rb", compression=None if plain else "infer") as raw:
+        gzipped = name.endswith(".gz") and _IGZIP is not None
+        inferred = None if plain or gzipped else "infer"
+        with get_datafolder(folder).open(name, "rb", compression=inferred) as raw:
             # a decompressing stream may not iterate lines itself (zstandard's does not)
-            handle = raw if plain else io.BufferedReader(raw)
+            handle = raw if plain else _IGZIP.IGzipFile(fileobj=raw) if gzipped else io.BufferedReader(raw)
             offset = 0
             if plain and unit.start:
                 handle.seek(unit.start - 1)
