@@ -284,6 +284,24 @@ def _documents(reader: Any, units: list[Any]) -> list[tuple[str, str]]:
     return [(d.id, d.text) for unit in units for d in reader._read_unit(unit)]
 
 
+def test_a_gzipped_file_reads_the_same_with_isal_or_the_gzip_module(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from threadloom.crawl import steps
+
+    lines = [json.dumps({"text": f"page {i} " + "é" * (i % 9), "id": f"p{i}"}) for i in range(300)]
+    plain = tmp_path / "pages.jsonl"
+    plain.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    packed = tmp_path / "pages.jsonl.gz"
+    packed.write_bytes(gzip.compress(plain.read_bytes()))
+    reader = steps.CrawlReader([str(plain), str(packed)])
+    expected = _documents(reader, steps.read_units([str(plain)]))
+    assert steps._IGZIP is not None  # the crawl extra installs isal
+    assert _documents(reader, steps.read_units([str(packed)])) == expected
+    monkeypatch.setattr(steps, "_IGZIP", None)
+    assert _documents(reader, steps.read_units([str(packed)])) == expected
+
+
 def test_a_plain_jsonl_file_read_in_byte_ranges_gives_every_record_once(tmp_path: Path) -> None:
     """Lines of every length, a blank line and a broken one: the units' records, in order, are the
     whole file's, each once, named by its line's byte offset when it has no id or url."""
