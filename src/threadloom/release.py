@@ -210,11 +210,13 @@ def write_release_files(
     collection: Collection,
     tables: Mapping[str, Iterable[pa.Table]],
     datasheet_template: str | None,
+    meanwhile: Callable[[], None] | None = None,
 ) -> ReleaseStats:
-    """Every file of a release but the raw copies (already in `folder/raw/`): the Parquet files
-    (from each config's rows as Arrow tables, in order: a crawl's merge streams them), plots,
-    card, datasheet, Croissant description and, last, the manifest of them all. `build` and the
-    crawl's merge both end here, so their releases hold the same files."""
+    """Every file of a release but the raw copies (in `folder/raw/` already, or written by
+    `meanwhile`, which runs while the Parquet files are written): the Parquet files (from each
+    config's rows as Arrow tables, in order: a crawl's merge streams them), plots, card,
+    datasheet, Croissant description and, last, the manifest of them all. `build` and the crawl's
+    merge both end here, so their releases hold the same files."""
     info = collection.info
     figures = Figures()
     # Parquet compression runs outside the GIL: the three files are written in threads (each
@@ -225,6 +227,8 @@ def write_release_files(
             for config in CONFIGS
         ]
         write_skipped(folder, collection.skipped)
+        if meanwhile is not None:
+            meanwhile()
         for job in written:
             job.result()  # re-raises a writer's error here
     write_plots(folder, figures)

@@ -332,13 +332,14 @@ def write_merged(folder: Path, work: Path, info: dict[str, Any], datasheet_templ
         progress.raw_total = len(kept)
         progress.rows_total = {config: _shard_rows(work, config) for config in CONFIGS}
     (folder / "raw").mkdir(parents=True, exist_ok=True)
-    _write_raw(work, folder, kept, progress)
-    # the manifest lists every raw document with its checksum; their bytes are already on disk
+    # the manifest lists every raw document with its checksum; their bytes are written to disk
+    # while the Parquet files are (creating thousands of files waits on the disk, not the GIL)
     documents = tuple(RawDocument(f"{tid}.txt", tid, b"", "", sha) for tid, sha in sorted(kept.items()))
     scratch = Path(tempfile.mkdtemp(prefix="merge-", dir=work))  # intermediate runs, if any
     try:
         tables = {config: config_tables(work, config, conflicting, scratch, progress) for config in CONFIGS}
-        stats = write_release_files(folder, Collection(work, info, documents), tables, datasheet_template)
+        stats = write_release_files(folder, Collection(work, info, documents), tables, datasheet_template,
+                                    meanwhile=lambda: _write_raw(work, folder, kept, progress))
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
     return stats, duplicates
