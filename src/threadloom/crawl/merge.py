@@ -32,7 +32,7 @@ from collections import Counter
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from itertools import groupby
+from itertools import groupby, pairwise
 from operator import itemgetter
 from pathlib import Path
 from typing import Any
@@ -180,8 +180,10 @@ class Run:
             for index in self.row_groups:
                 table = file.read_row_group(index)
                 table = table if table.schema.equals(schema) else table.cast(schema)
-                table = table.sort_by("thread_id")
                 ids = table["thread_id"].to_pylist()
+                if any(a > b for a, b in pairwise(ids)):  # intermediate runs are sorted already
+                    table = table.sort_by("thread_id")
+                    ids = table["thread_id"].to_pylist()
                 start = 0
                 for i in range(1, len(ids) + 1):
                     if i == len(ids) or ids[i] != ids[start]:
