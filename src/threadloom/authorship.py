@@ -125,7 +125,7 @@ def author_flags(facts: list[Facts], author_name: str | None) -> list[tuple[bool
     feats = crf_features(facts, author)
     weights = all_weights().get(MODEL, {})
     terms = [_terms(weights, f) for f in feats]
-    probs = singles_from([sum(t) for t in terms], transition_scores(weights))  # as chain.marginals
+    probs = singles_from([sum(t) for t in terms], transition_scores(weights))  # sum(t): chain.emissions
     out: list[tuple[bool, Decision]] = []
     for p, f, t, fact in zip(probs, feats, terms, facts, strict=True):
         is_author = p >= 0.5

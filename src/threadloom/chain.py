@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import math
 
-from .learned import Features, all_weights
+from .learned import Features
 
 # transition weights by (previous label, label); reader -> reader is the reference (0)
 TRANSITIONS = {(0, 0): None, (0, 1): "T:ra", (1, 0): "T:ar", (1, 1): "T:aa"}
@@ -79,9 +79,3 @@ def marginals_from(
 def singles_from(emit: list[float], trans: list[list[float]]) -> list[float]:
     """marginals_from's P(author) per position alone: inference needs no pairwise marginals."""
     return _singles(*_forward_backward(emit, trans)) if emit else []
-
-
-def marginals(model: str, feats: list[Features]) -> list[float]:
-    """P(comment j is the post author's) for every comment of one thread."""
-    weights = all_weights().get(model, {})
-    return singles_from(emissions(weights, feats), transition_scores(weights))

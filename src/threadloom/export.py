@@ -108,10 +108,11 @@ def write_convokit_files(folder: Path, target: Path) -> None:
         "version": 1,
         "vectors": [],
     }
-    for name, value in (("speakers.json", speakers), ("conversations.json", conversations),
-                        ("corpus.json", corpus), ("index.json", index)):
+    held = {"speakers.json": speakers, "conversations.json": conversations, "corpus.json": corpus,
+            "index.json": index}
+    for name in CONVOKIT_FILES[1:]:  # after utterances.jsonl, written above
         with open(target / name, "w", encoding="utf-8") as handle:
-            json.dump(value, handle, ensure_ascii=False)
+            json.dump(held[name], handle, ensure_ascii=False)
 
 
 def _index(objects: list[dict[str, Any]]) -> dict[str, list[str]]:

@@ -14,7 +14,7 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from .records import Row
-from .schemas import CONFIGS, arrow_schema
+from .schemas import CONFIGS
 
 HIGH_CONFIDENCE = 0.9
 KINDS = ("boundary", "parent", "speaker", "post_author")  # the decisions every comment carries
@@ -104,14 +104,6 @@ def _count_rules(counter: Counter[str], repairs: pa.ChunkedArray) -> None:
     rules = pc.list_flatten(repairs).combine_chunks().field("rule")
     for rule, n in _value_counts(rules).items():
         counter[_rule_family(rule)] += n
-
-
-def figures_of(rows: dict[str, list[Row]]) -> Figures:
-    """The Figures of rows held in memory."""
-    figures = Figures()
-    for config, config_rows in rows.items():
-        figures.add(config, pa.Table.from_pylist(config_rows, schema=arrow_schema(config)))
-    return figures
 
 
 def compute_stats(figures: Figures, folder: Path | None = None) -> ReleaseStats:

@@ -7,6 +7,7 @@ after a problem so that one run lists them all.
 
 from __future__ import annotations
 
+import contextlib
 import json
 from collections import Counter
 from collections.abc import Iterator
@@ -57,16 +58,20 @@ def validate_release(folder: Path) -> Report:
         report.add(str(folder), "not a directory")
         return report
     manifest = check_manifest(folder, report)
-    readable = {config: open_config(folder, config, report) for config in CONFIGS}
-    report.counts.update({config: 0 for config, file in readable.items() if file is not None})  # in order
-    if manifest is not None:
-        check_manifest_versions(folder, manifest, report)
-    source_files: set[str] = set()
-    if all(file is not None for file in readable.values()):
-        source_files = check_integrity(folder, {c: f for c, f in readable.items() if f is not None}, report)
-    else:  # the rows of the readable configs are still checked against their schemas
-        for config, file in readable.items():
+    with contextlib.ExitStack() as files:
+        readable = {config: open_config(folder, config, report) for config in CONFIGS}
+        for file in readable.values():
             if file is not None:
+                files.callback(file.close)
+        report.counts.update({config: 0 for config, file in readable.items() if file is not None})  # in order
+        if manifest is not None:
+            check_manifest_versions(folder, manifest, report)
+        opened = {config: file for config, file in readable.items() if file is not None}
+        source_files: set[str] = set()
+        if len(opened) == len(CONFIGS):
+            source_files = check_integrity(folder, opened, report)
+        else:  # the rows of the readable configs are still checked against their schemas
+            for config, file in opened.items():
                 for _ in config_rows(file, config, report):
                     pass
     for where, what in check_skipped(folder, source_files):
@@ -105,7 +110,7 @@ def check_manifest_versions(folder: Path, manifest: dict[str, Any], report: Repo
         rel = parquet_path(config)
         try:
             meta = pq.read_schema(folder / rel).metadata or {}
-        except Exception:  # a missing or damaged file is reported by read_config
+        except Exception:  # a missing or damaged file is reported by open_config
             continue
         for key in ("dataset_version", "schema_version"):
             value = meta.get(f"threadloom.{key}".encode())

@@ -172,6 +172,7 @@ class Run:
 
     path: Path
     row_groups: tuple[int, ...]
+    rows: int
 
     def groups(self, schema: pa.Schema) -> Iterator[tuple[str, pa.Table]]:
         """Each thread id with its rows, in order (the sort is stable: a thread's rows keep their
@@ -197,7 +198,8 @@ def shard_runs(work: Path, kind: str) -> list[Run]:
     runs = []
     for path in sorted((work / "shards" / kind).glob("*.parquet")):
         with pq.ParquetFile(path) as shard:
-            runs += [Run(path, (index,)) for index in range(shard.num_row_groups)]
+            runs += [Run(path, (index,), shard.metadata.row_group(index).num_rows)
+                     for index in range(shard.num_row_groups)]
     return runs
 
 
@@ -232,7 +234,7 @@ def _merge_into_file(runs: list[Run], schema: pa.Schema, path: Path) -> Run:
         if pending:
             writer.write_table(pa.concat_tables(pending))
     with pq.ParquetFile(path) as written:
-        return Run(path, tuple(range(written.num_row_groups)))
+        return Run(path, tuple(range(written.num_row_groups)), written.metadata.num_rows)
 
 
 def _first_of_each(table: pa.Table, key: str) -> pa.Table:
@@ -249,14 +251,14 @@ def _first_of_each(table: pa.Table, key: str) -> pa.Table:
     return table.filter(pa.array(first))
 
 
-def config_tables(work: Path, config: str, drop: set[str], scratch: Path,
+def config_tables(runs: list[Run], config: str, drop: set[str], scratch: Path,
                   progress: MergeProgress | None = None) -> Iterator[pa.Table]:
-    """A config's release rows from the shards, thread by thread in thread id order, without the
-    thread ids in `drop`."""
+    """A config's release rows from its shards' runs (`shard_runs`), thread by thread in thread
+    id order, without the thread ids in `drop`."""
     from ..schemas import arrow_schema
 
     schema, key = arrow_schema(config), _ROW_KEYS[config]
-    merged = merged_groups(shard_runs(work, config), schema, scratch / config)
+    merged = merged_groups(runs, schema, scratch / config)
     for thread_id, groups in groupby(merged, key=itemgetter(0)):
         tables = [table for _, table in groups]
         if progress is not None:
@@ -264,14 +266,6 @@ def config_tables(work: Path, config: str, drop: set[str], scratch: Path,
         if thread_id in drop:
             continue
         yield _first_of_each(tables[0] if len(tables) == 1 else pa.concat_tables(tables), key)
-
-
-def _shard_rows(work: Path, kind: str) -> int:
-    total = 0
-    for path in (work / "shards" / kind).glob("*.parquet"):
-        with pq.ParquetFile(path) as shard:
-            total += shard.metadata.num_rows
-    return total
 
 
 def thread_checksums(work: Path) -> tuple[dict[str, str], set[str], int]:
@@ -330,16 +324,18 @@ def collection_info(name: str | None = None, version: str | None = None,
 def write_merged(folder: Path, work: Path, info: dict[str, Any], datasheet_template: str | None,
                  progress: MergeProgress | None = None) -> tuple[ReleaseStats, int]:
     kept, conflicting, duplicates = thread_checksums(work)
+    runs = {config: shard_runs(work, config) for config in CONFIGS}
     if progress is not None:
         progress.raw_total = len(kept)
-        progress.rows_total = {config: _shard_rows(work, config) for config in CONFIGS}
+        progress.rows_total = {config: sum(run.rows for run in runs[config]) for config in CONFIGS}
     (folder / "raw").mkdir(parents=True, exist_ok=True)
     # the manifest lists every raw document with its checksum; their bytes are written to disk
     # while the Parquet files are (creating thousands of files waits on the disk, not the GIL)
     documents = tuple(RawDocument(f"{tid}.txt", tid, b"", "", sha) for tid, sha in sorted(kept.items()))
     scratch = Path(tempfile.mkdtemp(prefix="merge-", dir=work))  # intermediate runs, if any
     try:
-        tables = {config: config_tables(work, config, conflicting, scratch, progress) for config in CONFIGS}
+        tables = {config: config_tables(runs[config], config, conflicting, scratch, progress)
+                  for config in CONFIGS}
         stats = write_release_files(folder, Collection(work, info, documents), tables, datasheet_template,
                                     meanwhile=lambda: _write_raw(work, folder, kept, progress))
     finally:
