@@ -97,7 +97,20 @@ def test_crawl_carries_url_site_and_date_into_threads(one_worker_release: Path) 
     by_url = {r["url"]: r for r in rows}
     row = by_url["https://garden2.example/roses/2"]
     assert row["site"] == "garden2.example" and row["published"] == "2021-06-03"
-    assert (one_worker_release / "raw" / f"{row['thread_id']}.txt").is_file()
+    assert (one_worker_release / "raw" / row["source_file"]).is_file()
+
+
+def test_a_crawl_spreads_its_raw_copies_over_folders(one_worker_release: Path) -> None:
+    """The Hub advises fewer than 10,000 entries per folder: raw/ holds 256 folders at most."""
+    import pyarrow.parquet as pq
+
+    rows = pq.read_table(one_worker_release / "data/threads/train-00000-of-00001.parquet").to_pylist()
+    for row in rows:
+        folder, name = row["source_file"].split("/")
+        assert len(folder) == 2 and int(folder, 16) < 256 and name == f"{row['thread_id']}.txt"
+    assert {p.parent.name for p in (one_worker_release / "raw").rglob("*.txt")} == {
+        row["source_file"].split("/")[0] for row in rows}
+    assert not any(p.is_file() for p in (one_worker_release / "raw").iterdir())
 
 
 def test_crawl_prints_a_summary_with_skipped_and_rejected_reasons(crawl_inputs: Path, tmp_path: Path) -> None:
@@ -212,7 +225,8 @@ def test_txt_documents_are_crawl_inputs_too(tmp_path: Path) -> None:
     (docs / "roses.meta.json").write_text(meta, encoding="utf-8")
     result = crawl([docs], tmp_path / "out")
     assert result.summary.threaded == 1
-    assert (tmp_path / "out" / "raw" / "roses.txt").read_text(encoding="utf-8") == "\n".join(ROSES)
+    copies = list((tmp_path / "out" / "raw").rglob("roses.txt"))
+    assert [p.read_text(encoding="utf-8") for p in copies] == ["\n".join(ROSES)]
 
 
 def test_crawl_without_crawl_files_fails_with_one_line(tmp_path: Path) -> None:
@@ -381,6 +395,27 @@ def test_a_resumed_run_must_read_the_inputs_the_way_the_first_did(crawl_inputs: 
                                       str(work), *COLUMNS, "--resume", "--split-mb", "2", "-q"])
     assert again.exit_code == 1
     assert again.stderr.startswith("threadloom: ") and "other split_bytes" in again.stderr
+
+
+def test_shards_of_an_older_work_format_are_neither_merged_nor_resumed(crawl_inputs: Path,
+                                                                        tmp_path: Path) -> None:
+    """Work format 1 wrote raw copies as raw/<id>.txt and its shards' rows say so: merging them
+    with today's layout would give a release whose rows and raw files disagree."""
+    work = tmp_path / "w"
+    first = run_cli("crawl", str(crawl_inputs), "--out", str(tmp_path / "o"), "--work", str(work), *COLUMNS,
+                    "--keep-shards", "-q")
+    assert first.exit_code == 0, first.output
+    plan = json.loads((work / "plan.json").read_text(encoding="utf-8"))
+    del plan["work_format"]
+    (work / "plan.json").write_text(json.dumps(plan), encoding="utf-8")
+    merged = CliRunner().invoke(main, ["merge", str(work), "--out", str(tmp_path / "o2"), "-q"])
+    resumed = CliRunner().invoke(main, ["crawl", str(crawl_inputs), "--out", str(tmp_path / "o3"), "--work",
+                                        str(work), *COLUMNS, "--resume", "-q"])
+    for refused in (merged, resumed):
+        assert refused.exit_code == 1
+        assert refused.stderr == (f"threadloom: {work}: these shards are in work format 1, this threadloom "
+                                  "reads format 2 (rerun the crawl into a new work folder)\n")
+    assert not (tmp_path / "o2").exists() and not (tmp_path / "o3").exists()
 
 
 def test_a_quiet_crawl_prints_no_datatrove_task_logs(crawl_inputs: Path, tmp_path: Path) -> None:

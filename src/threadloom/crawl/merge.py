@@ -45,6 +45,7 @@ from ..release import install_release, write_release_files
 from ..schemas import CONFIGS, validate_instance
 from ..sources import DEFAULT_COLLECTION, Collection, RawDocument
 from ..stats import ReleaseStats
+from .records import crawl_source_file
 
 DOCUMENTS = "documents"
 DOCUMENTS_SCHEMA = pa.schema([
@@ -53,6 +54,22 @@ DOCUMENTS_SCHEMA = pa.schema([
     pa.field("data", pa.binary(), nullable=False),
 ])
 _ROW_KEYS = {"threads": "thread_id", "comments": "comment_id", "speakers": "speaker_id"}
+
+
+PLAN = "plan.json"  # what a crawl reads and how (run.check_plan), and the shards' format
+# What the shards hold, and where a release puts their raw copies; shards of another format are
+# neither resumed nor merged. 2: raw copies spread over folders (records.crawl_source_file).
+WORK_FORMAT = 2
+
+
+def check_work_format(work: Path) -> None:
+    """Refuse a work folder whose plan records another format of shards (or none: before 2)."""
+    path = work / PLAN
+    if path.is_file():
+        found = json.loads(path.read_text(encoding="utf-8")).get("work_format")
+        if found != WORK_FORMAT:
+            raise ThreadloomError(str(work), f"these shards are in work format {found or 1}, this threadloom "
+                                  f"reads format {WORK_FORMAT}", "rerun the crawl into a new work folder")
 
 
 def shard_path(kind: str, rank: int) -> str:
@@ -290,13 +307,18 @@ def thread_checksums(work: Path) -> tuple[dict[str, str], set[str], int]:
 
 def _write_raw(work: Path, folder: Path, kept: dict[str, str], progress: MergeProgress | None = None) -> None:
     written: set[str] = set()
+    folders: set[Path] = set()
     for path in sorted((work / "shards" / DOCUMENTS).glob("*.parquet")):
         for batch in pq.ParquetFile(path).iter_batches(batch_size=256):
             for tid, sha, data in zip(batch.column("thread_id").to_pylist(),
                                       batch.column("source_sha256").to_pylist(),
                                       batch.column("data").to_pylist(), strict=True):
                 if kept.get(tid) == sha and tid not in written:
-                    (folder / "raw" / f"{tid}.txt").write_bytes(data)
+                    target = folder / "raw" / crawl_source_file(tid)
+                    if target.parent not in folders:
+                        target.parent.mkdir(exist_ok=True)
+                        folders.add(target.parent)
+                    target.write_bytes(data)
                     written.add(tid)
                     if progress is not None:
                         progress.raw_written = len(written)
@@ -331,7 +353,8 @@ def write_merged(folder: Path, work: Path, info: dict[str, Any], datasheet_templ
     (folder / "raw").mkdir(parents=True, exist_ok=True)
     # the manifest lists every raw document with its checksum; their bytes are written to disk
     # while the Parquet files are (creating thousands of files waits on the disk, not the GIL)
-    documents = tuple(RawDocument(f"{tid}.txt", tid, b"", "", sha) for tid, sha in sorted(kept.items()))
+    documents = tuple(RawDocument(crawl_source_file(tid), tid, b"", "", sha)
+                      for tid, sha in sorted(kept.items()))
     scratch = Path(tempfile.mkdtemp(prefix="merge-", dir=work))  # intermediate runs, if any
     try:
         tables = {config: config_tables(runs[config], config, conflicting, scratch, progress)
@@ -353,6 +376,7 @@ def merge_shards(work: Path, out: Path, info: dict[str, Any], *, datasheet_templ
     if not (work / "shards" / "threads").is_dir():
         raise ThreadloomError(str(work), "no crawl shards here (shards/threads/ is missing)",
                               "give the --work folder of a finished `threadloom crawl`")
+    check_work_format(work)
     summary = read_summaries(work)
     started = time.monotonic()
     duplicates = 0

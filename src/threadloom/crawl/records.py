@@ -57,6 +57,14 @@ def crawl_thread_id(record_id: str | None, url: str | None = None, fallback: str
     return f"{slug}-{digest}" if slug else f"doc-{digest}"
 
 
+def crawl_source_file(thread_id: str) -> str:
+    """Where a crawl thread's raw copy goes under raw/: `<2 hex digits>/<thread id>.txt`, the
+    digits from the id's SHA-256. A crawl holds thousands of threads; the Hugging Face Hub
+    advises fewer than 10,000 entries per folder, so 256 folders keep 2.5 million in bounds."""
+    bucket = hashlib.sha256(thread_id.encode("utf-8")).hexdigest()[:2]
+    return f"{bucket}/{thread_id}.txt"
+
+
 def _as_text(value: Any) -> str | None:
     if value is None:
         return None
@@ -102,7 +110,7 @@ def article_only_thread(text: str, thread_id: str, metadata: dict[str, Any], sha
                         reason: str) -> Thread:
     """A page kept without comments: every line is the article, the post author is unnamed."""
     lines = repair_text(text)
-    thread = Thread(thread_id=thread_id, source_file=f"{thread_id}.txt", source_sha256=sha256,
+    thread = Thread(thread_id=thread_id, source_file=crawl_source_file(thread_id), source_sha256=sha256,
                     raw_text=text, lines=lines, metadata=dict(metadata))
     author = Speaker(POST_AUTHOR_KEY, None, True, Decision(0.0, ("not inferred: article-only page",)))
     return replace(thread, article_line_end=len(lines),
@@ -146,7 +154,8 @@ def _process_record(text: str, thread_id: str, metadata: dict[str, Any], triage:
     digest = hashlib.sha256(data).hexdigest()
     try:
         if verdict.has_comments:
-            thread = process_text(text, f"{thread_id}.txt", metadata, thread_id=thread_id, sha256=digest)
+            thread = process_text(text, crawl_source_file(thread_id), metadata, thread_id=thread_id,
+                                  sha256=digest)
             status = "threaded"
         else:
             thread = article_only_thread(text, thread_id, metadata, digest, verdict.reason)

@@ -17,7 +17,16 @@ from typing import Any
 
 from ..errors import ThreadloomError
 from ..triage import DEFAULT_TRIAGE, TriageConfig
-from .merge import CrawlSummary, MergeResult, merge_shards, read_summaries, terminal_merge_progress
+from .merge import (
+    PLAN,
+    WORK_FORMAT,
+    CrawlSummary,
+    MergeResult,
+    check_work_format,
+    merge_shards,
+    read_summaries,
+    terminal_merge_progress,
+)
 from .records import DEFAULT_COLUMNS, DEFAULT_SPLIT_BYTES, CrawlColumns
 
 EXECUTORS = ("local", "ray", "slurm")
@@ -148,7 +157,6 @@ def terminal_progress(totals: dict[str, float]) -> None:
     sys.stderr.flush()
 
 
-PLAN = "plan.json"
 
 
 def check_plan(work: Path, plan: dict[str, Any]) -> None:
@@ -208,7 +216,8 @@ def crawl(inputs: Sequence[Path], out: Path | None, *, work: Path | None = None,
     units = read_units(files, split_bytes)  # planned once here, not in every task
     n_tasks = tasks or min(len(units), 4 * workers)
     sizes = [os.path.getsize(f) for f in files]
-    check_plan(work, {"files": files, "sizes": sizes, "tasks": n_tasks,
+    check_work_format(work)
+    check_plan(work, {"work_format": WORK_FORMAT, "files": files, "sizes": sizes, "tasks": n_tasks,
                       "split_bytes": split_bytes, "columns": list(columns), "triage": list(triage),
                       "keep_article_only": keep_article_only})
     pipeline = build_pipeline(files, work, columns=columns, triage=triage,
