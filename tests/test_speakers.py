@@ -44,6 +44,16 @@ def test_thanks_vocative_names_the_parent_speaker() -> None:
     assert "thanks-vocative" in ids[0].decision.evidence[0]
 
 
+def test_a_name_the_reply_talks_about_does_not_name_the_parent() -> None:
+    """"Pete has been helping me ... Thanks again, Pete!" thanks a third person, not the reader."""
+    answer = "Pete has been helping me test the new guide; it is nearly done. Thanks again, Pete!"
+    ids = identify(facts("Any news on the updated guide?", answer), [None, 0], [False, True], "Nora")
+    assert ids[0].name is None
+    again = identify(facts("Any news on the updated guide?", "Thanks again, Pete! It is nearly done."),
+                     [None, 0], [False, True], "Nora")
+    assert again[0].name == "Pete"  # the same thanks, with no talk about Pete: it names the reader
+
+
 def test_signature_line_names_its_own_comment() -> None:
     ids = identify(facts("Lovely guide.\nCheers,\nMarta"), [None], [False], "Nora")
     assert ids[0].name == "Marta"

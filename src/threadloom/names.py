@@ -75,6 +75,17 @@ def _names_in_body(f: Facts, name: str) -> bool:
     return re.search(r"\b" + re.escape(name) + r"\b", body) is not None
 
 
+def _talks_about(f: Facts, name: str) -> bool:
+    """Does the comment also use this name outside the words that address someone ("George has
+    been working with me ... Thanks again, George!")? Then the name is a third person it talks
+    about, and the thanks is an aside to them, not to the reader it answers."""
+    rest = f.text
+    for mention in f.mentions:
+        if mention.name == name:
+            rest = rest.replace(mention.words, " ", 1)
+    return re.search(r"\b" + re.escape(name) + r"\b", rest) is not None
+
+
 def used_in_lower_case_anywhere(name: str, texts: list[str]) -> bool:
     """The word written in lower case anywhere (not only between spaces)."""
     return LowerCaseWords(texts).has(name)
@@ -156,8 +167,9 @@ def _name_claims(
             confidence = AUTHOR_ADDRESS_CONF if authors[j] else READER_ADDRESS_CONF
             if confidence < MIN_CLAIM:
                 break
-            if mention.name.lower() in OPENER_WORDS or _names_in_body(facts[parent], mention.name):
-                break  # a common opener, or a third person the parent talks about
+            if (mention.name.lower() in OPENER_WORDS or _names_in_body(facts[parent], mention.name)
+                    or _talks_about(f, mention.name)):
+                break  # a common opener, or a third person the parent or the reply talks about
             why = f"{mention.cue}: '{mention.words}' in comment {j} names its parent's speaker"
             claims.append((parent, mention.name, confidence, why))
             break
