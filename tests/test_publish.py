@@ -4,6 +4,7 @@ never-change-a-published-version rule, and a token that never shows."""
 from __future__ import annotations
 
 import json
+import shutil
 import socket
 import threading
 import time
@@ -126,6 +127,37 @@ def test_an_invalid_release_is_refused_before_any_upload(
     assert result.exit_code == 1
     assert "not a valid release" in result.output
     assert "cannot reach" not in result.output
+
+
+def test_a_release_past_the_hubs_advised_limits_is_refused_before_any_upload(
+        small_raw: Path, tmp_path: Path, refused_endpoint: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Nine documents in one raw/ folder against an advised limit of eight entries a folder (the
+    release's top level holds seven), then a file limit one below the release's files."""
+    from threadloom import publish
+    from threadloom.api import build
+
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    shutil.copy(small_raw / "dataset.json", raw)
+    documents = sorted(small_raw.glob("*.txt"))
+    for i in range(9):
+        shutil.copy(documents[i % len(documents)], raw / f"doc{i}.txt")
+    release = build(raw, tmp_path / "release").out
+    monkeypatch.setattr(publish, "HUB_MAX_FOLDER_ENTRIES", 8)
+    result, _ = _publish([str(release), "--repo-id", "org/threads", "--dry-run"], refused_endpoint)
+    assert result.exit_code == 1
+    assert result.output == (f"threadloom: {release}: raw/ holds 9 entries, more than the 8 the Hugging Face "
+                             "Hub advises for one folder (spread the raw documents over subfolders of raw/ "
+                             "(build reads them; a crawl's release does so itself))\n")
+    monkeypatch.setattr(publish, "HUB_MAX_FOLDER_ENTRIES", 10_000)
+    files = len(json.loads((release / "manifest.json").read_text(encoding="utf-8"))["files"]) + 1
+    monkeypatch.setattr(publish, "HUB_MAX_FILES", files - 1)
+    result, _ = _publish([str(release), "--repo-id", "org/threads"], refused_endpoint)
+    assert result.exit_code == 1 and f"{files} files, more than the {files - 1:,}" in result.output
+    assert "cannot reach" not in result.output
+    monkeypatch.setattr(publish, "HUB_MAX_FILES", files)
+    result, _ = _publish([str(release), "--repo-id", "org/threads", "--dry-run"], refused_endpoint)
+    assert result.exit_code == 0, result.output
 
 
 def test_a_malformed_repo_id_is_refused(small_release: Path, refused_endpoint: str) -> None:

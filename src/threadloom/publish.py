@@ -32,6 +32,10 @@ from .release import MANIFEST
 
 DEFAULT_ENDPOINT = "https://huggingface.co"
 DEFAULT_TIMEOUT = 60.0
+# The Hub's advice for a repository ("Repository limitations and recommendations"): beyond these
+# an upload is slow to fail or the repo degrades, so a release past them is refused up front.
+HUB_MAX_FILES = 100_000
+HUB_MAX_FOLDER_ENTRIES = 10_000
 
 
 @dataclass(frozen=True)
@@ -92,8 +96,29 @@ def plan_publish(folder: Path, repo_id: str, endpoint: str | None = None) -> Pub
 
     files = [*manifest["files"], {"path": MANIFEST, "bytes": len(data), "sha256": sha256_hex(data)}]
     files.sort(key=lambda f: str(f["path"]))
+    _check_hub_limits(folder, [str(f["path"]) for f in files])
     return PublishPlan(folder.resolve(), repo_id, (endpoint or hub_endpoint()).rstrip("/"),
                        str(manifest["dataset_version"]), files)
+
+
+def _check_hub_limits(folder: Path, paths: list[str]) -> None:
+    """Refuse a release with more files, or a folder with more entries, than the Hub advises."""
+    if len(paths) > HUB_MAX_FILES:
+        raise ThreadloomError(str(folder), f"{len(paths)} files, more than the {HUB_MAX_FILES:,} the "
+                              "Hugging Face Hub advises for one repository",
+                              "split the documents into several releases")
+    entries: dict[str, set[str]] = {}
+    for path in paths:
+        parts = path.split("/")
+        for depth in range(len(parts)):
+            entries.setdefault("/".join(parts[:depth]), set()).add(parts[depth])
+    crowded = sorted(parent for parent, names in entries.items() if len(names) > HUB_MAX_FOLDER_ENTRIES)
+    if crowded:
+        parent = crowded[0]
+        raise ThreadloomError(str(folder), f"{parent or '.'}/ holds {len(entries[parent])} entries, more "
+                              f"than the {HUB_MAX_FOLDER_ENTRIES:,} the Hugging Face Hub advises for one "
+                              "folder", "spread the raw documents over subfolders of raw/ (build reads "
+                              "them; a crawl's release does so itself)")
 
 
 def _token_values() -> list[str]:
