@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import json
+import shutil
 from collections.abc import Callable
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
 from release_tools import read_rows, rewrite_config
@@ -56,6 +58,47 @@ def test_changed_boundaries_parents_speakers_and_text_are_each_reported(
     assert result.comments_removed == [old_rows[5]["comment_id"]]
     assert result.comment_changes["parent"][0]["new"] == {"parent_id": old_rows[0]["comment_id"]}
     assert "data/comments/train-00000-of-00001.parquet" in result.files_changed
+
+
+def test_releases_whose_threads_come_in_the_same_order_are_compared_thread_by_thread(
+        small_release: Path, mixed_release: Path, release_copy: Callable[[Path], Path],
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """Neither release is read whole (a crawl's can be larger than memory); a thread only one of
+    them has is passed on the way, and its comments still come in that release's order."""
+    from threadloom import diff
+
+    new = _changed_copy(release_copy, small_release)
+    old_rows = read_rows(small_release, "comments")
+    seed_comments = [r["comment_id"] for r in read_rows(mixed_release, "comments")
+                     if r["thread_id"].startswith("000_")]
+
+    def read_whole(*args: object) -> None:
+        raise AssertionError("a release was read whole")
+
+    monkeypatch.setattr(diff, "read_rows", read_whole)
+    result = diff_releases(mixed_release, new)
+    assert result.threads_removed == ["000_d56ce07caea43617"] and result.threads_added == []
+    assert result.comments_removed == [*seed_comments, old_rows[5]["comment_id"]]
+    changes = {kind: [e["id"] for e in entries] for kind, entries in result.comment_changes.items()}
+    assert changes == {"boundary": [old_rows[1]["comment_id"]], "parent": [old_rows[2]["comment_id"]],
+                       "speaker": [old_rows[3]["comment_id"]], "text": [old_rows[4]["comment_id"]]}
+    assert diff_releases(new, mixed_release).comments_added == [*seed_comments, old_rows[5]["comment_id"]]
+
+
+def test_releases_whose_threads_come_in_another_order_give_the_same_findings(
+        small_release: Path, release_copy: Callable[[Path], Path], tmp_path: Path) -> None:
+    changed = _changed_copy(release_copy, small_release)
+    reordered = Path(shutil.copytree(changed, tmp_path / "reordered"))
+    order = [t["thread_id"] for t in read_rows(reordered, "threads")][::-1]
+    assert len(order) == 2
+    for config in ("threads", "comments", "speakers"):
+        rows = sorted(read_rows(reordered, config), key=lambda r: order.index(r["thread_id"]))
+        rewrite_config(reordered, config, rows)
+    straight, crossed = diff_releases(small_release, changed), diff_releases(small_release, reordered)
+    assert crossed.comment_changes == straight.comment_changes
+    assert crossed.comments_removed == straight.comments_removed != []
+    assert crossed.comments_added == straight.comments_added == []
+    assert crossed.thread_changes == straight.thread_changes
 
 
 def test_diff_command_prints_a_readable_summary(small_release: Path,

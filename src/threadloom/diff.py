@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import ThreadloomError
-from .reading import read_rows
+from .reading import read_rows, thread_order, threads_with
 from .release import MANIFEST
 
 Row = dict[str, Any]
@@ -77,39 +77,76 @@ def _manifest(folder: Path) -> dict[str, Any]:
     return value
 
 
-def _changes(old: dict[str, Row], new: dict[str, Row],
-             kinds: dict[str, tuple[str, ...]]) -> dict[str, list[Row]]:
-    """Per kind, one entry per id both have whose fields of that kind differ."""
-    result: dict[str, list[Row]] = {kind: [] for kind in kinds}
+def _add_changes(result: dict[str, list[Row]], old: dict[str, Row], new: dict[str, Row],
+                 kinds: dict[str, tuple[str, ...]]) -> None:
+    """Per kind, one entry per id both have whose fields of that kind differ (in `old`'s order)."""
     for key in (k for k in old if k in new):
         for kind, names in kinds.items():
             before = {n: old[key][n] for n in names if old[key][n] != new[key][n]}
             if before:
                 result[kind].append({"id": key, "old": before,
                                      "new": {n: new[key][n] for n in before}})
-    return result
 
 
 def diff_releases(old: Path, new: Path) -> ReleaseDiff:
+    """Threads are compared one at a time, the two releases read side by side, when the threads
+    both have come in the same order in both (a crawl's releases are sorted by thread id, a
+    build's follow its file names): memory then holds one thread of each, and the differences.
+    Otherwise every row is read first."""
     old, new = Path(old), Path(new)
     old_manifest, new_manifest = _manifest(old), _manifest(new)
     result = ReleaseDiff(old, new, str(old_manifest.get("dataset_version")),
                          str(new_manifest.get("dataset_version")))
-    old_threads = {r["thread_id"]: r for r in read_rows(old, "threads")}
-    new_threads = {r["thread_id"]: r for r in read_rows(new, "threads")}
-    result.threads_added = [t for t in new_threads if t not in old_threads]
-    result.threads_removed = [t for t in old_threads if t not in new_threads]
-    result.thread_changes = _changes(old_threads, new_threads, THREAD_FIELDS)
-    old_comments = {r["comment_id"]: r for r in read_rows(old, "comments")}
-    new_comments = {r["comment_id"]: r for r in read_rows(new, "comments")}
-    result.comments_added = [c for c in new_comments if c not in old_comments]
-    result.comments_removed = [c for c in old_comments if c not in new_comments]
-    result.comment_changes = _changes(old_comments, new_comments, COMMENT_FIELDS)
+    result.thread_changes = {kind: [] for kind in THREAD_FIELDS}
+    result.comment_changes = {kind: [] for kind in COMMENT_FIELDS}
+    old_order, new_order = list(dict.fromkeys(thread_order(old))), list(dict.fromkeys(thread_order(new)))
+    old_ids, new_ids = set(old_order), set(new_order)
+    result.threads_added = [t for t in new_order if t not in old_ids]
+    result.threads_removed = [t for t in old_order if t not in new_ids]
+    if [t for t in old_order if t in new_ids] == [t for t in new_order if t in old_ids]:
+        _compare_side_by_side(old, new, new_ids, result)
+    else:
+        _compare_whole(old, new, result)
     old_files = {f["path"]: f["sha256"] for f in old_manifest.get("files", [])}
     new_files = {f["path"]: f["sha256"] for f in new_manifest.get("files", [])}
     result.files_changed = sorted(p for p in old_files.keys() | new_files.keys()
                                   if old_files.get(p) != new_files.get(p))
     return result
+
+
+def _compare_side_by_side(old: Path, new: Path, new_ids: set[str], result: ReleaseDiff) -> None:
+    """Walk both releases thread by thread. A thread only the new release has is passed on the
+    way to the next common thread: added and removed comments come in each release's order."""
+    new_threads = threads_with(new, ("comments",))
+    for old_thread, (old_comments,) in threads_with(old, ("comments",)):
+        tid = old_thread["thread_id"]
+        if tid not in new_ids:
+            result.comments_removed += [c["comment_id"] for c in old_comments]
+            continue
+        for new_thread, (new_comments,) in new_threads:
+            if new_thread["thread_id"] == tid:
+                break
+            result.comments_added += [c["comment_id"] for c in new_comments]  # an added thread's
+        _compare(result, {tid: old_thread}, {tid: new_thread},
+                 {c["comment_id"]: c for c in old_comments}, {c["comment_id"]: c for c in new_comments})
+    for _, (new_comments,) in new_threads:
+        result.comments_added += [c["comment_id"] for c in new_comments]
+
+
+def _compare_whole(old: Path, new: Path, result: ReleaseDiff) -> None:
+    _compare(result, {r["thread_id"]: r for r in read_rows(old, "threads")},
+             {r["thread_id"]: r for r in read_rows(new, "threads")},
+             {r["comment_id"]: r for r in read_rows(old, "comments")},
+             {r["comment_id"]: r for r in read_rows(new, "comments")})
+
+
+def _compare(result: ReleaseDiff, old_threads: dict[str, Row], new_threads: dict[str, Row],
+             old_comments: dict[str, Row], new_comments: dict[str, Row]) -> None:
+    """Add what changed between these threads and comments (one thread's, or all) to `result`."""
+    _add_changes(result.thread_changes, old_threads, new_threads, THREAD_FIELDS)
+    result.comments_added += [c for c in new_comments if c not in old_comments]
+    result.comments_removed += [c for c in old_comments if c not in new_comments]
+    _add_changes(result.comment_changes, old_comments, new_comments, COMMENT_FIELDS)
 
 
 def _short(value: Any, width: int = 60) -> str:

@@ -124,13 +124,25 @@ class ThreadRows:
 
 
 def thread_ids(folder: Path) -> set[str]:
+    return set(thread_order(folder))
+
+
+def thread_order(folder: Path) -> list[str]:
+    """The release's thread ids, in its order (reading only their column)."""
     with _reading(folder, "threads") as file:
-        return set(file.read(columns=["thread_id"])["thread_id"].to_pylist())
+        ids: list[str] = file.read(columns=["thread_id"])["thread_id"].to_pylist()
+    return ids
 
 
 def threads_with_rows(folder: Path) -> Iterator[tuple[Row, list[Row], list[Row]]]:
     """Each thread row with its comments and its speakers, the three configs read side by side a
     batch at a time: memory does not grow with the release."""
+    for thread, (comments, speakers) in threads_with(folder, ("comments", "speakers")):
+        yield thread, comments, speakers
+
+
+def threads_with(folder: Path, configs: tuple[str, ...]) -> Iterator[tuple[Row, list[list[Row]]]]:
+    """Each thread row with its rows of each of `configs`, read side by side a batch at a time."""
     known = thread_ids(folder)
 
     def refuse(config: str) -> Stray:
@@ -141,9 +153,8 @@ def threads_with_rows(folder: Path) -> Iterator[tuple[Row, list[Row], list[Row]]
                                   "run threadloom validate on it")
         return stray
 
-    comments = ThreadRows(iter_rows(folder, "comments"), known, refuse("comments"))
-    speakers = ThreadRows(iter_rows(folder, "speakers"), known, refuse("speakers"))
+    readers = [ThreadRows(iter_rows(folder, config), known, refuse(config)) for config in configs]
     for thread in iter_rows(folder, "threads"):
-        yield thread, comments.take(thread["thread_id"]), speakers.take(thread["thread_id"])
-    comments.rest()
-    speakers.rest()
+        yield thread, [reader.take(thread["thread_id"]) for reader in readers]
+    for reader in readers:
+        reader.rest()
