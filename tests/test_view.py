@@ -142,6 +142,29 @@ def view_data_in(page: Path) -> Any:
     return json.loads(text[start : text.index("</script>", start)])
 
 
+def test_the_page_is_written_a_thread_at_a_time_as_one_valid_object(mixed_release: Path,
+                                                                       tmp_path: Path) -> None:
+    """`view` streams the embedded JSON thread by thread (a crawl's page: 1.7 GB -> 350 MB): it
+    parses back to the object `view_data` builds whole, and is the page `render_view` gives."""
+    out = tmp_path / "page.html"
+    result = CliRunner().invoke(main, ["view", str(mixed_release), "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    assert view_data_in(out) == view_data(mixed_release)
+    assert out.read_text(encoding="utf-8") == render_view(mixed_release)
+
+
+def test_a_view_that_fails_midway_leaves_the_earlier_page(mixed_release: Path, tmp_path: Path) -> None:
+    release = Path(shutil.copytree(mixed_release, tmp_path / "release"))
+    out = tmp_path / "page.html"
+    out.write_text("the earlier page", encoding="utf-8")
+    last = read_rows(release, "threads")[-1]
+    (release / "raw" / last["source_file"]).unlink()  # the last thread's raw file: found last
+    result = CliRunner().invoke(main, ["view", str(release), "--out", str(out)])
+    assert result.exit_code == 1 and result.output.startswith("threadloom: ") and "missing" in result.output
+    assert out.read_text(encoding="utf-8") == "the earlier page"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["page.html", "release"]
+
+
 def test_view_command_writes_beside_the_release_by_default(small_release: Path, tmp_path: Path) -> None:
     release = Path(shutil.copytree(small_release, tmp_path / "0.1.0"))
     result = CliRunner().invoke(main, ["view", str(release)])

@@ -9,12 +9,14 @@ scrolls, so a thread of thousands stays usable.
 from __future__ import annotations
 
 import html
+import io
 import json
-from collections.abc import Sequence
+import os
+from collections.abc import Iterable, Iterator, Sequence
 from importlib import resources
 from itertools import islice
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO
 
 from .errors import ThreadloomError
 from .reading import read_rows, threads_with_rows
@@ -94,21 +96,31 @@ def _thread(folder: Path, row: Row, comments: list[Row], speakers: list[Row]) ->
 def view_data(folder: Path, *, limit: int | None = None, thread_ids: Sequence[str] = ()) -> Row:
     """Everything the page shows, as one JSON-ready object: every thread, the first `limit`, or
     the threads `thread_ids` names (a crawl's release holds thousands: the page of a 1 GB crawl's
-    3,715 threads was 113 MB)."""
-    folder = Path(folder)
+    3,715 threads was 113 MB). `write_view` writes the same page a thread at a time."""
+    dataset, version = _identity(Path(folder))
+    return {"dataset": dataset, "version": version,
+            "threads": list(view_threads(folder, limit=limit, thread_ids=thread_ids))}
+
+
+def _identity(folder: Path) -> tuple[str, str]:
+    """The dataset's name and version, from the manifest (the folder's name without one)."""
     manifest: Row = {}
     if (folder / MANIFEST).is_file():
         manifest = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
+    return manifest.get("dataset", folder.name), manifest.get("dataset_version", "")
+
+
+def view_threads(folder: Path, *, limit: int | None = None, thread_ids: Sequence[str] = ()) -> Iterator[Row]:
+    """`view_data`'s threads, one at a time (read thread by thread: a release of any size)."""
+    folder = Path(folder)
     if thread_ids:
-        chosen = [(thread, read_rows(folder, "comments", tid), read_rows(folder, "speakers", tid))
-                  for tid in thread_ids for thread in _one_thread(folder, tid)]
+        chosen: Iterable[tuple[Row, list[Row], list[Row]]] = (
+            (thread, read_rows(folder, "comments", tid), read_rows(folder, "speakers", tid))
+            for tid in thread_ids for thread in _one_thread(folder, tid))
     else:
-        chosen = list(islice(threads_with_rows(folder), limit))
-    return {
-        "dataset": manifest.get("dataset", folder.name),
-        "version": manifest.get("dataset_version", ""),
-        "threads": [_thread(folder, t, comments, speakers) for t, comments, speakers in chosen],
-    }
+        chosen = islice(threads_with_rows(folder), limit)
+    for thread, comments, speakers in chosen:
+        yield _thread(folder, thread, comments, speakers)
 
 
 def _one_thread(folder: Path, thread_id: str) -> list[Row]:
@@ -130,9 +142,21 @@ def render_view(folder: Path, *, limit: int | None = None, thread_ids: Sequence[
 
 def render_page(data: Row) -> str:
     """The page for `view_data`'s object."""
+    page = io.StringIO()
+    _write_page(page, data["dataset"], data["version"], data["threads"])
+    return page.getvalue()
+
+
+def _write_page(handle: TextIO, dataset: str, version: str, threads: Iterable[Row]) -> None:
+    """The page, its embedded JSON written a thread at a time: the same bytes as `script_json` of
+    the whole object {"dataset", "threads", "version"} (its keys in sorted order)."""
     template = (resources.files("threadloom") / "view_template.html").read_text(encoding="utf-8")
-    title = html.escape(f"{data['dataset']} {data['version']}".strip())
-    return template.replace(TITLE_MARKER, title).replace(DATA_MARKER, script_json(data))
+    title = html.escape(f"{dataset} {version}".strip())
+    head, tail = template.replace(TITLE_MARKER, title).split(DATA_MARKER, 1)
+    handle.write(head + '{"dataset":' + script_json(dataset) + ',"threads":[')
+    for i, thread in enumerate(threads):
+        handle.write(("," if i else "") + script_json(thread))
+    handle.write('],"version":' + script_json(version) + "}" + tail)
 
 
 def default_view_path(folder: Path) -> Path:
@@ -147,5 +171,14 @@ def write_view(folder: Path, out: Path | None = None, *, limit: int | None = Non
         raise ThreadloomError(str(folder), "not a directory",
                               "give a release folder built by threadloom build")
     target = Path(out) if out is not None else default_view_path(folder)
-    target.write_text(render_view(folder, limit=limit, thread_ids=thread_ids), encoding="utf-8")
+    dataset, version = _identity(Path(folder))
+    threads = view_threads(folder, limit=limit, thread_ids=thread_ids)
+    # written beside the target and renamed onto it: a failure leaves no half page
+    staging = target.with_name(f".{target.name}.{os.getpid()}.writing")
+    try:
+        with open(staging, "w", encoding="utf-8") as handle:
+            _write_page(handle, dataset, version, threads)
+        os.replace(staging, target)
+    finally:
+        staging.unlink(missing_ok=True)
     return target
