@@ -157,8 +157,6 @@ def terminal_progress(totals: dict[str, float]) -> None:
     sys.stderr.flush()
 
 
-
-
 def check_plan(work: Path, plan: dict[str, Any]) -> None:
     """Record what a run reads and how it splits the work (work/plan.json); a resumed run must
     read the same files the same way, or its finished tasks and the new ones would not add up
