@@ -106,17 +106,26 @@ def crf_features(
 ) -> list[Features]:
     words = vocabulary() if vocab is None else vocab
     counts = name_counts(facts)
-    out: list[Features] = []
-    for j, f in enumerate(facts):
-        feats = author_features(facts, j, author)
-        feats.update(thread_features(facts, j, author, counts))
-        lexical = lexical_features(f, words)
-        if "addresses_other:thanks-vocative" in feats:  # speakers.own_features found it
-            # "Thanks, Jen." thanks a reader by name: not the reader's "thanks" for the post
-            lexical = {k: v for k, v in lexical.items() if k[2:] not in ("thanks", "thank")}
-        feats.update(lexical)
-        out.append(feats)
-    return out
+    return [comment_crf_features(facts, j, author, counts, words) for j in range(len(facts))]
+
+
+def comment_crf_features(facts: list[Facts], j: int, author: str | None, counts: Counter[str],
+                         words: frozenset[str]) -> Features:
+    """Comment j's features: its own cues, its neighbours' (j - 1 and j + 1 only), the thread's
+    name counts and its common words."""
+    feats = author_features(facts, j, author)
+    feats.update(thread_features(facts, j, author, counts))
+    lexical = lexical_features(facts[j], words)
+    if "addresses_other:thanks-vocative" in feats:  # speakers.own_features found it
+        # "Thanks, Jen." thanks a reader by name: not the reader's "thanks" for the post
+        lexical = {k: v for k, v in lexical.items() if k[2:] not in ("thanks", "thank")}
+    feats.update(lexical)
+    return feats
+
+
+def emission(feats: Features) -> float:
+    """chain.emissions of one comment's features."""
+    return sum(_terms(all_weights().get(MODEL, {}), feats))
 
 
 def author_flags(facts: list[Facts], author_name: str | None) -> list[tuple[bool, Decision]]:

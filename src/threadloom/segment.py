@@ -454,18 +454,31 @@ def signed_off(before: str | None, prev: str, cur: str) -> bool:
     return cues.is_sign_off(before) or (cues.ends_sentence(before) and not before.rstrip().endswith(":"))
 
 
-def comment_spans(lines: list[TextLine], first: int, author_name: str | None = None) -> list[Span]:
-    """Split lines[first:] into comments; each span gets a Decision on its start."""
+def start_logits(lines: list[TextLine], first: int, author_name: str | None = None) -> dict[int, float]:
+    """`start_logit` of every line after lines[first], by its index in `lines`: what
+    comment_spans decodes, and where the speaker-turn stage may split a span (turns.py)."""
+    return {
+        i: start_logit(lines[i - 1].text, lines[i].text, lines[i + 1].text if i + 1 < len(lines) else None,
+                       author_name)
+        for i in range(first + 1, len(lines))
+    }
+
+
+def comment_spans(lines: list[TextLine], first: int, author_name: str | None = None,
+                  logits: dict[int, float] | None = None) -> list[Span]:
+    """Split lines[first:] into comments; each span gets a Decision on its start. `logits`:
+    start_logits(lines, first, author_name), when the caller has them."""
     spans: list[Span] = []
     if first >= len(lines):
         return spans
+    if logits is None:
+        logits = start_logits(lines, first, author_name)
     start = first
     start_decision = Decision(0.9, ("first line after the article cut",))
     prev_signs = False  # the line before is a signature that closes its comment (signed_off)
     for i in range(first + 1, len(lines)):
         nxt = lines[i + 1].text if i + 1 < len(lines) else None
-        pair = _pair_features(lines[i - 1].text, lines[i].text, author_name)
-        p = sigmoid(_start_logit(lines[i - 1].text, lines[i].text, nxt, pair))
+        p = sigmoid(logits[i])
         signs = nxt is not None and signed_off(lines[i - 1].text, lines[i].text, nxt)
         signature = False
         if closes_comment(lines[i - 1].text, lines[i].text) or signs:
@@ -480,6 +493,7 @@ def comment_spans(lines: list[TextLine], first: int, author_name: str | None = N
             if signature:
                 evidence = f"signature: '{lines[i - 1].text[:40]}' closes the comment before"
             else:
+                pair = _pair_features(lines[i - 1].text, lines[i].text, author_name)
                 reasons = _start_reasons(lines[i - 1].text, lines[i].text, nxt, pair)
                 evidence = f"start-cues: {', '.join(reasons) or 'line shape'} at '{lines[i].text[:40]}'"
             start_decision = Decision(round(p, 3), (evidence,))

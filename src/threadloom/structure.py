@@ -1,6 +1,7 @@
 """Structure inference: the single entry point the pipeline calls, composed of small stages.
 
-article cut -> comment spans -> post author's name -> author comments -> parents -> speakers.
+article cut -> post author's name -> comment spans -> speaker turns -> author comments -> parents
+-> speakers.
 `structure_from_spans` runs the stages after segmentation, so they can be measured on gold spans.
 """
 
@@ -10,12 +11,13 @@ from dataclasses import replace
 
 from . import cues, unwrap
 from .authorship import author_flags
-from .facts import comment_facts
+from .facts import Facts, comment_facts
 from .model import Comment, Decision, Speaker, Thread
 from .names import Identity, identify
 from .replies import CommentView, infer_parents
-from .segment import Span, TextLine, article_cut, comment_spans
+from .segment import Span, TextLine, article_cut, comment_spans, start_logits
 from .speakers import POST_AUTHOR_KEY, AuthorName, learn_author_name
+from .turns import split_at_speaker_turns
 
 
 def text_lines(thread: Thread) -> list[TextLine]:
@@ -66,9 +68,12 @@ def infer_structure(thread: Thread) -> Thread:
     article_end = lines[first - 1].end if first > 0 else 0
     author = learn_author_name([line.text for line in lines[first:]], metadata_author(thread))
     short_name = author.name.split()[0] if author.name else None
-    spans = comment_spans(lines, first, short_name)
+    logits = start_logits(lines, first, short_name)
+    spans = comment_spans(lines, first, short_name, logits)
     article_end, spans = cover_emptied_lines(thread, article_end, spans)
-    return structure_from_spans(thread, article_end, article_decision, spans, author)
+    facts = [comment_facts(thread.span_text(s.start, s.end)) for s in spans]
+    spans, facts = split_at_speaker_turns(thread, lines, spans, facts, logits, author.name)
+    return structure_from_spans(thread, article_end, article_decision, spans, author, facts)
 
 
 def structure_from_spans(
@@ -77,12 +82,14 @@ def structure_from_spans(
     article_decision: Decision,
     spans: list[Span],
     author: AuthorName | None = None,
+    facts: list[Facts] | None = None,
 ) -> Thread:
-    """Post author, parents and speakers for comments whose spans are already known."""
-    texts = [thread.span_text(s.start, s.end) for s in spans]
+    """Post author, parents and speakers for comments whose spans are already known (`facts`:
+    those of their texts, when the caller has them)."""
+    if facts is None:
+        facts = [comment_facts(thread.span_text(s.start, s.end)) for s in spans]
     if author is None:
-        author = learn_author_name(texts, metadata_author(thread))
-    facts = [comment_facts(t) for t in texts]
+        author = learn_author_name([f.text for f in facts], metadata_author(thread))
     flags = author_flags(facts, author.name)
     is_author = [flag for flag, _ in flags]
     parents = _with_author_doubt(
