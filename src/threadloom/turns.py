@@ -51,8 +51,8 @@ def split_at_speaker_turns(thread: Thread, lines: list[TextLine], spans: list[Sp
             second = comment_facts(thread.span_text(lines[i].number, span.end))
             parts = _part_probabilities(facts, j, first, second, author, counts)
             if parts is not None and min(parts) >= MIN_TURN_CONFIDENCE:
-                why = (f"speaker-turn: the author model reads '{lines[i].text[:40]}' on and the lines "
-                       f"before it as different speakers (at least {min(parts):.2f} each)")
+                why = (f"speaker-turn: the author model reads the lines from '{lines[i].text[:40]}' "
+                       f"and those before them as different speakers (at least {min(parts):.2f} sure each)")
                 out_spans += [Span(span.start, end, span.decision),
                               Span(lines[i].number, span.end, Decision(TURN_CONFIDENCE, (why,)))]
                 out_facts += [first, second]
