@@ -104,7 +104,7 @@ def diff_releases(old: Path, new: Path) -> ReleaseDiff:
     result.threads_added = [t for t in new_order if t not in old_ids]
     result.threads_removed = [t for t in old_order if t not in new_ids]
     if [t for t in old_order if t in new_ids] == [t for t in new_order if t in old_ids]:
-        _compare_side_by_side(old, new, new_ids, result)
+        _compare_side_by_side(old, new, old_ids, new_ids, result)
     else:
         _compare_whole(old, new, result)
     old_files = {f["path"]: f["sha256"] for f in old_manifest.get("files", [])}
@@ -114,11 +114,12 @@ def diff_releases(old: Path, new: Path) -> ReleaseDiff:
     return result
 
 
-def _compare_side_by_side(old: Path, new: Path, new_ids: set[str], result: ReleaseDiff) -> None:
+def _compare_side_by_side(old: Path, new: Path, old_ids: set[str], new_ids: set[str],
+                          result: ReleaseDiff) -> None:
     """Walk both releases thread by thread. A thread only the new release has is passed on the
     way to the next common thread: added and removed comments come in each release's order."""
-    new_threads = threads_with(new, ("comments",))
-    for old_thread, (old_comments,) in threads_with(old, ("comments",)):
+    new_threads = threads_with(new, ("comments",), new_ids)
+    for old_thread, (old_comments,) in threads_with(old, ("comments",), old_ids):
         tid = old_thread["thread_id"]
         if tid not in new_ids:
             result.comments_removed += [c["comment_id"] for c in old_comments]

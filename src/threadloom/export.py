@@ -63,36 +63,40 @@ class _MetaIndex:
         return index
 
 
-def _utterances(folder: Path) -> Iterator[Row]:
-    """Every utterance: the posts first, then the comments, each read a batch at a time."""
-    for thread in iter_rows(folder, "threads"):
-        tid = thread["thread_id"]
-        yield {
-            "id": tid, "conversation_id": tid, "text": thread["article_text"],
-            "speaker": thread["post_author_speaker_id"],
-            "meta": {"kind": "post", "position": -1, "depth": 0, "is_post_author": True},
-            "reply-to": None, "timestamp": 0, "vectors": []}
-    for c in iter_rows(folder, "comments"):
-        yield {
-            "id": c["comment_id"], "conversation_id": c["thread_id"], "text": c["text"],
-            "speaker": c["speaker_id"],
-            "meta": {"kind": "comment", **{k: v for k, v in c.items() if k not in COMMENT_SKIP}},
-            "reply-to": c["parent_id"] if c["parent_id"] is not None else c["thread_id"],
-            "timestamp": c["position"] + 1, "vectors": []}
+def _post_utterance(thread: Row) -> Row:
+    tid = thread["thread_id"]
+    return {
+        "id": tid, "conversation_id": tid, "text": thread["article_text"],
+        "speaker": thread["post_author_speaker_id"],
+        "meta": {"kind": "post", "position": -1, "depth": 0, "is_post_author": True},
+        "reply-to": None, "timestamp": 0, "vectors": []}
 
 
-def write_convokit_files(folder: Path, target: Path) -> None:
-    """The five ConvoKit files of the release in `folder`, written into the folder `target`.
-    Utterances are streamed; the speakers and conversations files, one entry per speaker and per
-    thread, are built in memory."""
-    manifest = _manifest(folder)
+def _comment_utterance(c: Row) -> Row:
+    return {
+        "id": c["comment_id"], "conversation_id": c["thread_id"], "text": c["text"],
+        "speaker": c["speaker_id"],
+        "meta": {"kind": "comment", **{k: v for k, v in c.items() if k not in COMMENT_SKIP}},
+        "reply-to": c["parent_id"] if c["parent_id"] is not None else c["thread_id"],
+        "timestamp": c["position"] + 1, "vectors": []}
+
+
+def write_convokit_files(folder: Path, target: Path, manifest: dict[str, Any]) -> None:
+    """The five ConvoKit files of the release in `folder` (whose manifest is `manifest`), written
+    into the folder `target`. Utterances are streamed, the posts first, then the comments; the
+    speakers and conversations files, one entry per speaker and per thread, are built in memory."""
     utterance_index = _MetaIndex()
+    conversations: dict[str, Row] = {}
     with open(target / "utterances.jsonl", "w", encoding="utf-8") as handle:
-        for utterance in _utterances(folder):
+        def write(utterance: Row) -> None:
             utterance_index.add(utterance["meta"])
             handle.write(json.dumps(utterance, ensure_ascii=False) + "\n")
-    conversations: dict[str, Row] = {t["thread_id"]: {"meta": {k: t[k] for k in THREAD_META}, "vectors": []}
-                                     for t in iter_rows(folder, "threads")}
+
+        for thread in iter_rows(folder, "threads"):  # one pass: its conversation and its post
+            conversations[thread["thread_id"]] = {"meta": {k: thread[k] for k in THREAD_META}, "vectors": []}
+            write(_post_utterance(thread))
+        for comment in iter_rows(folder, "comments"):
+            write(_comment_utterance(comment))
     speaker_meta = ("thread_id", "speaker_name", "is_post_author", "name_confidence", "n_comments")
     speakers: dict[str, Row] = {s["speaker_id"]: {"meta": {k: s[k] for k in speaker_meta}, "vectors": []}
                                 for s in iter_rows(folder, "speakers")}
@@ -133,11 +137,11 @@ def _fresh_target(out: Path) -> Path:
 
 def export_convokit(folder: Path, out: Path) -> Path:
     """Write the ConvoKit corpus of the release in `folder` to the new folder `out`."""
-    _manifest(folder)
+    manifest = _manifest(folder)
     out = Path(out)
     staging = _fresh_target(out)
     try:
-        write_convokit_files(folder, staging)
+        write_convokit_files(folder, staging, manifest)
         os.replace(staging, out)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)

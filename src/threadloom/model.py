@@ -112,6 +112,10 @@ class Thread:
         """The raw line with this 1-based number."""
         return self.lines[number - 1]
 
+    def last_non_blank(self, first: int, last: int) -> int:
+        """The last non-blank raw line of first..last, or `first` when all are blank."""
+        return next((n for n in range(last, first - 1, -1) if not self.line(n).is_blank), first)
+
     @cached_property
     def wrap_width(self) -> int | None:
         """The width a client hard-wrapped this document's paragraphs at, if any (unwrap.py)."""

@@ -71,8 +71,11 @@ def used_in_lower_case(name: str, texts: list[str]) -> bool:
 def _names_in_body(f: Facts, name: str) -> bool:
     """Does the comment mention this name itself (outside its signature)? Writers rarely name
     themselves, so a name in the parent's own words is someone it talks about."""
-    body = f.text.rsplit("\n", 1)[0] if f.signature else f.text
-    return re.search(r"\b" + re.escape(name) + r"\b", body) is not None
+    return _has_word(f.text.rsplit("\n", 1)[0] if f.signature else f.text, name)
+
+
+def _has_word(text: str, name: str) -> bool:
+    return re.search(r"\b" + re.escape(name) + r"\b", text) is not None
 
 
 def _talks_about(f: Facts, name: str) -> bool:
@@ -83,7 +86,7 @@ def _talks_about(f: Facts, name: str) -> bool:
     for mention in f.mentions:
         if mention.name == name:
             rest = rest.replace(mention.words, " ", 1)
-    return re.search(r"\b" + re.escape(name) + r"\b", rest) is not None
+    return _has_word(rest, name)
 
 
 def used_in_lower_case_anywhere(name: str, texts: list[str]) -> bool:

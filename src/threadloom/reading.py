@@ -141,9 +141,12 @@ def threads_with_rows(folder: Path) -> Iterator[tuple[Row, list[Row], list[Row]]
         yield thread, comments, speakers
 
 
-def threads_with(folder: Path, configs: tuple[str, ...]) -> Iterator[tuple[Row, list[list[Row]]]]:
-    """Each thread row with its rows of each of `configs`, read side by side a batch at a time."""
-    known = thread_ids(folder)
+def threads_with(folder: Path, configs: tuple[str, ...], known: Container[str] | None = None
+                 ) -> Iterator[tuple[Row, list[list[Row]]]]:
+    """Each thread row with its rows of each of `configs`, read side by side a batch at a time.
+    `known`: the release's thread ids, when the caller has read them already."""
+    if known is None:
+        known = thread_ids(folder)
 
     def refuse(config: str) -> Stray:
         def stray(index: int, row: Row, in_threads: bool) -> None:

@@ -40,16 +40,11 @@ def cover_emptied_lines(thread: Thread, article_end: int, spans: list[Span]) -> 
     covered: list[Span] = []
     for i, span in enumerate(spans):
         limit = spans[i + 1].start - 1 if i + 1 < len(spans) else len(thread.lines)
-        end = _last_non_blank(thread, span.end, limit)
+        end = thread.last_non_blank(span.end, limit)
         covered.append(span if end == span.end else replace(span, end=end))
     first_raw = min(n for n in range(article_end + 1, spans[0].start + 1) if not thread.line(n).is_blank)
     covered[0] = replace(covered[0], start=first_raw)
     return article_end, covered
-
-
-def _last_non_blank(thread: Thread, first: int, last: int) -> int:
-    """The last non-blank raw line of first..last, or `first` when all are blank."""
-    return next((n for n in range(last, first - 1, -1) if not thread.line(n).is_blank), first)
 
 
 def metadata_author(thread: Thread) -> str | None:

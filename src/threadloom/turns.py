@@ -16,12 +16,12 @@ a row unlikely, so with them one half of any long answer of the author's would r
 
 from __future__ import annotations
 
-import math
 from bisect import bisect_right
 from collections import Counter
 
 from .authorship import comment_crf_features, emission, name_counts, vocabulary
 from .facts import Facts, comment_facts
+from .learned import sigmoid
 from .model import Decision, Thread
 from .segment import Span, TextLine
 
@@ -46,7 +46,8 @@ def split_at_speaker_turns(thread: Thread, lines: list[TextLine], spans: list[Sp
         i = _likeliest_inner_start(numbers, logits, span)
         if i is not None:
             counts = name_counts(facts) if counts is None else counts
-            end = _last_written(thread, lines[i - 1].end, lines[i].number - 1)
+            # the lines the repair emptied go with the part before (structure.cover_emptied_lines)
+            end = thread.last_non_blank(lines[i - 1].end, lines[i].number - 1)
             first = comment_facts(thread.span_text(span.start, end))
             second = comment_facts(thread.span_text(lines[i].number, span.end))
             parts = _part_probabilities(facts, j, first, second, author, counts)
@@ -70,12 +71,6 @@ def _likeliest_inner_start(numbers: list[int], logits: dict[int, float], span: S
     return -max(scored)[1] if scored else None
 
 
-def _last_written(thread: Thread, first: int, last: int) -> int:
-    """The last raw line of first..last that is not blank: the lines the repair emptied go with
-    the comment before them, as structure.cover_emptied_lines has it."""
-    return next((n for n in range(last, first - 1, -1) if not thread.line(n).is_blank), first)
-
-
 def _part_probabilities(facts: list[Facts], j: int, first: Facts, second: Facts, author: str | None,
                         counts: Counter[str]) -> tuple[float, float] | None:
     """With comment j read as `first` then `second`: None when both parts' emissions say the same
@@ -87,8 +82,4 @@ def _part_probabilities(facts: list[Facts], j: int, first: Facts, second: Facts,
                          for m in (k, k + 1))
     if (e_first >= 0) == (e_second >= 0):
         return None
-    return _sure(e_first), _sure(e_second)
-
-
-def _sure(score: float) -> float:
-    return 1.0 / (1.0 + math.exp(-abs(score)))
+    return sigmoid(abs(e_first)), sigmoid(abs(e_second))
