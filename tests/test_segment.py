@@ -17,6 +17,7 @@ from threadloom.segment import (
     _start_reasons,
     article_cut,
     best_cut,
+    closed_by_sign_off,
     comment_spans,
     signed_off,
     start_features,
@@ -82,6 +83,38 @@ def test_the_line_after_a_signature_starts_the_next_comment() -> None:
     spans = comment_spans(lines, 0)
     assert (spans[-2].end, spans[-1].start, spans[-1].end) == (4, 5, 6)
     assert spans[-1].decision.evidence == ("signature: 'Marta' closes the comment before",)
+
+
+SIGN_OFF_CASES = [  # (line before, line, ends the comment before it)
+    ("Best", "Another thing to try is a thinner glue for the joints.", True),
+    ("Cheers.", "The package should be installed before you run the script.", True),
+    ("Thanks again!", "I had the same problem and a reinstall fixed it.", True),
+    ("Cheers,", "Marta", False),  # the name after the comma is the rest of the comment
+    ("Cheers,", "I think the post is right about the timing of the second cut.", False),
+    ("Thanks.", "Marta", False),  # a signature follows: it ends the comment instead
+    ("best.", "The package should be installed before you run the script.", False),  # a wrapped line
+    ("Thanks for the detailed answer.", "Another thing to try is a thinner glue.", False),  # no sign-off
+]
+
+
+@pytest.mark.parametrize(("prev", "cur", "expected"), SIGN_OFF_CASES)
+def test_a_lone_sign_off_closes_its_comment(prev: str, cur: str, expected: bool) -> None:
+    assert closed_by_sign_off(prev, cur) is expected
+
+
+def test_the_line_after_a_lone_sign_off_starts_the_next_comment() -> None:
+    lines = _lines([
+        "Great guide, the photos make every step clear.",
+        "I tried it on my climbing roses and they came back twice as full.",
+        "Best",
+        "We prune ours in late winter and they do fine.",
+    ])
+    spans = comment_spans(lines, 0)
+    assert (spans[-2].end, spans[-1].start, spans[-1].end) == (3, 4, 4)
+    assert spans[-1].decision.evidence == ("sign-off: 'Best' closes the comment before",)
+    # a sign-off that opens its comment ("Thanks!" then the answer) is not read as closing it
+    opening = comment_spans(_lines(["Thanks!", "We prune ours in late winter and they do fine."]), 0)
+    assert not any(s.decision.evidence[0].startswith("sign-off") for s in opening)
 
 
 def test_a_signature_line_is_not_a_comment_of_its_own() -> None:

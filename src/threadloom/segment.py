@@ -438,6 +438,15 @@ def closes_comment(prev: str, cur: str) -> bool:
     return cues.is_sign_off(cur) and len(cur.split()) <= 3 and cur.rstrip().endswith((",", "!", "."))
 
 
+def closed_by_sign_off(prev: str, cur: str) -> bool:
+    """`prev` is a lone sign-off that ends its comment ("Best", "Cheers."; not "Cheers," which
+    a name follows, nor "best." ending a hard-wrapped sentence), and `cur` is no signature: the
+    next comment starts at `cur`."""
+    stripped = prev.strip()
+    return (stripped[:1].isupper() and cues.is_sign_off(stripped) and len(stripped.split()) <= 3
+            and not stripped.endswith(",") and cues.signature_name(cur) is None)
+
+
 def signed_off(before: str | None, prev: str, cur: str) -> bool:
     """`prev` is a signature that closes its comment ("Cheers," / "Marta"; "-Joe"; a lone name
     after a finished sentence), and `cur` is not the rest of it (a short affiliation line): the
@@ -480,18 +489,20 @@ def comment_spans(lines: list[TextLine], first: int, author_name: str | None = N
         nxt = lines[i + 1].text if i + 1 < len(lines) else None
         p = sigmoid(logits[i])
         signs = nxt is not None and signed_off(lines[i - 1].text, lines[i].text, nxt)
-        signature = False
+        closer = ""  # the cue that ends the comment before this line, if one does
         if closes_comment(lines[i - 1].text, lines[i].text) or signs:
             p = min(p, 0.05)  # a sign-off or a signature ends the comment it is in
         elif cues.is_quotation(lines[i - 1].text):
             p = min(p, 0.05)  # the answer to a quoted line is in the comment that quoted it
         elif i - 1 > start and prev_signs:
-            p, signature = max(p, 0.95), True
+            p, closer = max(p, 0.95), "signature"
+        elif i - 1 > start and closed_by_sign_off(lines[i - 1].text, lines[i].text):
+            p, closer = max(p, 0.95), "sign-off"
         prev_signs = signs
         if p >= 0.5:
             spans.append(Span(lines[start].number, lines[i - 1].end, start_decision))
-            if signature:
-                evidence = f"signature: '{lines[i - 1].text[:40]}' closes the comment before"
+            if closer:
+                evidence = f"{closer}: '{lines[i - 1].text[:40]}' closes the comment before"
             else:
                 pair = _pair_features(lines[i - 1].text, lines[i].text, author_name)
                 reasons = _start_reasons(lines[i - 1].text, lines[i].text, nxt, pair)
