@@ -1,7 +1,9 @@
 from __future__ import annotations
 
+import pytest
+
 from threadloom.facts import comment_facts
-from threadloom.replies import CommentView, infer_parents, path_to_root
+from threadloom.replies import CommentView, cue_words, infer_parents, path_to_root
 from threadloom.structure import infer_structure
 from threads import ROSES, make_thread
 
@@ -50,3 +52,33 @@ def test_parents_respect_depth_first_order() -> None:
     for j, parent in enumerate(parents):
         if parent is not None and j > 0:
             assert parent in path_to_root(parents, j - 1)
+
+
+# (reasons reported, reply, candidate, the words the evidence quotes): "which words" of each cue
+CUE_WORDS_CASES = [
+    (["cmt:overlap"], ("My climbing roses bloom twice now.", False),
+     ("How do you prune climbing roses in winter?", False), "shares 'climbing', 'roses'"),
+    (["cmt:cand_asks:up0=True"], ("Yes, every spring.", True),
+     ("Great post. Do you prune them every year?", False), "answers 'Do you prune them every year?'"),
+    (["post:addresses_author"], ("Great post, Nora!", False), None, "addresses 'Nora'"),
+    (["cmt:addresses_cand"], ("Thanks, Nora. That helps.", False),
+     ("Prune in late winter.", True), "addresses 'Thanks, Nora'"),
+    (["cmt:prev_then_thanks"], ("Thanks a lot, that worked for me.", False),
+     ("Try a gentler cut.", True), "opens 'Thanks a lot, that worked'"),
+    (["cmt:pair=ar", "cmt:depth=1"], ("Yes, every spring.", True), ("Do you prune?", False), ""),
+]
+
+
+@pytest.mark.parametrize(("reasons", "reply", "cand", "expected"), CUE_WORDS_CASES)
+def test_parent_evidence_quotes_the_words_behind_its_cues(
+    reasons: list[str], reply: tuple[str, bool], cand: tuple[str, bool] | None, expected: str
+) -> None:
+    cur, *rest = views(reply, *([cand] if cand else []))
+    assert cue_words(reasons, cur, rest[0] if rest else None, "Nora") == expected
+
+
+def test_a_parent_decision_carries_its_words() -> None:
+    thread = views(("How do you prune climbing roses in winter?", False),
+                   ("Climbing roses want a gentle cut in late winter.", True))
+    evidence = infer_parents(thread, "Nora")[1][1].evidence
+    assert evidence[0].startswith("reply-cues:") and evidence[1].startswith("words: ")

@@ -15,6 +15,7 @@ carries over to unseen blogs.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from .facts import READER_PHRASES, Facts
@@ -225,11 +226,53 @@ def softmax(scores: list[float]) -> list[float]:
     return [e / total for e in exps]
 
 
-def _decision(target: int | None, p: float, feats: Features) -> Decision:
+def _decision(target: int | None, p: float, feats: Features, cur: CommentView, cand: CommentView | None,
+              author: str | None) -> Decision:
     reasons = top_reasons("parent", feats, +1.0)
     where = "the post" if target is None else f"comment {target}"
     evidence = f"reply-cues: {', '.join(reasons) or 'prior'} point to {where} (p={p:.2f})"
-    return Decision(round(p, 3), (evidence,))
+    words = cue_words(reasons, cur, cand, author)
+    return Decision(round(p, 3), (evidence, *([f"words: {words}"] if words else [])))
+
+
+QUOTED_WORDS = 3  # shared words quoted as evidence: enough to show the topic carried over
+
+
+def cue_words(reasons: list[str], cur: CommentView, cand: CommentView | None, author: str | None) -> str:
+    """The words behind the reported cues ("which words"): who is addressed, the words the reply
+    shares with its parent, the question it answers, how it opens. Empty when no reported cue
+    rests on particular words (depth, who wrote what)."""
+    f = cur.facts
+    said: list[str] = []
+    if "cmt:addresses_cand" in reasons and cand is not None:
+        known = {cand.facts.signature, author if cand.is_author else None} - {None}
+        said += _addressing(f, lambda name: name in known)
+    elif "post:addresses_author" in reasons:
+        said += _addressing(f, lambda name: name == author)
+    elif "post:addresses_other" in reasons:
+        said += _addressing(f, lambda name: name != author)
+    if "cmt:overlap" in reasons and cand is not None:
+        shared = f.long_words & cand.facts.long_words
+        quoted = [t for t in dict.fromkeys(f.tokens) if t in shared][:QUOTED_WORDS]  # in reading order
+        said.append("shares " + ", ".join(f"'{t}'" for t in quoted))
+    if cand is not None and any(r.startswith("cmt:cand_asks") for r in reasons):
+        said.append(f"answers '{_question(cand.facts.text)}'")
+    if any(r.startswith("cmt:prev_then_") or r == "post:thanks_for_post" for r in reasons):
+        said.append(f"opens '{' '.join(f.first_line.split()[:5])}'")
+    return "; ".join(said)
+
+
+def _addressing(f: Facts, chosen: Callable[[str], bool]) -> list[str]:
+    """How the comment addresses the first name `chosen` accepts, as evidence."""
+    return [f"addresses '{m.words.strip(' ,.!?;:')}'" for m in f.mentions if chosen(m.name)][:1]
+
+
+def _question(text: str, limit: int = 60) -> str:
+    """The (first) sentence of `text` that ends with "?", shortened to `limit` characters."""
+    end = text.find("?")
+    start = max(text.rfind(stop, 0, end) for stop in (". ", "! ", "? ", "\n")) + 1
+    sentence = text[start : end + 1].strip()
+    return sentence if len(sentence) <= limit else "..." + sentence[-(limit - 3) :]
 
 
 def infer_parents(views: list[CommentView], author_name: str | None) -> list[tuple[int | None, Decision]]:
@@ -273,7 +316,11 @@ def infer_parents(views: list[CommentView], author_name: str | None) -> list[tup
         walk = walk.prev
     chosen.reverse()
     first = Decision(0.99, ("first-comment: the first comment can only answer the post",))
-    rest = [_decision(_index(n.parent), n.p, n.feats) for n in chosen[1:]]
+    rest = [
+        _decision(_index(n.parent), n.p, n.feats, views[n.index],
+                  None if n.parent is None else views[n.parent.index], author)
+        for n in chosen[1:]
+    ]
     return list(zip([_index(n.parent) for n in chosen], [first, *rest], strict=True))
 
 
