@@ -127,6 +127,7 @@ READER_PHRASES = frozenset(
         ("thanks", "again"),
     }
 )
+KNOWN_PHRASES = AUTHOR_PHRASES | READER_PHRASES  # the word pairs any stage looks for
 # Words that praise; with a post noun nearby they praise the post (a reader's comment).
 PRAISE_WORDS = frozenset(
     cues.PRAISE
@@ -179,7 +180,7 @@ class Facts:
     tokens: tuple[str, ...]  # lower-case words in order
     words: frozenset[str]
     long_words: frozenset[str]  # words of five letters or more: what carries a topic over
-    phrases: frozenset[tuple[str, str]]  # adjacent word pairs
+    phrases: frozenset[tuple[str, str]]  # adjacent word pairs that are AUTHOR_ or READER_PHRASES
     first_word: str
     first_line: str
     n_words: int
@@ -226,7 +227,7 @@ def comment_facts(text: str) -> Facts:
         tokens=tokens,
         words=words,
         long_words=frozenset([t for t in words if len(t) > 4]),  # only its size is read: order is free
-        phrases=frozenset(pairwise(tokens)),
+        phrases=KNOWN_PHRASES.intersection(pairwise(tokens)),  # not every pair: only these are asked about
         first_word=first_word,
         first_line=first_line,
         n_words=len(tokens),
