@@ -3,7 +3,7 @@ from __future__ import annotations
 import pytest
 
 from threadloom.facts import comment_facts
-from threadloom.replies import CommentView, cue_words, infer_parents, path_to_root
+from threadloom.replies import CommentView, _question, cue_words, infer_parents, path_to_root
 from threadloom.structure import infer_structure
 from threads import ROSES, make_thread
 
@@ -75,6 +75,12 @@ def test_parent_evidence_quotes_the_words_behind_its_cues(
 ) -> None:
     cur, *rest = views(reply, *([cand] if cand else []))
     assert cue_words(reasons, cur, rest[0] if rest else None, "Nora") == expected
+
+
+def test_a_question_is_quoted_from_its_own_sentence() -> None:
+    assert _question("I pruned in May. Was that too late? It flowered anyway.") == "Was that too late?"
+    assert _question("No question here.") == ""
+    assert _question("Why " + "very " * 30 + "late?").startswith("...")
 
 
 def test_a_parent_decision_carries_its_words() -> None:

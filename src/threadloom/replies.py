@@ -270,6 +270,8 @@ def _addressing(f: Facts, chosen: Callable[[str], bool]) -> list[str]:
 def _question(text: str, limit: int = 60) -> str:
     """The (first) sentence of `text` that ends with "?", shortened to `limit` characters."""
     end = text.find("?")
+    if end < 0:
+        return ""
     start = max(text.rfind(stop, 0, end) for stop in (". ", "! ", "? ", "\n")) + 1
     sentence = text[start : end + 1].strip()
     return sentence if len(sentence) <= limit else "..." + sentence[-(limit - 3) :]
