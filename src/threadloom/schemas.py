@@ -143,6 +143,83 @@ def quick_check(schema: dict[str, Any]) -> Check:
     return lambda v: all(test(v) for test in tests)
 
 
+def batch_is_valid(name: str, batch: pa.RecordBatch) -> bool:
+    """True only if every row of `batch` is valid against schema `name`, decided a column at a
+    time with Arrow compute: a batch with the config's own Arrow schema already has its types,
+    required properties and no others, so what is left is nulls, bounds, lengths, patterns and
+    the same inside lists and structs. Never looser than `validate_instance`; False means only
+    "check the rows one by one" (for their messages, or where this cannot decide)."""
+    schema = load_schema(name)
+    if not set(schema) <= _ANNOTATIONS | {"type", "properties", "required", "additionalProperties"}:
+        return False
+    if schema.get("additionalProperties", False) is not False or not batch.schema.remove_metadata().equals(
+        arrow_schema(name)
+    ):
+        return False
+    properties = schema["properties"]
+    return set(schema.get("required", ())) <= set(properties) and all(
+        _array_is_valid(properties[field.name], batch.column(i)) for i, field in enumerate(batch.schema)
+    )
+
+
+# Arrow type tests for the JSON Schema types each Arrow type's values can be
+_ARROW_KINDS: tuple[tuple[Callable[[pa.DataType], bool], str], ...] = (
+    (pa.types.is_string, "string"),
+    (pa.types.is_boolean, "boolean"),
+    (pa.types.is_integer, "integer"),
+    (pa.types.is_floating, "number"),
+    (pa.types.is_list, "array"),
+    (pa.types.is_struct, "object"),
+)
+# Patterns whose meaning is the same in RE2 (Arrow) and Python's re for what RE2 matches: no
+# class escapes (\d, \w, \s and their like are Unicode-wide in Python, ASCII in RE2), no
+# "(?" constructs; RE2's "$" is stricter than Python's (no trailing newline before it).
+_PORTABLE_PATTERN = re.compile(r"(?:[^\\(]|\\[^A-Za-z0-9]|\((?!\?))*")
+
+
+def _array_is_valid(prop: dict[str, Any], array: pa.Array) -> bool:
+    """Every value of `array` is valid against the property schema `prop` (see batch_is_valid)."""
+    import pyarrow.compute as pc
+
+    if not set(prop) <= _ANNOTATIONS | _CHECKED or "type" not in prop:
+        return False
+    kinds = prop["type"] if isinstance(prop["type"], list) else [prop["type"]]
+    if array.null_count and "null" not in kinds:
+        return False
+    kind = next((k for test, k in _ARROW_KINDS if test(array.type)), None)
+    if kind is None or not (kind in kinds or (kind == "integer" and "number" in kinds)):
+        return False
+    values = array.drop_null() if array.null_count else array
+    if not len(values):
+        return True
+    if kind == "number" and pc.any(pc.is_nan(values)).as_py():
+        return False  # NaN: jsonschema's bounds let it through, Python's comparisons do not
+    if ("minimum" in prop or "maximum" in prop) and kind in ("integer", "number"):
+        low, high = (bound.as_py() for bound in pc.min_max(values).values())
+        if low < prop.get("minimum", float("-inf")) or high > prop.get("maximum", float("inf")):
+            return False
+    if kind == "string":
+        if "minLength" in prop and pc.min(pc.utf8_length(values)).as_py() < prop["minLength"]:
+            return False
+        if "pattern" in prop:
+            if not _PORTABLE_PATTERN.fullmatch(prop["pattern"]):
+                return False
+            if not pc.all(pc.match_substring_regex(values, prop["pattern"])).as_py():
+                return False
+    if kind == "array" and "items" in prop:
+        return _array_is_valid(prop["items"], values.flatten())
+    if kind == "object":
+        if prop.get("additionalProperties", False) is not False:
+            return False
+        fields = prop.get("properties", {})
+        names = [values.type.field(i).name for i in range(values.type.num_fields)]
+        if set(names) != set(fields) or not set(prop.get("required", ())) <= set(fields):
+            return False
+        children = values.flatten()  # with the struct's offset and validity, unlike .field(i)
+        return all(_array_is_valid(fields[n], child) for n, child in zip(names, children, strict=True))
+    return True
+
+
 def _arrow_type(prop: dict[str, Any]) -> tuple[pa.DataType, bool]:
     """Arrow type of one JSON Schema property, and whether it is nullable."""
     types = prop["type"] if isinstance(prop["type"], list) else [prop["type"]]
