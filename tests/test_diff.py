@@ -36,6 +36,22 @@ def test_a_release_against_itself_has_no_changes(small_release: Path) -> None:
     assert "no changes in the data" in render_diff(result)
 
 
+def test_rescored_decisions_are_counted_apart_from_changed_data(
+        small_release: Path, release_copy: Callable[[Path], Path]) -> None:
+    folder = release_copy(small_release)
+    rows = read_rows(folder, "comments")
+    rows[1]["parent_confidence"] = 0.123
+    rows[2]["parent_evidence"] = [*rows[2]["parent_evidence"], "words: shares 'roses'"]
+    rewrite_config(folder, "comments", rows)
+    result = diff_releases(small_release, folder)
+    assert result.same_data and (result.comments_rescored, result.threads_rescored) == (2, 0)
+    assert "comments with a changed confidence or evidence: 2" in render_diff(result)
+    assert result.to_dict()["comments"]["rescored"] == 2
+    result.files_changed = [f"raw/{i:02x}/doc.txt" for i in range(30)]  # a crawl's release changes thousands
+    assert render_diff(result, limit=20).splitlines()[-1].endswith("raw/13/doc.txt, ... and 10 more)")
+    assert diff_releases(small_release, small_release).comments_rescored == 0
+
+
 def test_threads_and_comments_added_are_listed(small_release: Path, mixed_release: Path) -> None:
     result = diff_releases(small_release, mixed_release)
     seed_comments = [r["comment_id"] for r in read_rows(mixed_release, "comments")

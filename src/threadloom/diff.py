@@ -1,5 +1,7 @@
 """What changed between two releases: threads and comments added or removed, and for the comments
-both have, changed boundaries, parents, speakers and repaired text.
+both have, changed boundaries, parents, speakers and repaired text; and how many decisions were
+re-scored (the same values, another confidence or evidence), counted only: a new model re-scores
+nearly every row.
 
 Comments are matched by `comment_id` (`<thread_id>/L<first raw line>`), so a comment whose first
 line moved shows as one removed and one added; a comment that keeps its start but ends elsewhere
@@ -46,6 +48,8 @@ class ReleaseDiff:
     comments_removed: list[str] = field(default_factory=list)
     comment_changes: dict[str, list[Row]] = field(default_factory=dict)
     files_changed: list[str] = field(default_factory=list)
+    threads_rescored: int = 0  # threads whose *_confidence or *_evidence changed
+    comments_rescored: int = 0
 
     @property
     def same_data(self) -> bool:
@@ -59,9 +63,9 @@ class ReleaseDiff:
             "new": {"release": str(self.new), "version": self.new_version},
             "same_data": self.same_data,
             "threads": {"added": self.threads_added, "removed": self.threads_removed,
-                        "changed": self.thread_changes},
+                        "changed": self.thread_changes, "rescored": self.threads_rescored},
             "comments": {"added": self.comments_added, "removed": self.comments_removed,
-                         "changed": self.comment_changes},
+                         "changed": self.comment_changes, "rescored": self.comments_rescored},
             "files_changed": self.files_changed,
         }
 
@@ -86,6 +90,17 @@ def _add_changes(result: dict[str, list[Row]], old: dict[str, Row], new: dict[st
             if before:
                 result[kind].append({"id": key, "old": before,
                                      "new": {n: new[key][n] for n in before}})
+
+
+def _rescored(old: dict[str, Row], new: dict[str, Row]) -> int:
+    """How many ids both have whose confidences or evidence differ."""
+    return sum(
+        1 for key in old if key in new
+        and any(old[key][n] != new[key].get(n) for n in old[key] if n.endswith(DECISION_SUFFIXES))
+    )
+
+
+DECISION_SUFFIXES = ("_confidence", "_evidence")
 
 
 def diff_releases(old: Path, new: Path) -> ReleaseDiff:
@@ -145,6 +160,8 @@ def _compare(result: ReleaseDiff, old_threads: dict[str, Row], new_threads: dict
              old_comments: dict[str, Row], new_comments: dict[str, Row]) -> None:
     """Add what changed between these threads and comments (one thread's, or all) to `result`."""
     _add_changes(result.thread_changes, old_threads, new_threads, THREAD_FIELDS)
+    result.threads_rescored += _rescored(old_threads, new_threads)
+    result.comments_rescored += _rescored(old_comments, new_comments)
     result.comments_added += [c for c in new_comments if c not in old_comments]
     result.comments_removed += [c for c in old_comments if c not in new_comments]
     _add_changes(result.comment_changes, old_comments, new_comments, COMMENT_FIELDS)
@@ -166,6 +183,9 @@ def render_diff(result: ReleaseDiff, limit: int = 20) -> str:
              f"{result.new} (version {result.new_version})"]
     if result.same_data:
         lines.append("same threads and comments, no changes in the data")
+    for scope, count in (("threads", result.threads_rescored), ("comments", result.comments_rescored)):
+        if count:
+            lines.append(f"{scope} with a changed confidence or evidence: {count}")
     for label, ids in (("threads added", result.threads_added),
                        ("threads removed", result.threads_removed),
                        ("comments added", result.comments_added),
@@ -184,6 +204,7 @@ def render_diff(result: ReleaseDiff, limit: int = 20) -> str:
                 lines.append(f"    {entry['id']}: {parts}")
             if len(entries) > limit:
                 lines.append(f"    ... and {len(entries) - limit} more")
-    lines.append(f"files whose checksum changed: {len(result.files_changed)}"
-                 + (f" ({', '.join(result.files_changed)})" if result.files_changed else ""))
+    files = result.files_changed
+    shown = ", ".join(files[:limit]) + (f", ... and {len(files) - limit} more" if len(files) > limit else "")
+    lines.append(f"files whose checksum changed: {len(files)}" + (f" ({shown})" if files else ""))
     return "\n".join(lines)
