@@ -154,7 +154,7 @@ def summarise(acc: dict[str, int]) -> dict[str, float]:
     }
 
 
-def calibration(thread: Thread, gold: dict[str, Any], tally: dict[str, list[int]]) -> None:
+def calibration(thread: Thread, gold: dict[str, Any], tally: dict[str, list[tuple[float, bool]]]) -> None:
     """Per decision kind, count right/wrong among confidence >= 0.9 and below."""
     gold_by_start = {g["start"]: g for g in gold["comments"]}
     starts = {c.raw_line_start: c for c in thread.comments}
@@ -204,11 +204,30 @@ def parent_right(thread: Thread, gold: dict[str, Any]) -> list[bool]:
     return out
 
 
-def _count(tally: dict[str, list[int]], kind: str, confidence: float, ok: bool) -> None:
-    row = tally.setdefault(kind, [0, 0, 0, 0])  # high_ok, high_n, low_ok, low_n
-    base = 0 if confidence >= 0.9 else 2
-    row[base] += int(ok)
-    row[base + 1] += 1
+def _count(tally: dict[str, list[tuple[float, bool]]], kind: str, confidence: float, ok: bool) -> None:
+    tally.setdefault(kind, []).append((confidence, ok))
+
+
+CALIBRATION_BINS = (0.5, 0.7, 0.8, 0.9, 1.0)  # upper bounds (the last inclusive)
+
+
+def calibration_lines(split: str, kind: str, decisions: list[tuple[float, bool]]) -> list[str]:
+    """Accuracy of the decisions with confidence >= 0.9 against the rest; then per confidence bin
+    the mean confidence against the accuracy, and the expected calibration error (the bins'
+    |accuracy - mean confidence| weighted by their share of the decisions)."""
+    high = [ok for c, ok in decisions if c >= 0.9]
+    low = [ok for c, ok in decisions if c < 0.9]
+    hi = f"{sum(high) / len(high):.3f} ({len(high)})" if high else "- (0)"
+    lo = f"{sum(low) / len(low):.3f} ({len(low)})" if low else "- (0)"
+    bins: list[list[tuple[float, bool]]] = [[] for _ in CALIBRATION_BINS]
+    for c, ok in decisions:
+        bins[next(i for i, top in enumerate(CALIBRATION_BINS) if c < top or top == 1.0)].append((c, ok))
+    ece = sum(abs(sum(ok for _, ok in b) / len(b) - sum(c for c, _ in b) / len(b)) * len(b)
+              for b in bins if b) / len(decisions)
+    cells = [f"{sum(c for c, _ in b) / len(b):.2f}->{sum(ok for _, ok in b) / len(b):.2f} ({len(b)})"
+             for b in bins if b]
+    return [f"  {split:9} {kind:9} >=0.9: {hi:>14}   <0.9: {lo:>14}   ECE {ece:.3f}",
+            f"  {'':9} {'':9} per bin, mean confidence->accuracy (n): {'  '.join(cells)}"]
 
 
 def main() -> None:
@@ -234,7 +253,7 @@ def main() -> None:
         gold_dir, raw_dir = docs / "gold", docs / "raw"
     splits = [args.split_all] if args.split_all else ["dev", "held-out"]
     accs = {split: empty_acc() for split in splits}
-    tally: dict[str, dict[str, list[int]]] = {split: {} for split in splits}
+    tally: dict[str, dict[str, list[tuple[float, bool]]]] = {split: {} for split in splits}
     per_source: dict[str, list[int]] = {}
     infer_seconds, ftfy_seconds, chars = 0.0, 0.0, 0
     for gold_path in sorted(gold_dir.glob("*.gold.json")):
@@ -286,12 +305,11 @@ def main() -> None:
             tag = "held-out" if source in HELD_OUT_SOURCES else ""
             print(f"  {source:14} {ok / n:.3f} ({n}) {tag}")
     if args.calibration:
-        print("\ncalibration: accuracy (n) of decisions with confidence >= 0.9 vs < 0.9")
+        print("\ncalibration: accuracy (n) of decisions with confidence >= 0.9 vs < 0.9, and the "
+              f"expected calibration error over the confidence bins ending at {CALIBRATION_BINS}")
         for split, kinds in tally.items():
-            for kind, (hok, hn, lok, ln) in sorted(kinds.items()):
-                hi = f"{hok / hn:.3f} ({hn})" if hn else "- (0)"
-                lo = f"{lok / ln:.3f} ({ln})" if ln else "- (0)"
-                print(f"  {split:9} {kind:9} >=0.9: {hi:>14}   <0.9: {lo:>14}")
+            for kind, decisions in sorted(kinds.items()):
+                print("\n".join(calibration_lines(split, kind, decisions)))
     if args.timing:
         print(
             f"\ntiming: infer_structure {infer_seconds:.3f}s, "
