@@ -10,10 +10,11 @@ prints one Markdown table. With --write it stores the numbers in src/threadloom/
 (quoted by every release's card) and in DATASHEET.md between the accuracy markers.
 
 Splits: dev = benchmark sources used to train and tune; held-out = whole sources never used to
-train or tune (scripts/eval_structure.py, HELD_OUT_SOURCES); seed = the seed document against the
-project's own careful reading of it (tests/data/seed_gold/), never used to tune. The held-out
-and seed rows are measured again with every comment paragraph hard-wrapped at 72 columns
-(scripts/wrap_documents.py): the robustness of the segmentation to fixed-width clients.
+train or tune (scripts/eval_structure.py, HELD_OUT_SOURCES), also one row per held-out blog; seed =
+the seed document against the project's own careful reading of it (tests/data/seed_gold/), never
+used to tune. The held-out and seed rows are measured again with every comment paragraph
+hard-wrapped at 72 columns (scripts/wrap_documents.py): the robustness of the segmentation to
+fixed-width clients. Name precision over no predicted names is shown as "-" (and not recorded).
 """
 
 from __future__ import annotations
@@ -29,7 +30,7 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
-from eval_structure import is_held_out, load_module
+from eval_structure import is_held_out, load_module, source_of
 from threadloom.api import build
 from wrap_documents import wrap_folder
 
@@ -76,6 +77,9 @@ def measure(bench: Path, work: Path) -> dict[str, dict[str, Any]]:
         "dev": score_split(score, [g for g in golds if not is_held_out(g.name)], release),
         "held-out": score_split(score, held_golds, release),
     }
+    for source in sorted({source_of(g.name) for g in held_golds}):  # how much one blog differs from another
+        of_source = [g for g in held_golds if source_of(g.name) == source]
+        results[f"held-out: {source}"] = score_split(score, of_source, release)
     seed_gold = sorted((REPO / "tests" / "data" / "seed_gold").glob("*.gold.json"))
     text_only = work / "seed-raw"
     text_only.mkdir()
@@ -96,11 +100,16 @@ def measure(bench: Path, work: Path) -> dict[str, dict[str, Any]]:
     return results
 
 
+def _undefined(m: dict[str, Any], metric: str) -> bool:
+    """Name precision over no predicted names (a blog whose commenters name no one) is no number."""
+    return metric == "name_precision" and not m["n_predicted_names"]
+
+
 def markdown(results: dict[str, dict[str, Any]]) -> str:
     head = "| split | docs | gold comments | " + " | ".join(METRICS) + " |"
     rows = [head, "|" + "---|" * (len(METRICS) + 3)]
     for split, m in results.items():
-        values = " | ".join(f"{m[k]:.3f}" for k in METRICS)
+        values = " | ".join("-" if _undefined(m, k) else f"{m[k]:.3f}" for k in METRICS)
         rows.append(f"| {split} | {m['n_documents']} | {m['n_gold_comments']} | {values} |")
     return "\n".join(rows)
 
@@ -123,7 +132,7 @@ def main() -> None:
         "measured_with": command,
         "results": [
             {"split": split, "metric": metric, "value": round(m[metric], 3), "n": m["n_gold_comments"]}
-            for split, m in results.items() for metric in METRICS
+            for split, m in results.items() for metric in METRICS if not _undefined(m, metric)
         ],
     }
     path = REPO / "src" / "threadloom" / "accuracy.json"

@@ -65,7 +65,7 @@ def accuracy_section(accuracy: dict[str, Any] | None = None) -> str:
         row = by_split.setdefault(str(r.get("split", "")), {"n": r.get("n", "")})
         row[str(r.get("metric", ""))] = r.get("value")
     lines = ["| split | gold comments | " + " | ".join(metrics) + " |", "|---|---|" + "---|" * len(metrics)]
-    lines += [f"| {split} | {row['n']} | " + " | ".join(str(row.get(m, "")) for m in metrics) + " |"
+    lines += [f"| {split} | {row['n']} | " + " | ".join(str(row.get(m, "-")) for m in metrics) + " |"
               for split, row in by_split.items()]
     source = data.get("measured_with", "")
     return ("Measured" + (f" with {source}" if source else "") + " (DATASHEET.md says how):\n\n"
