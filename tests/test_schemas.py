@@ -16,6 +16,7 @@ from release_tools import read_rows
 from threadloom.schemas import (
     _PORTABLE_PATTERN,
     CONFIGS,
+    _array_is_valid,
     arrow_schema,
     batch_is_valid,
     load_schema,
@@ -111,5 +112,8 @@ def test_a_batch_check_leaves_what_it_cannot_decide_to_the_rows() -> None:
     assert _PORTABLE_PATTERN.fullmatch(r"^(ftfy(\(.*\))?|stray_a_circumflex)$")
     assert not _PORTABLE_PATTERN.fullmatch(r"^\d+$")  # Unicode digits in Python, ASCII in RE2
     assert not _PORTABLE_PATTERN.fullmatch("^(?i)abc$")
+    strings = pa.array(["ab"])
+    assert _array_is_valid({"type": "string", "pattern": "^a"}, strings)
+    assert not _array_is_valid({"type": "string", "pattern": "^a{2,1}"}, strings)  # RE2 refuses it
     batch = pa.RecordBatch.from_pylist([{"thread_id": "a"}], schema=pa.schema([("thread_id", pa.string())]))
     assert not batch_is_valid("threads", batch)  # not the config's Arrow schema
