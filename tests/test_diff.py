@@ -33,7 +33,7 @@ def test_a_release_against_itself_has_no_changes(small_release: Path) -> None:
     result = diff_releases(small_release, small_release)
     assert result.same_data
     assert result.files_changed == []
-    assert "no changes in the data" in render_diff(result)
+    assert "no boundary, parent, speaker, text or thread field changed" in render_diff(result)
 
 
 def test_rescored_decisions_are_counted_apart_from_changed_data(

@@ -182,7 +182,7 @@ def render_diff(result: ReleaseDiff, limit: int = 20) -> str:
     lines = [f"{result.old} (version {result.old_version}) -> "
              f"{result.new} (version {result.new_version})"]
     if result.same_data:
-        lines.append("same threads and comments, no changes in the data")
+        lines.append("same threads and comments; no boundary, parent, speaker, text or thread field changed")
     for scope, count in (("threads", result.threads_rescored), ("comments", result.comments_rescored)):
         if count:
             lines.append(f"{scope} with a changed confidence or evidence: {count}")
