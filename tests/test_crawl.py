@@ -19,6 +19,7 @@ from threads import ROSES, ROSES_ARTICLE_END
 
 pytest.importorskip("datatrove")
 
+from threadloom import publish
 from threadloom.cli import main
 from threadloom.crawl.run import crawl
 from threadloom.validate import validate_release
@@ -426,3 +427,18 @@ def test_a_quiet_crawl_prints_no_datatrove_task_logs(crawl_inputs: Path, tmp_pat
     assert result.exit_code == 0, result.output
     assert "Launching pipeline" not in result.output and "INFO" not in result.output
     assert "Launching pipeline" in (work / "logs" / "logs" / "task_00000.log").read_text(encoding="utf-8")
+
+
+def test_a_release_past_the_hubs_advice_is_flagged_when_it_is_made(crawl_inputs: Path, tmp_path: Path,
+                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    work = tmp_path / "work"
+    first = run_cli("crawl", str(crawl_inputs), "--out", str(tmp_path / "r1"), "--work", str(work), *COLUMNS,
+                    "--version", "0.1.0", "--keep-shards", "--json")
+    assert first.exit_code == 0 and json.loads(first.stdout)["hub_warning"] is None
+    monkeypatch.setattr(publish, "HUB_MAX_FILES", 5)  # as if the crawl had threaded 100,000 pages
+    merged = run_cli("merge", str(work), "--out", str(tmp_path / "r2"), "--version", "0.1.0")
+    assert merged.exit_code == 0
+    assert "more than the 5 the Hugging Face Hub advises for one repository; publish will refuse it" in (
+        merged.stderr)
+    as_json = run_cli("merge", str(work), "--out", str(tmp_path / "r2"), "--version", "0.1.0", "--json")
+    assert "publish will refuse it" in json.loads(as_json.stdout)["hub_warning"]

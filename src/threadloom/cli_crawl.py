@@ -12,6 +12,7 @@ import click
 
 from .cli import reports_errors
 from .crawl.records import CrawlColumns
+from .publish import release_hub_problem
 from .triage import DEFAULT_TRIAGE
 
 
@@ -44,11 +45,19 @@ def _release_options(command: Any) -> Any:
 
 
 def _report(summary: dict[str, Any], text: str, out: Path | None, as_json: bool, quiet: bool) -> None:
+    # a crawl can outgrow one Hub repository: say so now, not only when publish refuses it
+    problem = release_hub_problem(out) if out is not None else None
+    warning = None
+    if problem:
+        warning = f"threadloom: warning: {out}: {problem[0]}; publish will refuse it ({problem[1]})"
     if as_json:
-        click.echo(json.dumps({"release": str(out) if out else None, **summary}, indent=2))
+        report = {"release": str(out) if out else None, **summary, "hub_warning": warning}
+        click.echo(json.dumps(report, indent=2))
         return
     if not quiet:
         click.echo(text, err=True)
+        if warning:
+            click.echo(warning, err=True)
     if out is not None:
         click.echo(str(out))
 

@@ -103,10 +103,17 @@ def plan_publish(folder: Path, repo_id: str, endpoint: str | None = None) -> Pub
 
 def _check_hub_limits(folder: Path, paths: list[str]) -> None:
     """Refuse a release with more files, or a folder with more entries, than the Hub advises."""
+    problem = hub_limit_problem(paths)
+    if problem:
+        raise ThreadloomError(str(folder), *problem)
+
+
+def hub_limit_problem(paths: list[str]) -> tuple[str, str] | None:
+    """(what, hint) when these release files exceed what the Hub advises for one repository (its
+    files, or one folder's entries); None when they do not."""
     if len(paths) > HUB_MAX_FILES:
-        raise ThreadloomError(str(folder), f"{len(paths)} files, more than the {HUB_MAX_FILES:,} the "
-                              "Hugging Face Hub advises for one repository",
-                              "split the documents into several releases")
+        return (f"{len(paths)} files, more than the {HUB_MAX_FILES:,} the Hugging Face Hub advises for one "
+                "repository", "split the documents into several releases")
     entries: dict[str, set[str]] = {}
     for path in paths:
         parts = path.split("/")
@@ -115,10 +122,17 @@ def _check_hub_limits(folder: Path, paths: list[str]) -> None:
     crowded = sorted(parent for parent, names in entries.items() if len(names) > HUB_MAX_FOLDER_ENTRIES)
     if crowded:
         parent = crowded[0]
-        raise ThreadloomError(str(folder), f"{parent or '.'}/ holds {len(entries[parent])} entries, more "
-                              f"than the {HUB_MAX_FOLDER_ENTRIES:,} the Hugging Face Hub advises for one "
-                              "folder", "spread the raw documents over subfolders of raw/ (build reads "
-                              "them; a crawl's release does so itself)")
+        return (f"{parent or '.'}/ holds {len(entries[parent])} entries, more than the "
+                f"{HUB_MAX_FOLDER_ENTRIES:,} the Hugging Face Hub advises for one folder",
+                "spread the raw documents over subfolders of raw/ (build reads them; a crawl's release "
+                "does so itself)")
+    return None
+
+
+def release_hub_problem(folder: Path) -> tuple[str, str] | None:
+    """hub_limit_problem of a release's files as its manifest lists them (and the manifest)."""
+    manifest = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
+    return hub_limit_problem([*(str(f["path"]) for f in manifest.get("files", [])), MANIFEST])
 
 
 def _token_values() -> list[str]:
