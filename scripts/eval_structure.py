@@ -155,9 +155,8 @@ def summarise(acc: dict[str, int]) -> dict[str, float]:
 
 
 def calibration(thread: Thread, gold: dict[str, Any], tally: dict[str, list[tuple[float, bool]]]) -> None:
-    """Per decision kind, count right/wrong among confidence >= 0.9 and below."""
+    """Per decision kind, each decision's (confidence, right) pair, added to `tally`."""
     gold_by_start = {g["start"]: g for g in gold["comments"]}
-    starts = {c.raw_line_start: c for c in thread.comments}
     art_ok = thread.article_line_end == gold["article"]["end"]
     _count(tally, "article", thread.article_decision.confidence, art_ok)
     for c in thread.comments:
@@ -182,7 +181,6 @@ def calibration(thread: Thread, gold: dict[str, Any], tally: dict[str, list[tupl
         if not c.is_post_author and speaker.name and gold_name and not g["is_post_author"]:
             right = speaker.name.split()[0].lower() == gold_name.split()[0].strip(",.!").lower()
             _count(tally, "name", c.speaker_decision.confidence, right)
-    del starts
 
 
 def parent_right(thread: Thread, gold: dict[str, Any]) -> list[bool]:

@@ -206,12 +206,15 @@ def parent_choices(doc: Doc) -> list[Choice]:
     return out
 
 
-def structure_models(docs: list[Doc]) -> dict[str, dict[str, float]]:
-    """The "parent" and author CRF weights learned from these documents."""
+def structure_models(docs: list[Doc], choices: list[Choice] | None = None) -> dict[str, dict[str, float]]:
+    """The "parent" and author CRF weights learned from these documents (`choices`: their
+    parent_choices, when the caller has them)."""
     vocab = crf_vocabulary(docs)
     seqs = [(crf_features(d.facts, d.author, vocab), [int(x) for x in d.flags]) for d in docs]
     author_crf = fit_crf(seqs, fixed={OPENS_THANKING_OTHER: rule_weight(seqs, OPENS_THANKING_OTHER)})
-    parent = fit_softmax([c for d in docs for c in parent_choices(d)])
+    if choices is None:
+        choices = [c for d in docs for c in parent_choices(d)]
+    parent = fit_softmax(choices)
     return {"parent": parent, CRF_MODEL: author_crf}
 
 
@@ -228,9 +231,10 @@ def main() -> None:
             continue  # never train on held-out sources
         docs.append(Doc(gold, (folder / "raw" / gold["doc"]).read_text(encoding="utf-8")))
     sources = sorted({d.source for d in docs})
-    n_choices = sum(len(parent_choices(d)) for d in docs)
+    choices = [c for d in docs for c in parent_choices(d)]
+    n_choices = len(choices)
     existing = json.loads(args.out.read_text(encoding="utf-8")) if args.out.exists() else {}
-    existing.update(structure_models(docs))
+    existing.update(structure_models(docs, choices))
     for retired in ("author", "author2"):  # the two-pass author classifier the CRF replaced
         existing.pop(retired, None)
     args.out.write_text(json.dumps(existing, indent=0, sort_keys=True) + "\n", encoding="utf-8")

@@ -71,18 +71,23 @@ def test_a_signature_closes_its_comment(before: str, prev: str, cur: str, expect
     assert signed_off(before, prev, cur) is expected
 
 
-def test_the_line_after_a_signature_starts_the_next_comment() -> None:
-    lines = _lines([
-        "Great guide, the photos make every step clear.",
-        "I tried it on my climbing roses and they came back twice as full.",
-        "Cheers,",
-        "Marta",
-        "I have a question about the timing of the second cut in spring.",
-        "Does it depend on the frost dates where you live?",
-    ])
+CLOSING_LINES = [  # (a comment then the next, where the first comment ends and the next spans, evidence)
+    (["Cheers,", "Marta", "I have a question about the timing of the second cut in spring.",
+      "Does it depend on the frost dates where you live?"], (4, 5, 6),
+     "signature: 'Marta' closes the comment before"),
+    (["Best", "We prune ours in late winter and they do fine."], (3, 4, 4),
+     "sign-off: 'Best' closes the comment before"),
+]
+
+
+@pytest.mark.parametrize(("tail", "where", "evidence"), CLOSING_LINES)
+def test_the_line_after_a_closing_line_starts_the_next_comment(tail: list[str], where: tuple[int, int, int],
+                                                               evidence: str) -> None:
+    lines = _lines(["Great guide, the photos make every step clear.",
+                    "I tried it on my climbing roses and they came back twice as full.", *tail])
     spans = comment_spans(lines, 0)
-    assert (spans[-2].end, spans[-1].start, spans[-1].end) == (4, 5, 6)
-    assert spans[-1].decision.evidence == ("signature: 'Marta' closes the comment before",)
+    assert (spans[-2].end, spans[-1].start, spans[-1].end) == where
+    assert spans[-1].decision.evidence == (evidence,)
 
 
 SIGN_OFF_CASES = [  # (line before, line, ends the comment before it)
@@ -102,17 +107,8 @@ def test_a_lone_sign_off_closes_its_comment(prev: str, cur: str, expected: bool)
     assert closed_by_sign_off(prev, cur) is expected
 
 
-def test_the_line_after_a_lone_sign_off_starts_the_next_comment() -> None:
-    lines = _lines([
-        "Great guide, the photos make every step clear.",
-        "I tried it on my climbing roses and they came back twice as full.",
-        "Best",
-        "We prune ours in late winter and they do fine.",
-    ])
-    spans = comment_spans(lines, 0)
-    assert (spans[-2].end, spans[-1].start, spans[-1].end) == (3, 4, 4)
-    assert spans[-1].decision.evidence == ("sign-off: 'Best' closes the comment before",)
-    # a sign-off that opens its comment ("Thanks!" then the answer) is not read as closing it
+def test_a_sign_off_that_opens_its_comment_closes_nothing() -> None:
+    # "Thanks!" then the answer: not read as closing a comment
     opening = comment_spans(_lines(["Thanks!", "We prune ours in late winter and they do fine."]), 0)
     assert not any(s.decision.evidence[0].startswith("sign-off") for s in opening)
 

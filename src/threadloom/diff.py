@@ -92,15 +92,15 @@ def _add_changes(result: dict[str, list[Row]], old: dict[str, Row], new: dict[st
                                      "new": {n: new[key][n] for n in before}})
 
 
+DECISION_SUFFIXES = ("_confidence", "_evidence")  # the columns that re-scoring changes
+
+
 def _rescored(old: dict[str, Row], new: dict[str, Row]) -> int:
     """How many ids both have whose confidences or evidence differ."""
     return sum(
         1 for key in old if key in new
         and any(old[key][n] != new[key].get(n) for n in old[key] if n.endswith(DECISION_SUFFIXES))
     )
-
-
-DECISION_SUFFIXES = ("_confidence", "_evidence")
 
 
 def diff_releases(old: Path, new: Path) -> ReleaseDiff:
