@@ -185,9 +185,9 @@ def test_a_merge_of_many_shards_in_several_passes_gives_the_same_release(
     intermediate: list[Path] = []
     real_merge_into_file = merge._merge_into_file
 
-    def counted(runs: list[Any], schema: Any, path: Path) -> Any:
+    def counted(runs: list[Any], schema: Any, path: Path, run_rows: int) -> Any:
         intermediate.append(path)
-        return real_merge_into_file(runs, schema, path)
+        return real_merge_into_file(runs, schema, path, run_rows)
 
     monkeypatch.setattr(merge, "_merge_into_file", counted)
     merged = run_cli("merge", str(work), "--out", str(tmp_path / "r2"), "--version", "0.1.0", "-q")
@@ -195,6 +195,149 @@ def test_a_merge_of_many_shards_in_several_passes_gives_the_same_release(
     assert listing(tmp_path / "r2") == listing(one_worker_release)
     assert any(path.name.startswith("run-1-") for path in intermediate)  # a second level of runs
     assert not [p for p in work.iterdir() if p.name.startswith("merge-")]  # the runs are removed
+
+
+@pytest.fixture(scope="module")
+def rows_release(crawl_inputs: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The crawl of `one_worker_release`, its raw documents kept as the rows of the raw config."""
+    out = tmp_path_factory.mktemp("rows") / "release"
+    result = run_cli("crawl", str(crawl_inputs), "--out", str(out), *COLUMNS, "--version", "0.1.0",
+                     "--raw-as", "parquet", "-q")
+    assert result.exit_code == 0, result.output
+    return out
+
+
+RAW_ROWS = "data/raw/train-00000-of-00001.parquet"
+
+
+def test_raw_as_parquet_keeps_every_raw_document_as_a_row_and_the_rest_unchanged(
+    one_worker_release: Path, rows_release: Path
+) -> None:
+    import pyarrow.parquet as pq
+
+    report = validate_release(rows_release)
+    assert report.ok, report.problems
+    assert report.counts == {"threads": 6, "comments": report.counts["comments"], "speakers":
+                             report.counts["speakers"], "raw": 6}
+    assert not (rows_release / "raw").exists()
+    files, rows = listing(one_worker_release), listing(rows_release)
+    for config in ("threads", "comments", "speakers"):  # the same rows, the same bytes
+        path = f"data/{config}/train-00000-of-00001.parquet"
+        assert rows[path] == files[path]
+    raw = pq.read_table(rows_release / RAW_ROWS).to_pylist()
+    threads = pq.read_table(rows_release / "data/threads/train-00000-of-00001.parquet").to_pylist()
+    assert [r["thread_id"] for r in raw] == [t["thread_id"] for t in threads]  # in the threads' order
+    for row in raw:
+        assert row["text"].encode("utf-8") == files[f"raw/{row['source_file']}"]
+    manifest = json.loads(rows[publish.MANIFEST])
+    assert manifest["raw_documents"] == json.loads(files[publish.MANIFEST])["raw_documents"]
+
+
+def test_raw_rows_are_a_config_of_the_card_the_croissant_and_the_hub_folder(rows_release: Path) -> None:
+    import yaml
+
+    card = (rows_release / "README.md").read_text(encoding="utf-8")
+    header = yaml.safe_load(card.split("---")[1])
+    assert [c["config_name"] for c in header["configs"]] == ["threads", "comments", "speakers", "raw"]
+    raw_info = next(c for c in header["dataset_info"] if c["config_name"] == "raw")
+    assert raw_info["splits"][0]["num_examples"] == 6
+    assert "Four configs" in card and "`raw` config's" in card
+    croissant = json.loads((rows_release / "croissant.json").read_text(encoding="utf-8"))
+    assert [r["@id"] for r in croissant["recordSet"]][-1] == "raw"
+    assert publish.release_hub_problem(rows_release) is None
+
+
+def test_raw_rows_read_back_the_same_pages_and_exports(one_worker_release: Path, rows_release: Path,
+                                                       tmp_path: Path) -> None:
+    from threadloom.view import render_view
+
+    assert render_view(rows_release) == render_view(one_worker_release)
+    first = json.loads((rows_release / publish.MANIFEST).read_text())["raw_documents"][0]["source_file"]
+    tid = first[3:-len(".txt")]  # raw/<2 hex>/<thread_id>.txt names the thread
+    assert render_view(rows_release, thread_ids=[tid]) == render_view(one_worker_release, thread_ids=[tid])
+    for release, name in ((rows_release, "rows.jsonl"), (one_worker_release, "files.jsonl")):
+        assert run_cli("export", "jsonl", str(release), str(tmp_path / name)).exit_code == 0
+    assert (tmp_path / "rows.jsonl").read_bytes() == (tmp_path / "files.jsonl").read_bytes()
+
+
+def _rewrite_raw_rows(release: Path, change: Any) -> None:
+    """Apply `change` to the raw config's rows, and record the new file in the manifest (so only
+    the rule about the rows can notice)."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    from threadloom.release import file_digest
+
+    path = release / RAW_ROWS
+    table = pq.read_table(path)
+    rows = change(table.to_pylist())
+    pq.write_table(pa.Table.from_pylist(rows, schema=table.schema), path)
+    manifest = json.loads((release / publish.MANIFEST).read_text(encoding="utf-8"))
+    size, digest = file_digest(path)
+    for entry in manifest["files"]:
+        if entry["path"] == RAW_ROWS:
+            entry.update(bytes=size, sha256=digest)
+    (release / publish.MANIFEST).write_text(json.dumps(manifest), encoding="utf-8")
+
+
+def _edit_text(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    rows[2]["text"] = rows[2]["text"].replace("roses", "tulips", 1)
+    return rows
+
+
+def _drop_one(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    return rows[:1] + rows[2:]
+
+
+def _rename_one(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    rows[0]["source_file"] = "ff/elsewhere.txt"
+    return rows
+
+
+@pytest.mark.parametrize(("change", "expected"), [
+    (_edit_text, "the raw row's text does not match its source_sha256"),
+    (_drop_one, "0 rows in the raw config, expected 1"),
+    (_rename_one, "raw_documents lists"),
+])
+def test_validate_finds_raw_rows_that_do_not_match_their_threads(
+    rows_release: Path, tmp_path: Path, change: Any, expected: str
+) -> None:
+    release = tmp_path / "release"
+    shutil.copytree(rows_release, release)
+    _rewrite_raw_rows(release, change)
+    report = validate_release(release)
+    assert not report.ok
+    assert any(expected in problem for problem in report.problems), report.problems
+
+
+def test_a_raw_as_parquet_merge_in_several_passes_gives_the_same_release(
+    crawl_inputs: Path, rows_release: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The raw rows are merged like the other configs: through intermediate runs when there are
+    more shard row groups than FAN_IN (one document per shard row group, two runs at a time)."""
+    from threadloom.crawl import merge, steps
+
+    real_init = steps.ShardWriter.__init__
+
+    def one_thread_per_row_group(writer: Any, work: str, batch_size: int = 0, batch_bytes: int = 0) -> None:
+        real_init(writer, work, batch_size=1)
+
+    monkeypatch.setattr(steps.ShardWriter, "__init__", one_thread_per_row_group)
+    monkeypatch.setattr(merge, "FAN_IN", 2)
+    monkeypatch.setattr(merge, "DOCUMENT_RUN_ROWS", 1)
+    out = tmp_path / "release"
+    result = run_cli("crawl", str(crawl_inputs), "--out", str(out), *COLUMNS, "--version", "0.1.0",
+                     "--raw-as", "parquet", "--workers", "2", "-q")
+    assert result.exit_code == 0, result.output
+    assert listing(out) == listing(rows_release)
+
+
+def test_an_unknown_raw_as_is_refused_before_the_crawl_starts(crawl_inputs: Path, tmp_path: Path) -> None:
+    from threadloom.errors import ThreadloomError
+
+    with pytest.raises(ThreadloomError, match="not a way to keep raw documents"):
+        crawl([crawl_inputs], tmp_path / "out", raw_as="zip")
+    assert not (tmp_path / "out.work").exists()
 
 
 def test_article_only_pages_are_kept_on_request(crawl_inputs: Path, tmp_path: Path) -> None:

@@ -15,7 +15,7 @@ from . import __version__
 from .cardsections import accuracy_section, datasheet_section, example_record, quoted, versions_section
 from .hffeatures import features_yaml
 from .plots import add_plots, plots_markdown
-from .schemas import CONFIGS, arrow_schema, load_schema
+from .schemas import RAW_CONFIG, arrow_schema, load_schema
 from .stats import HIGH_CONFIDENCE, ReleaseStats
 
 FIGURES_START = "<!-- threadloom:figures:start -->"
@@ -45,7 +45,7 @@ def card_header(info: dict[str, Any], stats: ReleaseStats) -> dict[str, Any]:
                 "data_files": [{"split": "train", "path": parquet_path(config)}],
                 **({"default": True} if config == "comments" else {}),
             }
-            for config in CONFIGS
+            for config in stats.configs
         ],
         "dataset_info": [
             {
@@ -60,7 +60,7 @@ def card_header(info: dict[str, Any], stats: ReleaseStats) -> dict[str, Any]:
                 ],
                 "dataset_size": stats.num_bytes.get(config, 0),
             }
-            for config in CONFIGS
+            for config in stats.configs
         ],
     }
 
@@ -115,8 +115,12 @@ def render_card(info: dict[str, Any], stats: ReleaseStats, *,
     """The card; `comments` gives its example record, `datasheet` the sections it quotes."""
     header = yaml.safe_dump(card_header(info, stats), sort_keys=False, allow_unicode=True, width=1000)
     name = info.get("pretty_name", info["name"])
-    sections = "\n\n".join(f"### `{config}`\n\n{_columns_table(config)}" for config in CONFIGS)
+    sections = "\n\n".join(f"### `{config}`\n\n{_columns_table(config)}" for config in stats.configs)
+    raw_rows = RAW_CONFIG in stats.configs
     return CARD_BODY.format(
+        raw_where=RAW_WHERE[raw_rows],
+        n_configs="Four" if raw_rows else "Three",
+        raw_config=RAW_BULLET if raw_rows else "",
         header=header.rstrip("\n"),
         name=name,
         description=info.get("description", "").strip() or DEFAULT_DESCRIPTION,
@@ -138,6 +142,16 @@ def render_card(info: dict[str, Any], stats: ReleaseStats, *,
     )
 
 
+# Where the card says the raw documents are: in raw/, or (True) rows of the raw config.
+RAW_WHERE = {
+    False: "The raw documents are in `raw/`\nbyte for byte; `manifest.json` lists the sha256 of every file.",
+    True: "The raw documents are the `raw` config's\nrows, byte for byte (their UTF-8 text); `manifest.json` "
+          "lists the sha256 of every file.",
+}
+RAW_BULLET = ("\n- `raw`: one row per raw document, its whole text: what every span and character "
+              "offset\n  indexes into (kept as rows: the release has more threads than files a Hub "
+              "repository should hold).")
+
 DEFAULT_DESCRIPTION = (
     "Blog comment sections that survived only as flattened text, rebuilt into conversations: "
     "the article, each comment with its exact span in the raw text, its reply link and its speaker, "
@@ -152,18 +166,17 @@ CARD_BODY = """---
 
 {description}
 
-Version {version}, built with threadloom {tool_version}. The raw documents are in `raw/`
-byte for byte; `manifest.json` lists the sha256 of every file.
+Version {version}, built with threadloom {tool_version}. {raw_where}
 
 ## Dataset Structure
 
-Three configs, one `train` split each (this is an archive, not a benchmark split):
+{n_configs} configs, one `train` split each (this is an archive, not a benchmark split):
 
 - `threads`: one row per raw document: metadata, the article, counts.
 - `comments` (default): one row per comment, with its span in the raw file, its parent, its
   speaker, and a confidence and evidence for every inferred value. Ordered by thread, then
   display order, which is depth-first (each comment followed by its replies).
-- `speakers`: one row per person per thread.
+- `speakers`: one row per person per thread.{raw_config}
 
 Reply links follow ConvoKit's model: a comment's `parent_id` is another comment of the same thread,
 or null when it replies to the post itself.

@@ -36,6 +36,10 @@ def _release_options(command: Any) -> Any:
                      default=None, help="A dataset.json describing the collection (licence, language...)."),
         click.option("--datasheet", type=click.Path(path_type=Path, dir_okay=False, exists=True),
                      default=None, help="Datasheet template for the release."),
+        click.option("--raw-as", type=click.Choice(["files", "parquet"]), default="files", show_default=True,
+                     help="Keep the raw documents as files under raw/, or as the rows of a `raw` config "
+                          "(a crawl of more than ~100,000 threads: a Hub repository should hold fewer "
+                          "files)."),
         click.option("--force", is_flag=True, help="Replace a different release of the same version."),
         click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON on stdout."),
         click.option("--quiet", "-q", is_flag=True, help="Print nothing but errors and the release path."),
@@ -98,7 +102,7 @@ def crawl_command(inputs: tuple[Path, ...], out: Path | None, work: Path | None,
                   min_comment_lines: int,
                   resume: bool, keep_shards: bool, slurm_partition: str | None, slurm_time: str,
                   venv_path: str | None, name: str | None, version: str | None, dataset_json: Path | None,
-                  datasheet: Path | None, force: bool, as_json: bool, quiet: bool) -> None:
+                  datasheet: Path | None, raw_as: str, force: bool, as_json: bool, quiet: bool) -> None:
     """Thread the comment sections of crawl files into a release (needs threadloom[crawl]).
 
     INPUTS are JSONL files (plain, .gz or .zst), Parquet files, .txt documents, or folders of
@@ -120,7 +124,7 @@ def crawl_command(inputs: tuple[Path, ...], out: Path | None, work: Path | None,
                    executor=executor, columns=columns,
                    triage=DEFAULT_TRIAGE._replace(min_comment_lines=min_comment_lines),
                    keep_article_only=keep_article_only, info=_info(name, version, dataset_json),
-                   datasheet_template=_template(datasheet), force=force, resume=resume,
+                   datasheet_template=_template(datasheet), raw_as=raw_as, force=force, resume=resume,
                    keep_shards=keep_shards, slurm=slurm, progress=show)
     if show is not None:
         click.echo("", err=True)
@@ -138,7 +142,7 @@ def crawl_command(inputs: tuple[Path, ...], out: Path | None, work: Path | None,
 @_release_options
 @reports_errors
 def merge_command(work: Path, out: Path, name: str | None, version: str | None, dataset_json: Path | None,
-                  datasheet: Path | None, force: bool, as_json: bool, quiet: bool) -> None:
+                  datasheet: Path | None, raw_as: str, force: bool, as_json: bool, quiet: bool) -> None:
     """Merge the shards of a finished crawl (its --work folder) into a release, e.g. after Slurm.
 
     \b
@@ -149,7 +153,7 @@ def merge_command(work: Path, out: Path, name: str | None, version: str | None, 
 
     show = terminal_merge_progress if sys.stderr.isatty() and not quiet and not as_json else None
     result = merge_shards(work, out, _info(name, version, dataset_json),
-                          datasheet_template=_template(datasheet), force=force, progress=show)
+                          datasheet_template=_template(datasheet), force=force, progress=show, raw_as=raw_as)
     if show is not None:
         click.echo("", err=True)
     _report(result.summary.to_dict(), result.summary.render(), result.out, as_json, quiet)

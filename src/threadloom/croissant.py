@@ -7,7 +7,6 @@ DATASHEET.md already answers, quoted from it so the two cannot disagree.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import re
 from pathlib import Path
@@ -16,7 +15,7 @@ from typing import Any
 import pyarrow as pa
 
 from . import __version__
-from .schemas import CONFIGS, arrow_schema, load_schema
+from .schemas import ALL_CONFIGS, CONFIGS, arrow_schema, load_schema
 
 CROISSANT = "croissant.json"
 CONFORMS_TO = "http://mlcommons.org/croissant/1.1"
@@ -144,7 +143,7 @@ def record_set(config: str) -> dict[str, Any]:
                {"fileObject": {"@id": file_id}, "extract": {"column": f.name}})
         for f in arrow_schema(config)
     ]
-    key = {"threads": "thread_id", "comments": "comment_id", "speakers": "speaker_id"}[config]
+    key = {"comments": "comment_id", "speakers": "speaker_id"}.get(config, "thread_id")  # threads, raw
     return {"@type": "cr:RecordSet", "@id": config, "name": config,
             "description": load_schema(config).get("title", config),
             "key": {"@id": f"{config}/{key}"}, "field": fields}
@@ -152,17 +151,19 @@ def record_set(config: str) -> dict[str, Any]:
 
 def croissant_metadata(folder: Path, info: dict[str, Any], datasheet: str | None) -> dict[str, Any]:
     """The Croissant document of the release in `folder` (its Parquet files must be written)."""
-    from .release import parquet_path
+    from .release import file_digest, parquet_path
 
+    # the three configs, and the raw documents' when the release keeps them as rows
+    configs = [c for c in ALL_CONFIGS if c in CONFIGS or (folder / parquet_path(c)).is_file()]
     distribution = []
-    for config in CONFIGS:
+    for config in configs:
         rel = parquet_path(config)
-        data = (folder / rel).read_bytes()
+        size, digest = file_digest(folder / rel)  # read a megabyte at a time: the raw config is large
         distribution.append({
             "@type": "cr:FileObject", "@id": f"parquet-{config}", "name": f"parquet-{config}",
             "description": f"the {config} config, train split", "contentUrl": rel,
-            "contentSize": f"{len(data)} B", "encodingFormat": "application/x-parquet",
-            "sha256": hashlib.sha256(data).hexdigest(),
+            "contentSize": f"{size} B", "encodingFormat": "application/x-parquet",
+            "sha256": digest,
         })
     repo_id = info.get("hub_repo_id")
     metadata: dict[str, Any] = {
@@ -183,7 +184,7 @@ def croissant_metadata(folder: Path, info: dict[str, Any], datasheet: str | None
         "rai:machineAnnotationTools": [f"threadloom {__version__}"],
         **rai_properties(datasheet),
         "distribution": distribution,
-        "recordSet": [record_set(config) for config in CONFIGS],
+        "recordSet": [record_set(config) for config in configs],
     }
     return metadata
 

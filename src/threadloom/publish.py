@@ -113,7 +113,8 @@ def hub_limit_problem(paths: list[str]) -> tuple[str, str] | None:
     files, or one folder's entries); None when they do not."""
     if len(paths) > HUB_MAX_FILES:
         return (f"{len(paths)} files, more than the {HUB_MAX_FILES:,} the Hugging Face Hub advises for one "
-                "repository", "split the documents into several releases")
+                "repository", "split the documents into several releases, or crawl (or merge) with "
+                "--raw-as parquet: the raw documents as the rows of one file")
     entries: dict[str, set[str]] = {}
     for path in paths:
         parts = path.split("/")

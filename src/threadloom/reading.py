@@ -14,6 +14,7 @@ import pyarrow.parquet as pq
 
 from .errors import ThreadloomError
 from .release import parquet_path
+from .schemas import RAW_CONFIG
 
 Row = dict[str, Any]
 
@@ -69,6 +70,10 @@ def first_thread_ids(folder: Path, limit: int) -> list[str]:
             if len(ids) >= limit:
                 break
     return ids[:limit]
+
+
+# Rows read at a time (4096 unless listed): a raw row is a whole document.
+BATCH_ROWS = {RAW_CONFIG: 64}
 
 
 def iter_rows(folder: Path, config: str, batch_size: int = 4096) -> Iterator[Row]:
@@ -156,7 +161,8 @@ def threads_with(folder: Path, configs: tuple[str, ...], known: Container[str] |
                                   "run threadloom validate on it")
         return stray
 
-    readers = [ThreadRows(iter_rows(folder, config), known, refuse(config)) for config in configs]
+    readers = [ThreadRows(iter_rows(folder, config, BATCH_ROWS.get(config, 4096)), known, refuse(config))
+               for config in configs]
     for thread in iter_rows(folder, "threads"):
         yield thread, [reader.take(thread["thread_id"]) for reader in readers]
     for reader in readers:

@@ -5,6 +5,8 @@
     data/<config>/train-00000-of-00001.parquet
     raw/<source_file>             the raw documents, byte for byte, so every span can be checked
                                   (and a reviewer's NAME.corrections.json, when the build applied one)
+                                  or, for a crawl merged with --raw-as parquet, the `raw` config:
+    data/raw/train-00000-of-00001.parquet   the same documents as rows (thread_id, text, ...)
     plots/*.png                   small bar charts the card and the datasheet show (plots.py)
     croissant.json                Croissant (MLCommons) JSON-LD: files, fields, Responsible-AI
     manifest.json                 sha256 and size of every other file, versions, raw checksums
@@ -43,7 +45,7 @@ from .intake import release_child
 from .model import Thread
 from .plots import write_plots
 from .records import Row, comment_rows, speaker_rows, thread_row
-from .schemas import CONFIGS, SCHEMA_VERSION, arrow_schema
+from .schemas import CONFIGS, RAW_CONFIG, SCHEMA_VERSION, arrow_schema
 from .skipped import skipped_section, write_skipped
 from .sources import Collection
 from .stats import Figures, ReleaseStats, compute_stats
@@ -54,6 +56,11 @@ DEPENDENCIES = ("pyarrow", "datasets", "ftfy", "click", "jsonschema", "pyyaml", 
 
 def parquet_path(config: str) -> str:
     return f"data/{config}/train-00000-of-00001.parquet"
+
+
+def raw_in_parquet(folder: Path) -> bool:
+    """Does the release keep its raw documents as the `raw` config rather than in raw/?"""
+    return (Path(folder) / parquet_path(RAW_CONFIG)).is_file()
 
 
 @dataclass(frozen=True)
@@ -91,7 +98,10 @@ ROW_GROUP_SIZE = 100_000
 # A row group also ends at the row that brings its text to this many bytes: a thread row holds its
 # whole article, so 100,000 of them could need gigabytes to write (or to read back).
 ROW_GROUP_TEXT_BYTES = 64_000_000
-_TEXT_COLUMN = {"threads": "article_text", "comments": "text"}
+_TEXT_COLUMN = {"threads": "article_text", "comments": "text", RAW_CONFIG: "text"}
+# The raw rows are read one row group at a time for one thread (`view --thread`), and held whole
+# while written: smaller groups (16 MB: the 1 GB crawl's merge peaked at 826 MB with 64 MB groups).
+_TEXT_BYTES = {RAW_CONFIG: 16_000_000}
 # Fixed writer settings: the same rows give byte-identical files.
 _PARQUET_SETTINGS: dict[str, Any] = {
     "compression": "zstd", "compression_level": 9, "use_dictionary": True, "write_statistics": True,
@@ -100,13 +110,15 @@ _PARQUET_SETTINGS: dict[str, Any] = {
 
 def write_parquet(tables: Iterable[pa.Table], config: str, path: Path, info: dict[str, Any],
                   figures: Figures | None = None, row_group_size: int = ROW_GROUP_SIZE,
-                  row_group_text_bytes: int = ROW_GROUP_TEXT_BYTES) -> None:
+                  row_group_text_bytes: int | None = None) -> None:
     """Write a config's rows, given as Arrow tables in order, in row groups of `row_group_size`
     rows, or fewer when their text reaches `row_group_text_bytes`. Where a row group ends depends
     only on the rows, not on how they were split into tables, and only one row group is held at a
     time. Each row group is counted into `figures` before it is written."""
     schema = arrow_schema(config).with_metadata(file_metadata(info, config))
     text_column = _TEXT_COLUMN.get(config)
+    if row_group_text_bytes is None:
+        row_group_text_bytes = _TEXT_BYTES.get(config, ROW_GROUP_TEXT_BYTES)
     path.parent.mkdir(parents=True, exist_ok=True)
     with pq.ParquetWriter(path, schema, **_PARQUET_SETTINGS) as writer:
         compacted: list[pa.Table] = []  # the row group so far, as a few contiguous tables
@@ -214,17 +226,19 @@ def write_release_files(
 ) -> ReleaseStats:
     """Every file of a release but the raw copies (in `folder/raw/` already, or written by
     `meanwhile`, which runs while the Parquet files are written): the Parquet files (from each
-    config's rows as Arrow tables, in order: a crawl's merge streams them), plots, card,
-    datasheet, Croissant description and, last, the manifest of them all. `build` and the crawl's
-    merge both end here, so their releases hold the same files."""
+    config's rows as Arrow tables, in order: a crawl's merge streams them; `tables` may also hold
+    the `raw` config, the raw documents as rows), plots, card, datasheet, Croissant description
+    and, last, the manifest of them all. `build` and the crawl's merge both end here, so their
+    releases hold the same files."""
     info = collection.info
     figures = Figures()
-    # Parquet compression runs outside the GIL: the three files are written in threads (each
-    # file's bytes do not depend on the others or on timing; each counts only its own figures).
-    with ThreadPoolExecutor(max_workers=len(CONFIGS)) as pool:
+    configs = [config for config in (*CONFIGS, RAW_CONFIG) if config in tables]
+    # Parquet compression runs outside the GIL: the files are written in threads (each file's
+    # bytes do not depend on the others or on timing; each counts only its own figures).
+    with ThreadPoolExecutor(max_workers=len(configs)) as pool:
         written = [
             pool.submit(write_parquet, tables[config], config, folder / parquet_path(config), info, figures)
-            for config in CONFIGS
+            for config in configs
         ]
         write_skipped(folder, collection.skipped)
         if meanwhile is not None:

@@ -20,6 +20,10 @@ import jsonschema
 import pyarrow as pa
 
 CONFIGS = ("threads", "comments", "speakers")
+# The raw documents as a config of their own: a crawl's release may hold them in Parquet instead
+# of one raw/ file per thread (crawl --raw-as parquet), for releases too large for one file each.
+RAW_CONFIG = "raw"
+ALL_CONFIGS = (*CONFIGS, RAW_CONFIG)
 SCHEMA_VERSION = "1.0.0"
 
 

@@ -14,7 +14,7 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from .records import Row
-from .schemas import CONFIGS
+from .schemas import ALL_CONFIGS, CONFIGS
 
 HIGH_CONFIDENCE = 0.9
 KINDS = ("boundary", "parent", "speaker", "post_author")  # the decisions every comment carries
@@ -34,6 +34,11 @@ class ReleaseStats:
     high_confidence: dict[str, int]  # per decision kind: comments with confidence >= 0.9
     num_examples: dict[str, int] = field(default_factory=dict)
     num_bytes: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def configs(self) -> tuple[str, ...]:
+        """The release's configs: the three, and `raw` when it holds its raw documents as rows."""
+        return tuple(self.num_examples) or CONFIGS
 
 
 def _rule_family(rule: str) -> str:
@@ -107,11 +112,12 @@ def _count_rules(counter: Counter[str], repairs: pa.ChunkedArray) -> None:
 
 
 def compute_stats(figures: Figures, folder: Path | None = None) -> ReleaseStats:
+    configs = [config for config in ALL_CONFIGS if config in CONFIGS or config in figures.num_examples]
     num_bytes: dict[str, int] = {}
     if folder is not None:
         from .release import parquet_path
 
-        for config in CONFIGS:  # what `datasets` reports: the Arrow size of the table read back
+        for config in configs:  # what `datasets` reports: the Arrow size of the table read back
             with pq.ParquetFile(folder / parquet_path(config)) as written:  # a row group at a time
                 groups = range(written.num_row_groups)
                 num_bytes[config] = sum(written.read_row_group(i).nbytes for i in groups)
@@ -127,6 +133,6 @@ def compute_stats(figures: Figures, folder: Path | None = None) -> ReleaseStats:
         n_repairs=sum(repairs.values()),
         repairs_by_rule=dict(sorted(repairs.items())),
         high_confidence=dict(figures.high_confidence),
-        num_examples={config: figures.num_examples.get(config, 0) for config in CONFIGS},
+        num_examples={config: figures.num_examples.get(config, 0) for config in configs},
         num_bytes=num_bytes,
     )

@@ -18,10 +18,10 @@ from typing import Any
 import pyarrow.parquet as pq
 
 from .intake import safe_child
-from .reading import Stray, ThreadRows
-from .release import MANIFEST, file_digest, parquet_path
+from .reading import BATCH_ROWS, Stray, ThreadRows
+from .release import MANIFEST, file_digest, parquet_path, raw_in_parquet
 from .repair import split_raw_lines
-from .schemas import CONFIGS, arrow_schema, batch_is_valid, validate_instance
+from .schemas import CONFIGS, RAW_CONFIG, arrow_schema, batch_is_valid, validate_instance
 from .skipped import check_skipped
 from .sources import sha256_hex
 
@@ -58,18 +58,20 @@ def validate_release(folder: Path) -> Report:
         report.add(str(folder), "not a directory")
         return report
     manifest = check_manifest(folder, report)
+    # the raw documents are files under raw/, or (a crawl's --raw-as parquet) the raw config's rows
+    configs = (*CONFIGS, RAW_CONFIG) if raw_in_parquet(folder) else CONFIGS
     with contextlib.ExitStack() as files:
-        readable = {config: open_config(folder, config, report) for config in CONFIGS}
+        readable = {config: open_config(folder, config, report) for config in configs}
         for file in readable.values():
             if file is not None:
                 files.callback(file.close)
         report.counts.update({config: 0 for config, file in readable.items() if file is not None})  # in order
         if manifest is not None:
-            check_manifest_versions(folder, manifest, report)
+            check_manifest_versions(folder, manifest, report, configs)
         opened = {config: file for config, file in readable.items() if file is not None}
         source_files: set[str] = set()
-        if len(opened) == len(CONFIGS):
-            source_files = check_integrity(folder, opened, report)
+        if len(opened) == len(configs):
+            source_files = check_integrity(folder, opened, report, manifest)
         else:  # the rows of the readable configs are still checked against their schemas
             for config, file in opened.items():
                 for _ in config_rows(file, config, report):
@@ -103,10 +105,11 @@ def check_manifest(folder: Path, report: Report) -> dict[str, Any] | None:
     return dict(manifest)
 
 
-def check_manifest_versions(folder: Path, manifest: dict[str, Any], report: Report) -> None:
+def check_manifest_versions(folder: Path, manifest: dict[str, Any], report: Report,
+                            configs: tuple[str, ...] = CONFIGS) -> None:
     """The manifest's versions and raw checksums, which no file checksum covers, must agree with
-    the Parquet metadata and the raw files."""
-    for config in CONFIGS:
+    the Parquet metadata and the raw files (raw rows: `check_integrity`)."""
+    for config in configs:
         rel = parquet_path(config)
         try:
             meta = pq.read_schema(folder / rel).metadata or {}
@@ -116,6 +119,8 @@ def check_manifest_versions(folder: Path, manifest: dict[str, Any], report: Repo
             value = meta.get(f"threadloom.{key}".encode())
             if value is not None and manifest.get(key) != value.decode():
                 report.add(MANIFEST, f"{key} {manifest.get(key)!r} differs from {value.decode()!r} in {rel}")
+    if RAW_CONFIG in configs:
+        return  # no raw files: the listed checksums are checked against the raw rows
     for entry in manifest.get("raw_documents", []):
         try:
             raw = safe_child(folder / "raw", str(entry.get("source_file")))
@@ -153,14 +158,14 @@ def open_config(folder: Path, config: str, report: Report) -> pq.ParquetFile | N
     return file
 
 
-def config_rows(file: pq.ParquetFile, config: str, report: Report) -> Iterator[Row]:
+def config_rows(file: pq.ParquetFile, config: str, report: Report, batch_size: int = 4096) -> Iterator[Row]:
     """The rows of a config, a batch at a time, each checked against the config's JSON Schema (a
     column at a time; row by row, for the messages, in a batch that fails); counted in the report.
     A file damaged part-way is reported, and its rows end there."""
     rel = parquet_path(config)
     index = 0
     try:
-        for batch in file.iter_batches(batch_size=4096):
+        for batch in file.iter_batches(batch_size=batch_size):
             checked = batch_is_valid(config, batch)
             for row in batch.to_pylist():
                 problem = None if checked else validate_instance(config, row)
@@ -195,16 +200,22 @@ def _duplicates(values: list[str]) -> list[str]:
     return sorted(v for v, n in Counter(values).items() if n > 1)
 
 
-def check_integrity(folder: Path, files: dict[str, pq.ParquetFile], report: Report) -> set[str]:
-    """The rules no schema can express, thread by thread; returns the threads' source files."""
+def check_integrity(folder: Path, files: dict[str, pq.ParquetFile], report: Report,
+                    manifest: dict[str, Any] | None = None) -> set[str]:
+    """The rules no schema can express, thread by thread; returns the threads' source files.
+    With a `raw` config in `files`, each thread's raw document is its row there (and the
+    manifest's raw checksums are checked against those rows)."""
     where_t = parquet_path("threads")
     thread_ids = set(files["threads"].read(columns=["thread_id"])["thread_id"].to_pylist())
-    comments, speakers = (
-        ThreadRows(config_rows(files[config], config, report), thread_ids, _stray(config, report))
-        for config in ("comments", "speakers")
-    )
+    others = [config for config in ("comments", "speakers", RAW_CONFIG) if config in files]
+    readers = [
+        ThreadRows(config_rows(files[config], config, report, BATCH_ROWS.get(config, 4096)), thread_ids,
+                   _stray(config, report))
+        for config in others
+    ]
     seen: set[str] = set()
     source_files: set[str] = set()
+    raw_checksums: dict[str, str] = {}  # what the raw rows give, for the manifest's list
     for thread in config_rows(files["threads"], "threads", report):
         tid = thread["thread_id"]
         source_files.add(thread["source_file"])
@@ -212,24 +223,54 @@ def check_integrity(folder: Path, files: dict[str, pq.ParquetFile], report: Repo
             report.add(where_t, f"thread_id {tid!r} is not unique")
             continue
         seen.add(tid)
-        for config, problem in thread_problems(folder, thread, comments.take(tid), speakers.take(tid)):
-            where = parquet_path(config) if config in CONFIGS else config
+        comments, speakers, *raw = (reader.take(tid) for reader in readers)
+        document = _raw_row(thread, raw[0], raw_checksums) if raw else None
+        for config, problem in thread_problems(folder, thread, comments, speakers, document):
+            where = parquet_path(config) if config in (*CONFIGS, RAW_CONFIG) else config
             report.add(f"{where} thread {tid}", problem)
-    comments.rest()
-    speakers.rest()
+    for reader in readers:
+        reader.rest()
+    if RAW_CONFIG in files and manifest is not None:
+        for problem in _listed_raw_problems(manifest, raw_checksums):
+            report.add(MANIFEST, problem)
     return source_files
 
 
-def thread_problems(folder: Path, thread: Row, comments: list[Row], speakers: list[Row]
-                    ) -> Iterator[tuple[str, str]]:
-    """Every integrity rule of one thread, each problem with the config (or file) it is in."""
+def _raw_row(thread: Row, rows: list[Row], checksums: dict[str, str]) -> Row | str:
+    """The thread's one raw row (its source_file and checksum noted in `checksums`), or what is
+    wrong."""
+    if len(rows) != 1:
+        return f"{len(rows)} rows in the raw config, expected 1"
+    row = rows[0]
+    checksums[row["source_file"]] = row["source_sha256"]
+    if row["source_file"] != thread["source_file"]:
+        return f"the raw row names {row['source_file']!r}, the thread {thread['source_file']!r}"
+    return row
+
+
+def _listed_raw_problems(manifest: dict[str, Any], checksums: dict[str, str]) -> Iterator[str]:
+    """The manifest's raw_documents against the raw rows' source files and checksums."""
+    listed = {str(e.get("source_file")): e.get("sha256") for e in manifest.get("raw_documents", [])}
+    for name in sorted(set(listed) - set(checksums))[:20]:
+        yield f"raw_documents lists {name}, which no raw row holds"
+    for name in sorted(set(checksums) - set(listed))[:20]:
+        yield f"raw_documents does not list {name}, which a raw row holds"
+    for name in sorted(n for n in set(listed) & set(checksums) if listed[n] != checksums[n])[:20]:
+        yield f"raw_documents records a sha256 for {name} that its raw row does not have"
+
+
+def thread_problems(folder: Path, thread: Row, comments: list[Row], speakers: list[Row],
+                    raw: Row | str | None = None) -> Iterator[tuple[str, str]]:
+    """Every integrity rule of one thread, each problem with the config (or file) it is in.
+    `raw`: the thread's row of the raw config (or what is wrong with it), when the release keeps
+    its raw documents as rows; else they are read from raw/."""
     for dup in _duplicates([c["comment_id"] for c in comments]):
         yield "comments", f"comment_id {dup!r} is not unique"
     for dup in _duplicates([s["speaker_id"] for s in speakers]):
         yield "speakers", f"speaker_id {dup!r} is not unique"
     speakers_by_id = {s["speaker_id"]: s for s in speakers}
     yield from (("comments", problem) for problem in _order_and_parents(comments))
-    yield from _spans(folder, thread, comments)
+    yield from _spans(folder, thread, comments, raw)
     yield from _speakers(thread, comments, speakers, speakers_by_id)
     yield from (("threads", problem) for problem in _counts(thread, comments, speakers))
 
@@ -285,10 +326,23 @@ def _raw_lines(folder: Path, thread: Row) -> list[tuple[int, str]] | str:
         return f"raw file raw/{thread['source_file']} is not valid UTF-8 (byte {err.start})"
 
 
-def _spans(folder: Path, thread: Row, comments: list[Row]) -> Iterator[tuple[str, str]]:
-    lines = _raw_lines(folder, thread)
+def _row_lines(thread: Row, row: Row | str) -> list[tuple[int, str]] | str:
+    """The raw config's version of `_raw_lines`."""
+    if isinstance(row, str):
+        return row
+    data = row["text"].encode("utf-8", "surrogatepass")
+    if sha256_hex(data) != row["source_sha256"]:
+        return "the raw row's text does not match its source_sha256"
+    if row["source_sha256"] != thread["source_sha256"]:
+        return "the raw row's source_sha256 differs from the thread's"
+    return list(split_raw_lines(row["text"]))
+
+
+def _spans(folder: Path, thread: Row, comments: list[Row], raw: Row | str | None = None
+           ) -> Iterator[tuple[str, str]]:
+    lines = _raw_lines(folder, thread) if raw is None else _row_lines(thread, raw)
     if isinstance(lines, str):
-        yield f"raw/{thread['source_file']}", lines
+        yield (f"raw/{thread['source_file']}" if raw is None else RAW_CONFIG), lines
         return
     n = len(lines)
     if thread["n_raw_lines"] != n:

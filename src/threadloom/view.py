@@ -19,9 +19,10 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from .errors import ThreadloomError
-from .reading import read_rows, threads_with_rows
-from .release import MANIFEST
+from .reading import read_rows, threads_with
+from .release import MANIFEST, raw_in_parquet
 from .repair import split_raw_lines
+from .schemas import RAW_CONFIG
 
 Row = dict[str, Any]
 KINDS = ("boundary", "parent", "speaker", "post_author")
@@ -58,14 +59,26 @@ def _comment(row: Row, offsets: list[int]) -> Row:
     }
 
 
-def _thread(folder: Path, row: Row, comments: list[Row], speakers: list[Row]) -> Row:
-    raw_path = folder / "raw" / row["source_file"]
+def _raw_text(folder: Path, row: Row, raw_rows: list[Row] | None) -> str:
+    """The thread's raw document: its row of the raw config (`raw_rows`, when the release keeps
+    them as rows), or its file under raw/."""
+    if raw_rows is not None:
+        if not raw_rows:
+            raise ThreadloomError(str(folder / "data" / "raw"), f"no raw row for thread {row['thread_id']!r}",
+                                  "run threadloom validate on it")
+        return str(raw_rows[0]["text"])
+    raw_path: Path = folder / "raw" / row["source_file"]
     try:
-        raw_text = raw_path.read_bytes().decode("utf-8")
+        return raw_path.read_bytes().decode("utf-8")
     except OSError:
         raise ThreadloomError(str(raw_path), "missing",
                               "the release's raw/ folder must hold every document") from None
-    lines = list(split_raw_lines(raw_text))
+
+
+def _thread(folder: Path, row: Row, comments: list[Row], speakers: list[Row],
+            raw_rows: list[Row] | None = None) -> Row:
+    raw_path = folder / "raw" / row["source_file"]
+    lines = list(split_raw_lines(_raw_text(folder, row, raw_rows)))
     offsets = [offset for offset, _ in lines]
     corrections_path = raw_path.with_name(raw_path.name[: -len(".txt")] + ".corrections.json")
     corrections = None
@@ -113,14 +126,15 @@ def _identity(folder: Path) -> tuple[str, str]:
 def view_threads(folder: Path, *, limit: int | None = None, thread_ids: Sequence[str] = ()) -> Iterator[Row]:
     """`view_data`'s threads, one at a time (read thread by thread: a release of any size)."""
     folder = Path(folder)
+    configs = ("comments", "speakers", RAW_CONFIG) if raw_in_parquet(folder) else ("comments", "speakers")
     if thread_ids:
-        chosen: Iterable[tuple[Row, list[Row], list[Row]]] = (
-            (thread, read_rows(folder, "comments", tid), read_rows(folder, "speakers", tid))
+        chosen: Iterable[tuple[Row, list[list[Row]]]] = (
+            (thread, [read_rows(folder, config, tid) for config in configs])
             for tid in thread_ids for thread in _one_thread(folder, tid))
     else:
-        chosen = islice(threads_with_rows(folder), limit)
-    for thread, comments, speakers in chosen:
-        yield _thread(folder, thread, comments, speakers)
+        chosen = islice(threads_with(folder, configs), limit)
+    for thread, (comments, speakers, *raw) in chosen:
+        yield _thread(folder, thread, comments, speakers, raw[0] if raw else None)
 
 
 def _one_thread(folder: Path, thread_id: str) -> list[Row]:

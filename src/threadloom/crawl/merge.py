@@ -17,6 +17,10 @@ group of a shard is a sorted run; FAN_IN runs are merged at a time, through inte
 in the work folder when there are more), the release is written a row group at a time, and raw
 documents are streamed. Only the thread ids and checksums are held, for the duplicate check and
 the manifest (~100 bytes a thread).
+
+The raw documents go to raw/, one file per thread, or (`raw_as="parquet"`) into the release's
+`raw` config, merged in thread id order like the other configs: a Hugging Face repository should
+hold fewer than 100,000 files, which a crawl of more threads than that would need.
 """
 
 from __future__ import annotations
@@ -38,11 +42,12 @@ from pathlib import Path
 from typing import Any
 
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from ..errors import ThreadloomError
 from ..release import install_release, write_release_files
-from ..schemas import CONFIGS, validate_instance
+from ..schemas import CONFIGS, RAW_CONFIG, arrow_schema, validate_instance
 from ..sources import DEFAULT_COLLECTION, Collection, RawDocument
 from ..stats import ReleaseStats
 from .records import crawl_source_file
@@ -60,6 +65,13 @@ PLAN = "plan.json"  # what a crawl reads and how (run.check_plan), and the shard
 # What the shards hold, and where a release puts their raw copies; shards of another format are
 # neither resumed nor merged. 2: raw copies spread over folders (records.crawl_source_file).
 WORK_FORMAT = 2
+RAW_AS = ("files", "parquet")  # where a release keeps its raw documents (write_merged)
+
+
+def check_raw_as(raw_as: str) -> None:
+    if raw_as not in RAW_AS:
+        raise ThreadloomError("--raw-as", f"{raw_as!r} is not a way to keep raw documents",
+                              f"give one of {', '.join(RAW_AS)}")
 
 
 def check_work_format(work: Path) -> None:
@@ -180,6 +192,7 @@ def terminal_merge_progress(progress: MergeProgress) -> None:
 
 FAN_IN = 32  # sorted runs merged at once: each holds one decoded row group (~1 MB at most)
 RUN_ROWS = 1_000  # rows per row group of an intermediate run (a merge of FAN_IN runs)
+DOCUMENT_RUN_ROWS = 50  # the same for whole raw documents (tens of KB each: ~1 MB a row group)
 
 
 @dataclass(frozen=True)
@@ -220,13 +233,16 @@ def shard_runs(work: Path, kind: str) -> list[Run]:
     return runs
 
 
-def merged_groups(runs: list[Run], schema: pa.Schema, scratch: Path) -> Iterator[tuple[str, pa.Table]]:
+def merged_groups(runs: list[Run], schema: pa.Schema, scratch: Path,
+                  run_rows: int = RUN_ROWS) -> Iterator[tuple[str, pa.Table]]:
     """(thread id, rows) from sorted runs, in thread id order and, for one id, in run order. More
     than FAN_IN runs are first merged FAN_IN at a time into files under `scratch` (an external
-    merge sort): memory stays bounded whatever the number of shards."""
+    merge sort, `run_rows` rows to a row group): memory stays bounded whatever the number of
+    shards."""
     level = 0
     while len(runs) > FAN_IN:
-        merged = [_merge_into_file(runs[i : i + FAN_IN], schema, scratch / f"run-{level}-{i:08d}.parquet")
+        merged = [_merge_into_file(runs[i : i + FAN_IN], schema, scratch / f"run-{level}-{i:08d}.parquet",
+                                   run_rows)
                   for i in range(0, len(runs), FAN_IN)]
         if level:  # the intermediate runs just merged (never the shards) are no longer needed
             for run in runs:
@@ -236,16 +252,16 @@ def merged_groups(runs: list[Run], schema: pa.Schema, scratch: Path) -> Iterator
     yield from heapq.merge(*(run.groups(schema) for run in runs), key=itemgetter(0))
 
 
-def _merge_into_file(runs: list[Run], schema: pa.Schema, path: Path) -> Run:
+def _merge_into_file(runs: list[Run], schema: pa.Schema, path: Path, run_rows: int) -> Run:
     path.parent.mkdir(parents=True, exist_ok=True)
     # uncompressed: written once and read once, soon after (zstd made the merge ~35% slower)
     with pq.ParquetWriter(path, schema, compression="none", write_statistics=False) as writer:
         pending: list[pa.Table] = []
         waiting = 0
-        for _, table in merged_groups(runs, schema, path.parent):
+        for _, table in merged_groups(runs, schema, path.parent, run_rows):
             pending.append(table)
             waiting += table.num_rows
-            if waiting >= RUN_ROWS:  # whole threads only: a thread's rows stay in one row group
+            if waiting >= run_rows:  # whole threads only: a thread's rows stay in one row group
                 writer.write_table(pa.concat_tables(pending))
                 pending, waiting = [], 0
         if pending:
@@ -272,8 +288,6 @@ def config_tables(runs: list[Run], config: str, drop: set[str], scratch: Path,
                   progress: MergeProgress | None = None) -> Iterator[pa.Table]:
     """A config's release rows from its shards' runs (`shard_runs`), thread by thread in thread
     id order, without the thread ids in `drop`."""
-    from ..schemas import arrow_schema
-
     schema, key = arrow_schema(config), _ROW_KEYS[config]
     merged = merged_groups(runs, schema, scratch / config)
     for thread_id, groups in groupby(merged, key=itemgetter(0)):
@@ -328,6 +342,32 @@ def _write_raw(work: Path, folder: Path, kept: dict[str, str], progress: MergePr
                               "the shards are incomplete; rerun the crawl")
 
 
+def raw_tables(work: Path, kept: dict[str, str], scratch: Path,
+               progress: MergeProgress | None = None) -> Iterator[pa.Table]:
+    """The `raw` config's rows, one table per thread in thread id order: each kept document once
+    (the copy whose checksum the threads' rows give), its bytes as UTF-8 text."""
+    schema = arrow_schema(RAW_CONFIG)
+    merged = merged_groups(shard_runs(work, DOCUMENTS), DOCUMENTS_SCHEMA, scratch / DOCUMENTS,
+                           DOCUMENT_RUN_ROWS)
+    written = 0
+    for thread_id, groups in groupby(merged, key=itemgetter(0)):
+        sha = kept.get(thread_id)
+        rows = pa.concat_tables([table for _, table in groups]) if sha is not None else None
+        if rows is None:
+            continue  # a thread id the duplicate check dropped
+        copies = rows.filter(pc.equal(rows["source_sha256"], sha))
+        if not copies.num_rows:
+            continue  # reported below, as missing
+        text = copies["data"].combine_chunks().slice(0, 1).cast(pa.string())  # checks the UTF-8
+        yield pa.table([[thread_id], [crawl_source_file(thread_id)], [sha], text], schema=schema)
+        written += 1
+        if progress is not None:
+            progress.raw_written = written
+    if written != len(kept):
+        raise ThreadloomError(str(work), f"{len(kept) - written} thread(s) have no raw document in the "
+                              "shards", "the shards are incomplete; rerun the crawl")
+
+
 def collection_info(name: str | None = None, version: str | None = None,
                     extra: dict[str, Any] | None = None) -> dict[str, Any]:
     """The release's description: defaults, then `extra` (a dataset.json), then name/version."""
@@ -344,34 +384,46 @@ def collection_info(name: str | None = None, version: str | None = None,
 
 
 def write_merged(folder: Path, work: Path, info: dict[str, Any], datasheet_template: str | None,
-                 progress: MergeProgress | None = None) -> tuple[ReleaseStats, int]:
+                 progress: MergeProgress | None = None, raw_as: str = "files") -> tuple[ReleaseStats, int]:
     kept, conflicting, duplicates = thread_checksums(work)
     runs = {config: shard_runs(work, config) for config in CONFIGS}
     if progress is not None:
         progress.raw_total = len(kept)
         progress.rows_total = {config: sum(run.rows for run in runs[config]) for config in CONFIGS}
-    (folder / "raw").mkdir(parents=True, exist_ok=True)
-    # the manifest lists every raw document with its checksum; their bytes are written to disk
-    # while the Parquet files are (creating thousands of files waits on the disk, not the GIL)
+    # the manifest lists every raw document with its checksum; as files, their bytes are written
+    # to disk while the Parquet files are (creating thousands of files waits on the disk, not the
+    # GIL); as rows, they are one more config
     documents = tuple(RawDocument(crawl_source_file(tid), tid, b"", "", sha)
                       for tid, sha in sorted(kept.items()))
     scratch = Path(tempfile.mkdtemp(prefix="merge-", dir=work))  # intermediate runs, if any
     try:
-        tables = {config: config_tables(runs[config], config, conflicting, scratch, progress)
-                  for config in CONFIGS}
+        tables: dict[str, Iterator[pa.Table]] = {
+            config: config_tables(runs[config], config, conflicting, scratch, progress) for config in CONFIGS
+        }
+        meanwhile = None
+        if raw_as == "parquet":
+            tables[RAW_CONFIG] = raw_tables(work, kept, scratch, progress)
+        else:
+            (folder / "raw").mkdir(parents=True, exist_ok=True)
+
+            def meanwhile() -> None:
+                _write_raw(work, folder, kept, progress)
+
         stats = write_release_files(folder, Collection(work, info, documents), tables, datasheet_template,
-                                    meanwhile=lambda: _write_raw(work, folder, kept, progress))
+                                    meanwhile=meanwhile)
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
     return stats, duplicates
 
 
 def merge_shards(work: Path, out: Path, info: dict[str, Any], *, datasheet_template: str | None = None,
-                 force: bool = False, progress: Callable[[MergeProgress], None] | None = None
-                 ) -> MergeResult:
+                 force: bool = False, progress: Callable[[MergeProgress], None] | None = None,
+                 raw_as: str = "files") -> MergeResult:
     """Merge the shards under `work` into the release folder `out`, atomically, exactly as
     `build` installs a release (release.install_release). `progress`, when given, is called about
-    twice a second while the merge runs, and once at its end."""
+    twice a second while the merge runs, and once at its end. `raw_as`: "files" (raw/, one per
+    thread) or "parquet" (the `raw` config)."""
+    check_raw_as(raw_as)
     work = Path(work)
     if not (work / "shards" / "threads").is_dir():
         raise ThreadloomError(str(work), "no crawl shards here (shards/threads/ is missing)",
@@ -384,7 +436,7 @@ def merge_shards(work: Path, out: Path, info: dict[str, Any], *, datasheet_templ
 
     def write(staging: Path) -> ReleaseStats:
         nonlocal duplicates
-        stats, duplicates = write_merged(staging, work, info, datasheet_template, state)
+        stats, duplicates = write_merged(staging, work, info, datasheet_template, state, raw_as)
         return stats
 
     with _reporting(state, progress, started):

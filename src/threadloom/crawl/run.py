@@ -22,6 +22,7 @@ from .merge import (
     WORK_FORMAT,
     CrawlSummary,
     MergeResult,
+    check_raw_as,
     check_work_format,
     merge_shards,
     read_summaries,
@@ -183,17 +184,20 @@ def crawl(inputs: Sequence[Path], out: Path | None, *, work: Path | None = None,
           tasks: int | None = None, split_bytes: int = DEFAULT_SPLIT_BYTES, executor: str = "local",
           columns: CrawlColumns = DEFAULT_COLUMNS,
           triage: TriageConfig = DEFAULT_TRIAGE, keep_article_only: bool = False,
-          info: dict[str, Any] | None = None, datasheet_template: str | None = None, force: bool = False,
+          info: dict[str, Any] | None = None, datasheet_template: str | None = None, raw_as: str = "files",
+          force: bool = False,
           resume: bool = False, keep_shards: bool = False, slurm: SlurmOptions | None = None,
           progress: Callable[[dict[str, float]], None] | None = None, quiet: bool = True) -> CrawlResult:
     """Run threadloom over crawl files with datatrove and merge the result into the release `out`.
 
     Shards go to `work` (default: `<out>.work` beside the release), removed after a successful
     merge unless `keep_shards`. With the Slurm executor the jobs are submitted and the merge is
-    left to `threadloom merge WORK --out OUT` once they finish."""
+    left to `threadloom merge WORK --out OUT` once they finish. `raw_as`: where the release keeps
+    the raw documents ("files" under raw/, or "parquet": the `raw` config; merge.merge_shards)."""
     require_datatrove()
     from .merge import collection_info
 
+    check_raw_as(raw_as)  # before the crawl, not after it
     if workers < 1:
         raise ThreadloomError("--workers", f"{workers} is not a number of workers", "give 1 or more")
     if out is None and executor != "slurm":
@@ -253,7 +257,7 @@ def crawl(inputs: Sequence[Path], out: Path | None, *, work: Path | None = None,
     if progress is not None:  # the crawl's line is done; the merge's own follows
         sys.stderr.write("\n")
     result = merge_shards(work, Path(out), info, datasheet_template=datasheet_template, force=force,  # type: ignore[arg-type]
-                          progress=terminal_merge_progress if progress is not None else None)
+                          progress=terminal_merge_progress if progress is not None else None, raw_as=raw_as)
     result.summary.crawl_seconds = crawl_seconds
     result.summary.seconds = time.monotonic() - start
     if not keep_shards:
