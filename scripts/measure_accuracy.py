@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Measure the structure inference the way users meet it, and record the numbers.
 
-Usage: python scripts/measure_accuracy.py [--bench ../shared/bench] [--write]
+Usage: python scripts/measure_accuracy.py [--bench ../shared/bench] [--bootstrap N] [--write]
 
 Builds real releases (the library call behind `threadloom build`) of the flattened thread
 benchmark and of the seed, scores them with the benchmark's own score.py (default --min-conf
@@ -15,17 +15,25 @@ the seed document against the project's own careful reading of it (tests/data/se
 used to tune. The held-out and seed rows are measured again with every comment paragraph
 hard-wrapped at 72 columns (scripts/wrap_documents.py): the robustness of the segmentation to
 fixed-width clients. Name precision over no predicted names is shown as "-" (and not recorded).
+
+Then a second table: 95% intervals for every split of at least 2 documents, by a hierarchical
+percentile bootstrap (--bootstrap N draws, default 2000, 0: none): the blogs are resampled, then the
+threads within each drawn blog, because a split holds few blogs and threads of one blog are alike.
+With --write it goes into DATASHEET.md between the accuracy-intervals markers (not accuracy.json).
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import random
 import re
 import shutil
 import subprocess
 import sys
 import tempfile
+import time
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from types import ModuleType
 from typing import Any
@@ -36,33 +44,97 @@ from wrap_documents import wrap_folder
 
 REPO = Path(__file__).resolve().parents[1]
 METRICS = ("boundary_f1", "exact_span", "parent_acc", "author_acc", "name_recall", "name_precision")
+COUNT_KEYS = ("b_tp", "b_fp", "b_fn", "span_n", "span_ok", "par_n", "par_ok", "auth_n", "auth_ok",
+              "name_n", "name_ok", "name_pred_n", "name_pred_ok")  # what score.py's score_doc adds up
 START, END = "<!-- threadloom:accuracy:start -->", "<!-- threadloom:accuracy:end -->"
+INTERVALS_START = "<!-- threadloom:accuracy-intervals:start -->"
+INTERVALS_END = "<!-- threadloom:accuracy-intervals:end -->"
+BOOTSTRAP_SEED = 0  # fixed, so that the same measurements give the same intervals
+
+Counts = dict[str, int]
 
 
-def score_split(score: ModuleType, gold_files: list[Path], release: Path) -> dict[str, Any]:
-    preds = score.load_predictions(str(release))
-    acc = dict.fromkeys(["b_tp", "b_fp", "b_fn", "span_n", "span_ok", "par_n", "par_ok", "auth_n",
-                         "auth_ok", "name_n", "name_ok", "name_pred_n", "name_pred_ok"], 0)
-    for path in gold_files:
-        gold = json.loads(path.read_text(encoding="utf-8"))
-        score.score_doc(gold, preds.get(gold["doc"], []), score.RANK["medium"], acc)
+def metrics_of(counts: Mapping[str, int]) -> dict[str, float]:
+    """The bench's metrics from its summed counts (score.py's arithmetic; 0.0 over nothing)."""
 
     def div(x: float, y: float) -> float:
         return x / y if y else 0.0
 
-    p = div(acc["b_tp"], acc["b_tp"] + acc["b_fp"])
-    r = div(acc["b_tp"], acc["b_tp"] + acc["b_fn"])
+    p = div(counts["b_tp"], counts["b_tp"] + counts["b_fp"])
+    r = div(counts["b_tp"], counts["b_tp"] + counts["b_fn"])
     return {
         "boundary_f1": div(2 * p * r, p + r),
-        "exact_span": div(acc["span_ok"], acc["span_n"]),
-        "parent_acc": div(acc["par_ok"], acc["par_n"]),
-        "author_acc": div(acc["auth_ok"], acc["auth_n"]),
-        "name_recall": div(acc["name_ok"], acc["name_n"]),
-        "name_precision": div(acc["name_pred_ok"], acc["name_pred_n"]),
-        "n_gold_comments": acc["span_n"],
-        "n_predicted_names": acc["name_pred_n"],
-        "n_documents": len(gold_files),
+        "exact_span": div(counts["span_ok"], counts["span_n"]),
+        "parent_acc": div(counts["par_ok"], counts["par_n"]),
+        "author_acc": div(counts["auth_ok"], counts["auth_n"]),
+        "name_recall": div(counts["name_ok"], counts["name_n"]),
+        "name_precision": div(counts["name_pred_ok"], counts["name_pred_n"]),
     }
+
+
+def sum_counts(docs: Iterable[Mapping[str, int]]) -> Counts:
+    total = dict.fromkeys(COUNT_KEYS, 0)
+    for doc in docs:
+        for key in COUNT_KEYS:
+            total[key] += doc[key]
+    return total
+
+
+def score_split(score: ModuleType, gold_files: list[Path], release: Path) -> dict[str, Any]:
+    """The split's metrics from its summed counts, and each document's counts grouped by blog
+    (the bootstrap's input: documents of one blog are not independent of each other)."""
+    preds = score.load_predictions(str(release))
+    groups: dict[str, list[Counts]] = {}
+    for path in gold_files:
+        gold = json.loads(path.read_text(encoding="utf-8"))
+        acc = dict.fromkeys(COUNT_KEYS, 0)
+        score.score_doc(gold, preds.get(gold["doc"], []), score.RANK["medium"], acc)
+        groups.setdefault(source_of(path.name), []).append(acc)
+    total = sum_counts(doc for docs in groups.values() for doc in docs)
+    return {
+        **metrics_of(total),
+        "n_gold_comments": total["span_n"],
+        "n_predicted_names": total["name_pred_n"],
+        "n_documents": len(gold_files),
+        "groups": [groups[source] for source in sorted(groups)],
+    }
+
+
+def percentile(values: Sequence[float], q: float) -> float:
+    """Linear interpolation between the closest ranks (numpy's default)."""
+    ordered = sorted(values)
+    pos = q * (len(ordered) - 1)
+    low = int(pos)
+    high = min(low + 1, len(ordered) - 1)
+    return ordered[low] + (ordered[high] - ordered[low]) * (pos - low)
+
+
+def interval(values: Sequence[float], draws: int) -> tuple[float, float] | None:
+    """The 95% percentile interval, or None when under half of the draws gave a value."""
+    if not values or 2 * len(values) < draws:
+        return None
+    return percentile(values, 0.025), percentile(values, 0.975)
+
+
+def bootstrap_intervals(
+    groups: Sequence[Sequence[Mapping[str, int]]], draws: int, seed: int
+) -> dict[str, tuple[float, float] | None] | None:
+    """95% intervals of METRICS by a hierarchical percentile bootstrap: each draw resamples the
+    groups (blogs) with replacement, then the documents within each drawn group. One group: the
+    documents only. Fewer than 2 documents in all: None (nothing to resample)."""
+    if sum(len(docs) for docs in groups) < 2:
+        return None
+    rng = random.Random(seed)
+    values: dict[str, list[float]] = {metric: [] for metric in METRICS}
+    for _ in range(draws):
+        drawn = [rng.choice(groups) for _ in groups] if len(groups) > 1 else list(groups)
+        counts = sum_counts(rng.choice(docs) for docs in drawn for _ in docs)
+        metrics = metrics_of(counts)
+        for metric in METRICS:
+            # a draw with no predicted names has no name precision (not a precision of 0)
+            if metric != "name_precision" or counts["name_pred_n"]:
+                values[metric].append(metrics[metric])
+    return {metric: interval(values[metric], draws) for metric in METRICS}
 
 
 def measure(bench: Path, work: Path) -> dict[str, dict[str, Any]]:
@@ -114,17 +186,51 @@ def markdown(results: dict[str, dict[str, Any]]) -> str:
     return "\n".join(rows)
 
 
+def intervals_markdown(results: dict[str, dict[str, Any]],
+                       intervals: dict[str, dict[str, tuple[float, float] | None]]) -> str:
+    head = "| split | resampled | blogs | " + " | ".join(METRICS) + " |"
+    rows = [head, "|" + "---|" * (len(METRICS) + 3)]
+    for split, bounds in intervals.items():
+        blogs = len(results[split]["groups"])
+        resampled = "blogs, then threads" if blogs > 1 else "threads"
+        cells = " | ".join("-" if (b := bounds[k]) is None else f"{b[0]:.2f}-{b[1]:.2f}" for k in METRICS)
+        rows.append(f"| {split} | {resampled} | {blogs} | {cells} |")
+    return "\n".join(rows)
+
+
+def replace_block(text: str, start: str, end: str, table: str, where: str) -> str:
+    pattern = re.compile(re.escape(start) + ".*?" + re.escape(end), re.S)
+    if not pattern.search(text):
+        sys.exit(f"{where}: no markers ({start} ... {end})")
+    return pattern.sub(lambda _: f"{start}\n{table}\n{end}", text)
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--bench", type=Path, default=REPO.parent / "shared" / "bench")
     ap.add_argument("--write", action="store_true")
+    ap.add_argument("--bootstrap", type=int, default=2000, metavar="N",
+                    help="bootstrap draws per split for the 95%% intervals (0: no intervals)")
     args = ap.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         results = measure(args.bench, Path(tmp))
     table = markdown(results)
     print(table)
+    interval_table = None
+    if args.bootstrap > 0:
+        started = time.perf_counter()
+        drawn = {split: bootstrap_intervals(m["groups"], args.bootstrap, BOOTSTRAP_SEED)
+                 for split, m in results.items()}
+        intervals = {split: bounds for split, bounds in drawn.items() if bounds is not None}
+        seconds = time.perf_counter() - started
+        interval_table = intervals_markdown(results, intervals)
+        print(f"\n{interval_table}\n\nbootstrap: {args.bootstrap} draws per split in {seconds:.1f} s")
     if not args.write:
         return
+    datasheet = REPO / "DATASHEET.md"
+    text = replace_block(datasheet.read_text(encoding="utf-8"), START, END, table, str(datasheet))
+    if interval_table is not None:  # with --bootstrap 0 the recorded intervals are left as they are
+        text = replace_block(text, INTERVALS_START, INTERVALS_END, interval_table, str(datasheet))
     command = "python scripts/measure_accuracy.py --write (the bench score.py, --min-conf medium)"
     accuracy = {
         "about": "Measured accuracy of threadloom's structure inference, quoted by the dataset card; "
@@ -137,14 +243,8 @@ def main() -> None:
     }
     path = REPO / "src" / "threadloom" / "accuracy.json"
     path.write_text(json.dumps(accuracy, indent=2) + "\n", encoding="utf-8")
-    datasheet = REPO / "DATASHEET.md"
-    text = datasheet.read_text(encoding="utf-8")
-    block = f"{START}\n{table}\n{END}"
-    pattern = re.compile(re.escape(START) + ".*?" + re.escape(END), re.S)
-    if not pattern.search(text):
-        sys.exit(f"{datasheet}: no accuracy markers ({START} ... {END})")
-    datasheet.write_text(pattern.sub(lambda _: block, text), encoding="utf-8")
-    print(f"wrote {path} and the accuracy table of {datasheet}")
+    datasheet.write_text(text, encoding="utf-8")
+    print(f"wrote {path} and the accuracy tables of {datasheet}")
 
 
 if __name__ == "__main__":

@@ -1,4 +1,5 @@
-"""The evaluation scripts' own arithmetic (scripts/eval_structure.py): what the datasheet quotes."""
+"""The evaluation scripts' own arithmetic (scripts/eval_structure.py, scripts/measure_accuracy.py):
+what the datasheet quotes."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "scripts"))
 
 from eval_structure import calibration_lines
+from measure_accuracy import COUNT_KEYS, bootstrap_intervals, interval, metrics_of
 
 
 def test_calibration_lines_give_the_split_at_0_9_and_the_expected_calibration_error() -> None:
@@ -35,3 +37,82 @@ def test_platt_fit_recovers_a_known_mapping() -> None:
         pairs += [(stated, True)] * right + [(stated, False)] * (400 - right)
     a, b = fit_platt(pairs)
     assert abs(a - 0.5) < 0.02 and abs(b + 0.2) < 0.02
+
+
+def counts(**given: int) -> dict[str, int]:
+    """One document's counts as score.py's score_doc adds them up; unnamed counts are 0."""
+    return {**dict.fromkeys(COUNT_KEYS, 0), **given}
+
+
+def doc(ok: int, n: int = 10, names: int = 0) -> dict[str, int]:
+    """A synthetic document of n comments, ok of them right on every metric; names of them named."""
+    return counts(b_tp=ok, b_fp=n - ok, b_fn=n - ok, span_n=n, span_ok=ok, par_n=n, par_ok=ok,
+                  auth_n=n, auth_ok=ok, name_n=names, name_ok=names, name_pred_n=names,
+                  name_pred_ok=names)
+
+
+def test_metrics_of_hand_computed_counts() -> None:
+    m = metrics_of(counts(b_tp=6, b_fp=2, b_fn=4, span_n=5, span_ok=3, par_n=8, par_ok=2, auth_n=4,
+                          auth_ok=3, name_n=10, name_ok=1, name_pred_n=0, name_pred_ok=0))
+    # boundary precision 6/8, recall 6/10: F1 = 2 * 0.75 * 0.6 / 1.35
+    assert abs(m["boundary_f1"] - 2 / 3) < 1e-12
+    assert (m["exact_span"], m["parent_acc"], m["author_acc"], m["name_recall"]) == (0.6, 0.25, 0.75, 0.1)
+    assert m["name_precision"] == 0.0  # over no predicted names, as score.py prints it
+
+
+def test_percentile_interval_and_the_half_of_the_draws_rule() -> None:
+    values = [i / 100 for i in range(101)]
+    low, high = interval(values, draws=101) or (None, None)
+    assert low is not None and high is not None
+    assert abs(low - 0.025) < 1e-12 and abs(high - 0.975) < 1e-12
+    assert interval([0.5] * 999, draws=2000) is None
+    assert interval([0.5] * 1000, draws=2000) == (0.5, 0.5)
+
+
+def test_bootstrap_is_deterministic_for_a_seed() -> None:
+    groups = [[doc(3), doc(7), doc(5)], [doc(9), doc(2)], [doc(6)]]
+    first = bootstrap_intervals(groups, 300, seed=7)
+    assert first == bootstrap_intervals(groups, 300, seed=7)
+    assert first != bootstrap_intervals(groups, 300, seed=8)
+
+
+def test_the_interval_contains_the_point_estimate_of_a_reasonable_sample() -> None:
+    groups = [[doc(ok) for ok in (4, 6, 5, 7, 3)], [doc(ok) for ok in (6, 8, 5, 7)],
+              [doc(ok) for ok in (2, 5, 6)], [doc(ok) for ok in (5, 5, 7, 4, 6, 8)]]
+    point = metrics_of(counts(**{key: sum(d[key] for g in groups for d in g) for key in COUNT_KEYS}))
+    bounds = bootstrap_intervals(groups, 1000, seed=1)
+    assert bounds is not None
+    for metric in ("boundary_f1", "exact_span", "parent_acc", "author_acc"):
+        b = bounds[metric]
+        assert b is not None and b[0] < point[metric] < b[1]
+
+
+def test_identical_documents_give_a_zero_width_interval() -> None:
+    bounds = bootstrap_intervals([[doc(6, names=2)] * 3, [doc(6, names=2)] * 2], 200, seed=0)
+    assert bounds is not None
+    assert bounds["parent_acc"] == (0.6, 0.6) and bounds["name_precision"] == (1.0, 1.0)
+
+
+def test_one_unlike_blog_widens_the_interval_when_blogs_are_resampled() -> None:
+    alike = [[doc(8), doc(7), doc(8)] for _ in range(4)]
+    unlike = [doc(1), doc(2), doc(1)]
+    by_blog = bootstrap_intervals([*alike, unlike], 2000, seed=3)
+    as_one = bootstrap_intervals([[d for g in [*alike, unlike] for d in g]], 2000, seed=3)
+    assert by_blog is not None and as_one is not None
+    (low, high), (one_low, one_high) = by_blog["parent_acc"] or (0, 0), as_one["parent_acc"] or (0, 0)
+    assert high - low > 1.5 * (one_high - one_low) > 0
+
+
+def test_a_single_document_has_no_interval_but_two_do() -> None:
+    assert bootstrap_intervals([[doc(5)]], 100, seed=0) is None
+    assert bootstrap_intervals([[]], 100, seed=0) is None
+    assert bootstrap_intervals([[doc(5)], [doc(7)]], 100, seed=0) is not None
+
+
+def test_name_precision_skips_draws_without_predicted_names() -> None:
+    # one document of ten predicts a (right) name: draws without it have no precision, not 0.0
+    bounds = bootstrap_intervals([[doc(5, names=1)] + [doc(5)] * 9], 500, seed=0)
+    assert bounds is not None and bounds["name_precision"] == (1.0, 1.0)
+    no_names = bootstrap_intervals([[doc(5)] * 4], 100, seed=0)
+    assert no_names is not None and no_names["name_precision"] is None
+    assert no_names["exact_span"] == (0.5, 0.5)
