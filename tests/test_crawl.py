@@ -229,8 +229,7 @@ def test_raw_as_parquet_keeps_every_raw_document_as_a_row_and_the_rest_unchanged
     assert [r["thread_id"] for r in raw] == [t["thread_id"] for t in threads]  # in the threads' order
     for row in raw:
         assert row["text"].encode("utf-8") == files[f"raw/{row['source_file']}"]
-    manifest = json.loads(rows[publish.MANIFEST])
-    assert manifest["raw_documents"] == json.loads(files[publish.MANIFEST])["raw_documents"]
+    assert "raw_documents" not in json.loads(rows[publish.MANIFEST])  # the raw rows carry them
 
 
 def test_raw_rows_are_a_config_of_the_card_the_croissant_and_the_hub_folder(rows_release: Path) -> None:
@@ -249,11 +248,12 @@ def test_raw_rows_are_a_config_of_the_card_the_croissant_and_the_hub_folder(rows
 
 def test_raw_rows_read_back_the_same_pages_and_exports(one_worker_release: Path, rows_release: Path,
                                                        tmp_path: Path) -> None:
+    import pyarrow.parquet as pq
+
     from threadloom.view import render_view
 
     assert render_view(rows_release) == render_view(one_worker_release)
-    first = json.loads((rows_release / publish.MANIFEST).read_text())["raw_documents"][0]["source_file"]
-    tid = first[3:-len(".txt")]  # raw/<2 hex>/<thread_id>.txt names the thread
+    tid = pq.read_table(rows_release / RAW_ROWS, columns=["thread_id"])["thread_id"][3].as_py()
     assert render_view(rows_release, thread_ids=[tid]) == render_view(one_worker_release, thread_ids=[tid])
     for release, name in ((rows_release, "rows.jsonl"), (one_worker_release, "files.jsonl")):
         assert run_cli("export", "jsonl", str(release), str(tmp_path / name)).exit_code == 0
@@ -273,6 +273,8 @@ def _rewrite_raw_rows(release: Path, change: Any) -> None:
     rows = change(table.to_pylist())
     pq.write_table(pa.Table.from_pylist(rows, schema=table.schema), path)
     manifest = json.loads((release / publish.MANIFEST).read_text(encoding="utf-8"))
+    if change is _list_in_manifest:  # a manifest may list the raw checksums: they must be the rows'
+        manifest["raw_documents"] = [{"source_file": r["source_file"], "sha256": "0" * 64} for r in rows]
     size, digest = file_digest(path)
     for entry in manifest["files"]:
         if entry["path"] == RAW_ROWS:
@@ -294,10 +296,16 @@ def _rename_one(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return rows
 
 
+def _list_in_manifest(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """No change to the rows; `_rewrite_raw_rows` is told to list them in the manifest, wrongly."""
+    return rows
+
+
 @pytest.mark.parametrize(("change", "expected"), [
     (_edit_text, "the raw row's text does not match its source_sha256"),
     (_drop_one, "0 rows in the raw config, expected 1"),
-    (_rename_one, "raw_documents lists"),
+    (_rename_one, "the raw row names 'ff/elsewhere.txt'"),
+    (_list_in_manifest, "raw_documents records a sha256"),
 ])
 def test_validate_finds_raw_rows_that_do_not_match_their_threads(
     rows_release: Path, tmp_path: Path, change: Any, expected: str

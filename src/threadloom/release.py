@@ -171,7 +171,12 @@ def environment() -> dict[str, str]:
     return versions
 
 
-def write_manifest(folder: Path, info: dict[str, Any], collection: Collection) -> None:
+def write_manifest(folder: Path, info: dict[str, Any], collection: Collection,
+                   raw_rows: bool = False) -> None:
+    """The manifest: every other file's size and sha256, the versions, and each raw document's
+    sha256, unless the release keeps its raw documents as rows (`raw_rows`: the raw config's rows
+    carry them, and its file's checksum covers them; a crawl of 100,000 threads would otherwise list
+    ~17 MB of them)."""
     files = []
     for path in sorted(p for p in folder.rglob("*") if p.is_file()):
         rel = path.relative_to(folder).as_posix()
@@ -187,6 +192,8 @@ def write_manifest(folder: Path, info: dict[str, Any], collection: Collection) -
         "raw_documents": [{"source_file": d.source_file, "sha256": d.sha256} for d in collection.documents],
         "files": files,
     }
+    if raw_rows:
+        del manifest["raw_documents"]
     text = json.dumps(manifest, indent=2, ensure_ascii=False, sort_keys=False) + "\n"
     (folder / MANIFEST).write_text(text, encoding="utf-8")
 
@@ -253,7 +260,7 @@ def write_release_files(
     (folder / "README.md").write_text(card, encoding="utf-8")
     (folder / "DATASHEET.md").write_text(render_datasheet(datasheet_template, stats), encoding="utf-8")
     write_croissant(folder, info, datasheet_template)
-    write_manifest(folder, info, collection)
+    write_manifest(folder, info, collection, raw_rows=RAW_CONFIG in tables)
     return stats
 
 

@@ -249,7 +249,10 @@ def _raw_row(thread: Row, rows: list[Row], checksums: dict[str, str]) -> Row | s
 
 
 def _listed_raw_problems(manifest: dict[str, Any], checksums: dict[str, str]) -> Iterator[str]:
-    """The manifest's raw_documents against the raw rows' source files and checksums."""
+    """The manifest's raw_documents, if it lists any (a release with raw rows need not), against
+    the raw rows' source files and checksums."""
+    if "raw_documents" not in manifest:
+        return
     listed = {str(e.get("source_file")): e.get("sha256") for e in manifest.get("raw_documents", [])}
     for name in sorted(set(listed) - set(checksums))[:20]:
         yield f"raw_documents lists {name}, which no raw row holds"

@@ -390,11 +390,11 @@ def write_merged(folder: Path, work: Path, info: dict[str, Any], datasheet_templ
     if progress is not None:
         progress.raw_total = len(kept)
         progress.rows_total = {config: sum(run.rows for run in runs[config]) for config in CONFIGS}
-    # the manifest lists every raw document with its checksum; as files, their bytes are written
-    # to disk while the Parquet files are (creating thousands of files waits on the disk, not the
-    # GIL); as rows, they are one more config
-    documents = tuple(RawDocument(crawl_source_file(tid), tid, b"", "", sha)
-                      for tid, sha in sorted(kept.items()))
+    # as files, the manifest lists every raw document with its checksum, and their bytes are
+    # written to disk while the Parquet files are (creating thousands of files waits on the disk,
+    # not the GIL); as rows, they are one more config, whose rows carry the checksums
+    documents = () if raw_as == "parquet" else tuple(RawDocument(crawl_source_file(tid), tid, b"", "", sha)
+                                                     for tid, sha in sorted(kept.items()))
     scratch = Path(tempfile.mkdtemp(prefix="merge-", dir=work))  # intermediate runs, if any
     try:
         tables: dict[str, Iterator[pa.Table]] = {
