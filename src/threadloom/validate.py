@@ -215,7 +215,8 @@ def check_integrity(folder: Path, files: dict[str, pq.ParquetFile], report: Repo
     ]
     seen: set[str] = set()
     source_files: set[str] = set()
-    raw_checksums: dict[str, str] = {}  # what the raw rows give, for the manifest's list
+    # what the raw rows give, for a manifest that lists raw documents (a release of rows need not)
+    raw_checksums: dict[str, str] | None = {} if manifest and "raw_documents" in manifest else None
     for thread in config_rows(files["threads"], "threads", report):
         tid = thread["thread_id"]
         source_files.add(thread["source_file"])
@@ -230,29 +231,27 @@ def check_integrity(folder: Path, files: dict[str, pq.ParquetFile], report: Repo
             report.add(f"{where} thread {tid}", problem)
     for reader in readers:
         reader.rest()
-    if RAW_CONFIG in files and manifest is not None:
+    if RAW_CONFIG in files and manifest is not None and raw_checksums is not None:
         for problem in _listed_raw_problems(manifest, raw_checksums):
             report.add(MANIFEST, problem)
     return source_files
 
 
-def _raw_row(thread: Row, rows: list[Row], checksums: dict[str, str]) -> Row | str:
-    """The thread's one raw row (its source_file and checksum noted in `checksums`), or what is
-    wrong."""
+def _raw_row(thread: Row, rows: list[Row], checksums: dict[str, str] | None) -> Row | str:
+    """The thread's one raw row (its source_file and checksum noted in `checksums`, if given), or
+    what is wrong."""
     if len(rows) != 1:
         return f"{len(rows)} rows in the raw config, expected 1"
     row = rows[0]
-    checksums[row["source_file"]] = row["source_sha256"]
+    if checksums is not None:
+        checksums[row["source_file"]] = row["source_sha256"]
     if row["source_file"] != thread["source_file"]:
         return f"the raw row names {row['source_file']!r}, the thread {thread['source_file']!r}"
     return row
 
 
 def _listed_raw_problems(manifest: dict[str, Any], checksums: dict[str, str]) -> Iterator[str]:
-    """The manifest's raw_documents, if it lists any (a release with raw rows need not), against
-    the raw rows' source files and checksums."""
-    if "raw_documents" not in manifest:
-        return
+    """The manifest's raw_documents against the raw rows' source files and checksums."""
     listed = {str(e.get("source_file")): e.get("sha256") for e in manifest.get("raw_documents", [])}
     for name in sorted(set(listed) - set(checksums))[:20]:
         yield f"raw_documents lists {name}, which no raw row holds"
