@@ -198,6 +198,11 @@ def intervals_markdown(results: dict[str, dict[str, Any]],
     return "\n".join(rows)
 
 
+def _interval_entry(bounds: tuple[float, float] | None) -> dict[str, list[float]]:
+    """accuracy.json's 95% interval of one value (two decimals, as the datasheet shows it)."""
+    return {} if bounds is None else {"interval_95": [round(bounds[0], 2), round(bounds[1], 2)]}
+
+
 def replace_block(text: str, start: str, end: str, table: str, where: str) -> str:
     pattern = re.compile(re.escape(start) + ".*?" + re.escape(end), re.S)
     if not pattern.search(text):
@@ -212,11 +217,14 @@ def main() -> None:
     ap.add_argument("--bootstrap", type=int, default=2000, metavar="N",
                     help="bootstrap draws per split for the 95%% intervals (0: no intervals)")
     args = ap.parse_args()
+    if args.write and args.bootstrap <= 0:
+        sys.exit("--write records the intervals too: give --bootstrap N > 0 (or leave it out)")
     with tempfile.TemporaryDirectory() as tmp:
         results = measure(args.bench, Path(tmp))
     table = markdown(results)
     print(table)
     interval_table = None
+    intervals: dict[str, dict[str, tuple[float, float] | None]] = {}
     if args.bootstrap > 0:
         started = time.perf_counter()
         drawn = {split: bootstrap_intervals(m["groups"], args.bootstrap, BOOTSTRAP_SEED)
@@ -229,15 +237,15 @@ def main() -> None:
         return
     datasheet = REPO / "DATASHEET.md"
     text = replace_block(datasheet.read_text(encoding="utf-8"), START, END, table, str(datasheet))
-    if interval_table is not None:  # with --bootstrap 0 the recorded intervals are left as they are
-        text = replace_block(text, INTERVALS_START, INTERVALS_END, interval_table, str(datasheet))
+    text = replace_block(text, INTERVALS_START, INTERVALS_END, str(interval_table), str(datasheet))
     command = "python scripts/measure_accuracy.py --write (the bench score.py, --min-conf medium)"
     accuracy = {
         "about": "Measured accuracy of threadloom's structure inference, quoted by the dataset card; "
                  "written by scripts/measure_accuracy.py, never by hand.",
         "measured_with": command,
         "results": [
-            {"split": split, "metric": metric, "value": round(m[metric], 3), "n": m["n_gold_comments"]}
+            {"split": split, "metric": metric, "value": round(m[metric], 3), "n": m["n_gold_comments"],
+             **_interval_entry(intervals.get(split, {}).get(metric))}
             for split, m in results.items() for metric in METRICS if not _undefined(m, metric)
         ],
     }

@@ -59,3 +59,13 @@ def test_accuracy_is_never_invented() -> None:
                                            "n": 10}]})
     assert "| split | gold comments | parent |" in table
     assert "| held-out | 10 | 0.5 |" in table
+    assert "bootstrap" not in table  # no interval was measured, none is said
+
+
+def test_accuracy_gives_the_measured_interval_beside_its_value() -> None:
+    table = accuracy_section({"results": [{"split": "held-out", "metric": "parent", "value": 0.5, "n": 10,
+                                           "interval_95": [0.38, 0.61]},
+                                          {"split": "seed", "metric": "parent", "value": 0.6, "n": 9}]})
+    assert "| held-out | 10 | 0.5 (0.38-0.61) |" in table
+    assert "| seed | 9 | 0.6 |" in table  # one document: no interval
+    assert "95% bootstrap intervals" in table

@@ -63,13 +63,24 @@ def accuracy_section(accuracy: dict[str, Any] | None = None) -> str:
     by_split: dict[str, dict[str, Any]] = {}
     for r in results:
         row = by_split.setdefault(str(r.get("split", "")), {"n": r.get("n", "")})
-        row[str(r.get("metric", ""))] = r.get("value")
+        row[str(r.get("metric", ""))] = _with_interval(r)
     lines = ["| split | gold comments | " + " | ".join(metrics) + " |", "|---|---|" + "---|" * len(metrics)]
     lines += [f"| {split} | {row['n']} | " + " | ".join(str(row.get(m, "-")) for m in metrics) + " |"
               for split, row in by_split.items()]
     source = data.get("measured_with", "")
-    return ("Measured" + (f" with {source}" if source else "") + " (DATASHEET.md says how):\n\n"
-            + "\n".join(lines))
+    brackets = "; in brackets, 95% bootstrap intervals over the split's blogs and threads"
+    intervals = any("interval_95" in r for r in results)
+    return ("Measured" + (f" with {source}" if source else "") + " (DATASHEET.md says how"
+            + (brackets if intervals else "") + "):\n\n" + "\n".join(lines))
+
+
+def _with_interval(result: dict[str, Any]) -> str:
+    """A measured value, with its 95% interval when one was measured: "0.684 (0.53-0.81)"."""
+    bounds = result.get("interval_95")
+    value = str(result.get("value"))
+    if isinstance(bounds, list) and len(bounds) == 2:
+        return f"{value} ({bounds[0]:.2f}-{bounds[1]:.2f})"
+    return value
 
 
 def datasheet_section(datasheet: str | None, heading: str) -> str:
