@@ -50,6 +50,11 @@ START, END = "<!-- threadloom:accuracy:start -->", "<!-- threadloom:accuracy:end
 INTERVALS_START = "<!-- threadloom:accuracy-intervals:start -->"
 INTERVALS_END = "<!-- threadloom:accuracy-intervals:end -->"
 BOOTSTRAP_SEED = 0  # fixed, so that the same measurements give the same intervals
+# The count each metric is a share of. A split with fewer than MIN_COUNT of them gets no interval
+# for it: resampling a handful of cases only restates them (two predicted names: 1.00-1.00).
+DENOMINATORS = {"boundary_f1": "span_n", "exact_span": "span_n", "parent_acc": "par_n",
+                "author_acc": "auth_n", "name_recall": "name_n", "name_precision": "name_pred_n"}
+MIN_COUNT = 10
 
 Counts = dict[str, int]
 
@@ -121,9 +126,11 @@ def bootstrap_intervals(
 ) -> dict[str, tuple[float, float] | None] | None:
     """95% intervals of METRICS by a hierarchical percentile bootstrap: each draw resamples the
     groups (blogs) with replacement, then the documents within each drawn group. One group: the
-    documents only. Fewer than 2 documents in all: None (nothing to resample)."""
+    documents only. Fewer than 2 documents in all: None (nothing to resample); no interval for a
+    metric over fewer than MIN_COUNT cases."""
     if sum(len(docs) for docs in groups) < 2:
         return None
+    total = sum_counts(doc for docs in groups for doc in docs)
     rng = random.Random(seed)
     values: dict[str, list[float]] = {metric: [] for metric in METRICS}
     for _ in range(draws):
@@ -134,7 +141,8 @@ def bootstrap_intervals(
             # a draw with no predicted names has no name precision (not a precision of 0)
             if metric != "name_precision" or counts["name_pred_n"]:
                 values[metric].append(metrics[metric])
-    return {metric: interval(values[metric], draws) for metric in METRICS}
+    return {metric: interval(values[metric], draws) if total[DENOMINATORS[metric]] >= MIN_COUNT else None
+            for metric in METRICS}
 
 
 def measure(bench: Path, work: Path) -> dict[str, dict[str, Any]]:

@@ -110,9 +110,17 @@ def test_a_single_document_has_no_interval_but_two_do() -> None:
 
 
 def test_name_precision_skips_draws_without_predicted_names() -> None:
-    # one document of ten predicts a (right) name: draws without it have no precision, not 0.0
-    bounds = bootstrap_intervals([[doc(5, names=1)] + [doc(5)] * 9], 500, seed=0)
+    # one document of ten predicts (right) names: draws without it have no precision, not 0.0
+    bounds = bootstrap_intervals([[doc(5, n=12, names=12)] + [doc(5)] * 9], 500, seed=0)
     assert bounds is not None and bounds["name_precision"] == (1.0, 1.0)
     no_names = bootstrap_intervals([[doc(5)] * 4], 100, seed=0)
     assert no_names is not None and no_names["name_precision"] is None
     assert no_names["exact_span"] == (0.5, 0.5)
+
+
+def test_a_metric_over_fewer_than_ten_cases_has_no_interval() -> None:
+    bounds = bootstrap_intervals([[doc(5, names=2)] * 4, [doc(6, names=2)]], 200, seed=0)  # 10 names
+    assert bounds is not None and bounds["name_precision"] is not None
+    few = bootstrap_intervals([[doc(5, names=2)] * 4], 200, seed=0)  # 8 predicted names
+    assert few is not None and few["name_precision"] is None and few["name_recall"] is None
+    assert few["parent_acc"] == (0.5, 0.5)
