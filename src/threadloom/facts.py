@@ -8,8 +8,8 @@ Lexicons are generic conversational English, never text from a particular blog.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from itertools import pairwise
+from typing import NamedTuple
 
 from . import cues
 
@@ -172,9 +172,10 @@ EMOTICONS = (":)", ":-)", ";)", ":d", ":p", ":(", "(:", "^^")
 EMOTICON_RE = re.compile("|".join(map(re.escape, EMOTICONS)))
 
 
-@dataclass(frozen=True)
-class Facts:
-    """One comment's text and the cues later stages read."""
+class Facts(NamedTuple):
+    """One comment's text and the cues later stages read. (A NamedTuple rather than a frozen
+    dataclass: as immutable, and several times quicker to make, for every comment and every part
+    of one that the speaker-turn stage tries.)"""
 
     text: str
     tokens: tuple[str, ...]  # lower-case words in order
@@ -236,12 +237,17 @@ def comment_facts(text: str) -> Facts:
         mentions=tuple(cues.mentions(cues.head_tail(text))),
         signature=cues.signature_name(last_line) if "\n" in text else None,
         praises_post=_praises_post(tokens),
-        emoticon=EMOTICON_RE.search(lower) is not None,
+        emoticon=_has_emoticon(lower),
         you_share=_share_of_you(you, me),
         advice=advice,
-        follow_up=sum(1 for t in tokens[:20] if t in FOLLOW_UP),
+        follow_up=sum(map(FOLLOW_UP.__contains__, tokens[:20])),  # True counts 1
         thanks_for_post=_thanks_for_post(tokens),
     )
+
+
+def _has_emoticon(lower: str) -> bool:
+    """Every emoticon holds ":", ";" or "^": a text without any (most) needs no regex search."""
+    return (":" in lower or ";" in lower or "^" in lower) and EMOTICON_RE.search(lower) is not None
 
 
 def _person_and_advice(tokens: tuple[str, ...], words: frozenset[str]) -> tuple[int, int, int]:
@@ -258,6 +264,8 @@ def _person_and_advice(tokens: tuple[str, ...], words: frozenset[str]) -> tuple[
 
 def _thanks_for_post(tokens: tuple[str, ...]) -> bool:
     head = tokens[:12]
+    if "for" not in head:
+        return False  # most comments: one scan in C, not a loop over the words
     for i, token in enumerate(head):
         if token == "for" and i and head[i - 1] in ("thanks", "thank", "you"):
             return any(t in POST_THANKS for t in head[i + 1 : i + 4])
