@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import json
 import math
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from functools import lru_cache
 from importlib import resources
@@ -67,6 +67,16 @@ def logit(model: str, features: Features) -> float:
     weights = all_weights().get(model, {})
     get = weights.get
     return sum([get(name, 0.0) * value for name, value in features.items()])  # a list: faster, same order
+
+
+def scorer(model: str) -> Callable[[Features], float]:
+    """`logit(model, ...)` with the model's weights looked up once: for a loop that scores many."""
+    get = all_weights().get(model, {}).get
+
+    def score(features: Features) -> float:
+        return sum([get(name, 0.0) * value for name, value in features.items()])
+
+    return score
 
 
 def probability(model: str, features: Features) -> float:
