@@ -7,7 +7,7 @@ text from a particular blog. Stages turn these cues into features or evidence st
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from itertools import filterfalse
 
@@ -373,9 +373,10 @@ GREETING_VOCATIVE_RE = re.compile(
 OPENING_VOCATIVE_RE = re.compile(r"^(" + NAME_RE + r")\s*(?:,|:|\s[–—-]\s)")
 AT_MENTION_RE = re.compile(r"^@([A-Za-z][A-Za-z0-9_]{1,30})\b")
 # "... great post, Amber." / "Spot on Amber!" — a name closing a sentence.
-CLOSING_VOCATIVE_RE = re.compile(
-    r"(?:,|\b(?:post|article|stuff|work|job|on|guide|tutorial))\s(" + NAME_RE + r")\s*[.!?]"
-)
+_CLOSING_WORDS = ("post", "article", "stuff", "work", "job", "on", "guide", "tutorial")
+CLOSING_VOCATIVE_RE = re.compile(r"(?:,|\b(?:" + "|".join(_CLOSING_WORDS) + r"))\s(" + NAME_RE + r")\s*[.!?]")
+# How far before its name a match starts at most: the longest word, then one space.
+_CLOSING_LEAD = max(map(len, _CLOSING_WORDS)) + 1
 # A signature line: "-Joe", "— Joe Smith", "Joe" or "Joe, engineer at X".
 SIGNATURE_RE = re.compile(r"^(?:[-–—~]+\s*)?(" + NAME_RE + r")(?:\s" + NAME_RE + r")?(?:,\s.{0,60})?$")
 # Code: a symbol anywhere, or a shape at the line's start (split in two: a search for the first
@@ -516,7 +517,7 @@ def is_code(text: str) -> bool:
     return (
         bool(TECHNICAL_RE.search(stripped))
         or bool(NO_WORD_RE.fullmatch(stripped))
-        or (stripped[:1].islower() and len(stripped.split()) <= 6)
+        or (stripped[:1].islower() and len(stripped.split(None, 6)) <= 6)  # six words at most
     )
 
 
@@ -528,13 +529,18 @@ def has_code_shape(stripped: str) -> bool:
 
 def cues_sentence_like(text: str) -> bool:
     """Ends like a sentence and has several words: prose, not code."""
-    return text.endswith((".", "!", "?")) and len(text.split()) >= 4 and not text.endswith("...")
+    # split(None, 3): at most four pieces, four when it has four words or more
+    return text.endswith((".", "!", "?")) and len(text.split(None, 3)) >= 4 and not text.endswith("...")
 
 
 def is_sign_off(text: str) -> bool:
     """A short closing line such as "Cheers," or "Thanks again!"."""
-    core = text.strip().rstrip(",.!-—– ").lower()
-    return core in SIGN_OFFS
+    core = text.strip().rstrip(",.!-—– ")
+    # lower() never shortens a text: a longer one is no sign-off (most lines, not lowered)
+    return len(core) <= _LONGEST_SIGN_OFF and core.lower() in SIGN_OFFS
+
+
+_LONGEST_SIGN_OFF = max(map(len, SIGN_OFFS))
 
 
 # A whole line quoted: "> ..." (mail style), or a sentence inside quotation marks.
@@ -574,7 +580,7 @@ def _mentions(text: str) -> tuple[Mention, ...]:
     greeting = _at_start(GREETING_VOCATIVE_RE, first_line) if first_line[:1] in _GREETING_INITIALS else ()
     opening = _at_start(OPENING_VOCATIVE_RE, first_line)
     thanks = _may_thank(text)
-    closing = _NAME_BEFORE_STOP_RE.search(text) is not None
+    closing = _NAME_BEFORE_STOP_RE.search(text)
     if not (greeting or opening or thanks or closing or "@" in text):
         return ()  # most lines: no cue's pre-check holds, nothing to collect
     lines = text.split("\n") if "@" in text else []
@@ -583,7 +589,7 @@ def _mentions(text: str) -> tuple[Mention, ...]:
         ("opening-vocative", opening),
         ("at-mention", [m for line in lines if (m := AT_MENTION_RE.match(line))]),
         ("thanks-vocative", THANKS_VOCATIVE_RE.finditer(text) if thanks else ()),
-        ("closing-vocative", CLOSING_VOCATIVE_RE.finditer(text) if closing else ()),
+        ("closing-vocative", _closing_vocatives(text, closing.start()) if closing else ()),
     )
     found: list[Mention] = []
     named_at: set[int] = set()  # where a name already found in `text` starts (offsets in text)
@@ -610,6 +616,13 @@ def _at_start(regex: re.Pattern[str], line: str) -> tuple[re.Match[str], ...]:
 # What every CLOSING_VOCATIVE_RE match holds (a name, then the end of a sentence): a search that
 # skips from capital to capital, so most lines are ruled out cheaply.
 _NAME_BEFORE_STOP_RE = re.compile(NAME_RE + r"\s*[.!?]")
+
+
+def _closing_vocatives(text: str, first_name_at: int) -> Iterator[re.Match[str]]:
+    """CLOSING_VOCATIVE_RE's matches in `text`, whose first name before a stop (the pre-check's
+    match) starts at `first_name_at`: no match starts more than _CLOSING_LEAD before it, so the
+    search starts there. (A search from a position still reads the text before it for `\\b`.)"""
+    return CLOSING_VOCATIVE_RE.finditer(text, max(0, first_name_at - _CLOSING_LEAD))
 
 
 # What a GREETING_VOCATIVE_RE match opens with ("[Hh]i", "[Dd]ear", ...): most lines open otherwise.
