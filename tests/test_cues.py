@@ -69,6 +69,16 @@ def test_symbol_first_forms_find_what_the_plain_regexes_find(fast: re.Pattern[st
         assert bool(fast.search(text)) == bool(slow.search(text)), text
 
 
+def test_code_searches_split_for_speed_find_what_the_regexes_find() -> None:
+    """is_code's cheaper forms: CODE_SYMBOL_RE's lone characters where there is no "(", and
+    TECHNICAL_RE as two searches."""
+    for text in [*LINES, *_fuzz("ab.(){}<>;=$`|\\_/#é x1")]:
+        symbols = cues.CODE_SYMBOL_RE if "(" in text else cues._CODE_CHAR_RE
+        assert bool(symbols.search(text)) == bool(cues.CODE_SYMBOL_RE.search(text)), text
+        split = cues._TECHNICAL_CHAR_RE.search(text) or cues._TECHNICAL_DOT_RE.search(text)
+        assert bool(split) == bool(cues.TECHNICAL_RE.search(text)), text
+
+
 def test_greeting_vocatives_open_with_a_greeting_initial() -> None:
     for text in [*LINES, "Hi Amber,", "hey Jo!", "Dear Sam", "Howdy, Lee", *_fuzz("HhDdiey ,!Amber")]:
         assert text[:1] in cues._GREETING_INITIALS or not cues.GREETING_VOCATIVE_RE.search(text), text
