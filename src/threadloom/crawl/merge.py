@@ -36,6 +36,7 @@ from collections import Counter
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from functools import partial
 from itertools import groupby, pairwise
 from operator import itemgetter
 from pathlib import Path
@@ -352,9 +353,9 @@ def raw_tables(work: Path, kept: dict[str, str], scratch: Path,
     written = 0
     for thread_id, groups in groupby(merged, key=itemgetter(0)):
         sha = kept.get(thread_id)
-        rows = pa.concat_tables([table for _, table in groups]) if sha is not None else None
-        if rows is None:
-            continue  # a thread id the duplicate check dropped
+        if sha is None:
+            continue  # a thread id the duplicate check dropped (groupby skips its rows)
+        rows = pa.concat_tables([table for _, table in groups])
         copies = rows.filter(pc.equal(rows["source_sha256"], sha))
         if not copies.num_rows:
             continue  # reported below, as missing
@@ -400,15 +401,12 @@ def write_merged(folder: Path, work: Path, info: dict[str, Any], datasheet_templ
         tables: dict[str, Iterator[pa.Table]] = {
             config: config_tables(runs[config], config, conflicting, scratch, progress) for config in CONFIGS
         }
-        meanwhile = None
+        meanwhile: Callable[[], None] | None = None
         if raw_as == "parquet":
             tables[RAW_CONFIG] = raw_tables(work, kept, scratch, progress)
         else:
             (folder / "raw").mkdir(parents=True, exist_ok=True)
-
-            def meanwhile() -> None:
-                _write_raw(work, folder, kept, progress)
-
+            meanwhile = partial(_write_raw, work, folder, kept, progress)
         stats = write_release_files(folder, Collection(work, info, documents), tables, datasheet_template,
                                     meanwhile=meanwhile)
     finally:
