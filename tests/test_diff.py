@@ -49,6 +49,7 @@ def test_rescored_decisions_are_counted_apart_from_changed_data(
     assert result.to_dict()["comments"]["rescored"] == 2
     result.files_changed = [f"raw/{i:02x}/doc.txt" for i in range(30)]  # a crawl's release changes thousands
     assert render_diff(result, limit=20).splitlines()[-1].endswith("raw/13/doc.txt, ... and 10 more)")
+    assert "files added, removed or changed: 30 (" in render_diff(result)
     assert diff_releases(small_release, small_release).comments_rescored == 0
 
 

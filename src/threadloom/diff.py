@@ -206,5 +206,6 @@ def render_diff(result: ReleaseDiff, limit: int = 20) -> str:
                 lines.append(f"    ... and {len(entries) - limit} more")
     files = result.files_changed
     shown = ", ".join(files[:limit]) + (f", ... and {len(files) - limit} more" if len(files) > limit else "")
-    lines.append(f"files whose checksum changed: {len(files)}" + (f" ({shown})" if files else ""))
+    # a file only one release has counts too (a crawl kept as files, then as rows: its raw/ copies)
+    lines.append(f"files added, removed or changed: {len(files)}" + (f" ({shown})" if files else ""))
     return "\n".join(lines)
