@@ -33,7 +33,7 @@ from eval_structure import (
     is_held_out,
     source_of,
 )
-from threadloom.learned import all_weights, swap_weights
+from threadloom.learned import all_weights, sigmoid, swap_weights
 from threadloom.structure import infer_structure
 from train_segment import train_models
 from train_structure import Doc, structure_models
@@ -47,10 +47,6 @@ def logit(p: float) -> float:
     return math.log(p / (1 - p))
 
 
-def squash(z: float) -> float:
-    return 1 / (1 + math.exp(-max(-30.0, min(30.0, z))))
-
-
 def fit_platt(pairs: Pairs, rounds: int = 100) -> tuple[float, float]:
     """(a, b) minimising the log-loss of sigmoid(a * logit(p) + b), by damped Newton steps."""
     a, b = 1.0, 0.0
@@ -58,7 +54,7 @@ def fit_platt(pairs: Pairs, rounds: int = 100) -> tuple[float, float]:
         ga = gb = haa = hab = hbb = 0.0
         for confidence, right in pairs:
             x = logit(confidence)
-            p = squash(a * x + b)
+            p = sigmoid(a * x + b)
             r, w = p - right, p * (1 - p)
             ga, gb = ga + r * x, gb + r
             haa, hab, hbb = haa + w * x * x, hab + w * x, hbb + w
@@ -102,7 +98,7 @@ def main() -> None:
         a, b = fit_platt(loso[kind])
         print(f"{kind}: p' = sigmoid({a:.3f} * logit(p) {'+' if b >= 0 else '-'} {abs(b):.3f})")
         for split, pairs in (("leave-one-blog-out (dev)", loso[kind]), ("held-out", shipped[kind])):
-            mapped = [(squash(a * logit(c) + b), right) for c, right in pairs]
+            mapped = [(sigmoid(a * logit(c) + b), right) for c, right in pairs]
             print(f"  {split}, as stated:")
             print("\n".join(calibration_lines("", kind, pairs)))
             print(f"  {split}, mapped:")

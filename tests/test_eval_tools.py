@@ -27,7 +27,8 @@ def test_a_confidence_of_one_falls_in_the_last_bin() -> None:
 
 
 def test_platt_fit_recovers_a_known_mapping() -> None:
-    from fit_calibration import fit_platt, logit, squash
+    from fit_calibration import fit_platt, logit
+    from threadloom.learned import sigmoid as squash
 
     pairs: list[tuple[float, bool]] = []
     for step in range(1, 20):

@@ -123,11 +123,6 @@ def comment_crf_features(facts: list[Facts], j: int, author: str | None, counts:
     return feats
 
 
-def emission(feats: Features) -> float:
-    """chain.emissions of one comment's features."""
-    return sum(_terms(all_weights().get(MODEL, {}), feats))
-
-
 def author_flags(facts: list[Facts], author_name: str | None) -> list[tuple[bool, Decision]]:
     """For each comment in order: is it by the post author, with a Decision."""
     author = author_name.split()[0] if author_name else None

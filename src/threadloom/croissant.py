@@ -15,7 +15,7 @@ from typing import Any
 import pyarrow as pa
 
 from . import __version__
-from .schemas import ALL_CONFIGS, CONFIGS, arrow_schema, load_schema
+from .schemas import arrow_schema, load_schema, release_configs
 
 CROISSANT = "croissant.json"
 CONFORMS_TO = "http://mlcommons.org/croissant/1.1"
@@ -151,10 +151,9 @@ def record_set(config: str) -> dict[str, Any]:
 
 def croissant_metadata(folder: Path, info: dict[str, Any], datasheet: str | None) -> dict[str, Any]:
     """The Croissant document of the release in `folder` (its Parquet files must be written)."""
-    from .release import file_digest, parquet_path
+    from .release import file_digest, parquet_path, raw_in_parquet
 
-    # the three configs, and the raw documents' when the release keeps them as rows
-    configs = [c for c in ALL_CONFIGS if c in CONFIGS or (folder / parquet_path(c)).is_file()]
+    configs = release_configs(raw_in_parquet(folder))
     distribution = []
     for config in configs:
         rel = parquet_path(config)

@@ -64,9 +64,7 @@ def sigmoid(x: float) -> float:
 
 
 def logit(model: str, features: Features) -> float:
-    weights = all_weights().get(model, {})
-    get = weights.get
-    return sum([get(name, 0.0) * value for name, value in features.items()])  # a list: faster, same order
+    return scorer(model)(features)
 
 
 def scorer(model: str) -> Callable[[Features], float]:
@@ -74,7 +72,7 @@ def scorer(model: str) -> Callable[[Features], float]:
     get = all_weights().get(model, {}).get
 
     def score(features: Features) -> float:
-        return sum([get(name, 0.0) * value for name, value in features.items()])
+        return sum([get(name, 0.0) * value for name, value in features.items()])  # a list: faster, same order
 
     return score
 

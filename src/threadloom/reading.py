@@ -72,12 +72,14 @@ def first_thread_ids(folder: Path, limit: int) -> list[str]:
     return ids[:limit]
 
 
-# Rows read at a time (4096 unless listed): a raw row is a whole document.
-BATCH_ROWS = {RAW_CONFIG: 64}
+def batch_rows(config: str) -> int:
+    """Rows of `config` read at a time: a raw row is a whole document, so fewer of those."""
+    return 64 if config == RAW_CONFIG else 4096
 
 
-def iter_rows(folder: Path, config: str, batch_size: int = 4096) -> Iterator[Row]:
+def iter_rows(folder: Path, config: str, batch_size: int | None = None) -> Iterator[Row]:
     """The rows of `config`, read a batch at a time (a crawl's release can be larger than memory)."""
+    batch_size = batch_size or batch_rows(config)
     with _reading(folder, config) as file:
         for batch in file.iter_batches(batch_size=batch_size):
             yield from batch.to_pylist()
@@ -161,8 +163,7 @@ def threads_with(folder: Path, configs: tuple[str, ...], known: Container[str] |
                                   "run threadloom validate on it")
         return stray
 
-    readers = [ThreadRows(iter_rows(folder, config, BATCH_ROWS.get(config, 4096)), known, refuse(config))
-               for config in configs]
+    readers = [ThreadRows(iter_rows(folder, config), known, refuse(config)) for config in configs]
     for thread in iter_rows(folder, "threads"):
         yield thread, [reader.take(thread["thread_id"]) for reader in readers]
     for reader in readers:

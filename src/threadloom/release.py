@@ -45,7 +45,7 @@ from .intake import release_child
 from .model import Thread
 from .plots import write_plots
 from .records import Row, comment_rows, speaker_rows, thread_row
-from .schemas import CONFIGS, RAW_CONFIG, SCHEMA_VERSION, arrow_schema
+from .schemas import CONFIGS, RAW_CONFIG, SCHEMA_VERSION, arrow_schema, release_configs
 from .skipped import skipped_section, write_skipped
 from .sources import Collection
 from .stats import Figures, ReleaseStats, compute_stats
@@ -189,11 +189,10 @@ def write_manifest(folder: Path, info: dict[str, Any], collection: Collection,
         "dataset_version": info["version"],
         "schema_version": SCHEMA_VERSION,
         "built_with": environment(),
-        "raw_documents": [{"source_file": d.source_file, "sha256": d.sha256} for d in collection.documents],
+        **({} if raw_rows else {"raw_documents": [{"source_file": d.source_file, "sha256": d.sha256}
+                                                   for d in collection.documents]}),
         "files": files,
     }
-    if raw_rows:
-        del manifest["raw_documents"]
     text = json.dumps(manifest, indent=2, ensure_ascii=False, sort_keys=False) + "\n"
     (folder / MANIFEST).write_text(text, encoding="utf-8")
 
@@ -239,7 +238,7 @@ def write_release_files(
     releases hold the same files."""
     info = collection.info
     figures = Figures()
-    configs = [config for config in (*CONFIGS, RAW_CONFIG) if config in tables]
+    configs = release_configs(RAW_CONFIG in tables)
     # Parquet compression runs outside the GIL: the files are written in threads (each file's
     # bytes do not depend on the others or on timing; each counts only its own figures).
     with ThreadPoolExecutor(max_workers=len(configs)) as pool:

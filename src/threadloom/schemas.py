@@ -23,8 +23,12 @@ CONFIGS = ("threads", "comments", "speakers")
 # The raw documents as a config of their own: a crawl's release may hold them in Parquet instead
 # of one raw/ file per thread (crawl --raw-as parquet), for releases too large for one file each.
 RAW_CONFIG = "raw"
-ALL_CONFIGS = (*CONFIGS, RAW_CONFIG)
 SCHEMA_VERSION = "1.0.0"
+
+
+def release_configs(raw_rows: bool) -> tuple[str, ...]:
+    """A release's configs, in order: the three, then `raw` when it keeps its raw documents as rows."""
+    return (*CONFIGS, RAW_CONFIG) if raw_rows else CONFIGS
 
 
 def _schema_dir() -> Path:

@@ -14,7 +14,7 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from .records import Row
-from .schemas import ALL_CONFIGS, CONFIGS
+from .schemas import CONFIGS, RAW_CONFIG, release_configs
 
 HIGH_CONFIDENCE = 0.9
 KINDS = ("boundary", "parent", "speaker", "post_author")  # the decisions every comment carries
@@ -112,7 +112,7 @@ def _count_rules(counter: Counter[str], repairs: pa.ChunkedArray) -> None:
 
 
 def compute_stats(figures: Figures, folder: Path | None = None) -> ReleaseStats:
-    configs = [config for config in ALL_CONFIGS if config in CONFIGS or config in figures.num_examples]
+    configs = release_configs(RAW_CONFIG in figures.num_examples)
     num_bytes: dict[str, int] = {}
     if folder is not None:
         from .release import parquet_path

@@ -19,9 +19,9 @@ from __future__ import annotations
 from bisect import bisect_right
 from collections import Counter
 
-from .authorship import comment_crf_features, emission, name_counts, vocabulary
+from .authorship import MODEL, comment_crf_features, name_counts, vocabulary
 from .facts import Facts, comment_facts
-from .learned import sigmoid
+from .learned import logit, sigmoid
 from .model import Decision, Thread
 from .segment import Span, TextLine
 
@@ -78,7 +78,8 @@ def _part_probabilities(facts: list[Facts], j: int, first: Facts, second: Facts,
     context = [*facts[max(0, j - 1) : j], first, second, *facts[j + 1 : j + 2]]
     k = 1 if j > 0 else 0  # `first` in context
     words = vocabulary()
-    e_first, e_second = (emission(comment_crf_features(context, m, author, counts, words))
+    # each part's emission: the author CRF's weighted sum of its features (chain.emissions)
+    e_first, e_second = (logit(MODEL, comment_crf_features(context, m, author, counts, words))
                          for m in (k, k + 1))
     if (e_first >= 0) == (e_second >= 0):
         return None

@@ -18,10 +18,10 @@ from typing import Any
 import pyarrow.parquet as pq
 
 from .intake import safe_child
-from .reading import BATCH_ROWS, Stray, ThreadRows
+from .reading import Stray, ThreadRows, batch_rows
 from .release import MANIFEST, file_digest, parquet_path, raw_in_parquet
 from .repair import split_raw_lines
-from .schemas import CONFIGS, RAW_CONFIG, arrow_schema, batch_is_valid, validate_instance
+from .schemas import CONFIGS, RAW_CONFIG, arrow_schema, batch_is_valid, release_configs, validate_instance
 from .skipped import check_skipped
 from .sources import sha256_hex
 
@@ -59,7 +59,7 @@ def validate_release(folder: Path) -> Report:
         return report
     manifest = check_manifest(folder, report)
     # the raw documents are files under raw/, or (a crawl's --raw-as parquet) the raw config's rows
-    configs = (*CONFIGS, RAW_CONFIG) if raw_in_parquet(folder) else CONFIGS
+    configs = release_configs(raw_in_parquet(folder))
     with contextlib.ExitStack() as files:
         readable = {config: open_config(folder, config, report) for config in configs}
         for file in readable.values():
@@ -158,14 +158,14 @@ def open_config(folder: Path, config: str, report: Report) -> pq.ParquetFile | N
     return file
 
 
-def config_rows(file: pq.ParquetFile, config: str, report: Report, batch_size: int = 4096) -> Iterator[Row]:
+def config_rows(file: pq.ParquetFile, config: str, report: Report) -> Iterator[Row]:
     """The rows of a config, a batch at a time, each checked against the config's JSON Schema (a
     column at a time; row by row, for the messages, in a batch that fails); counted in the report.
     A file damaged part-way is reported, and its rows end there."""
     rel = parquet_path(config)
     index = 0
     try:
-        for batch in file.iter_batches(batch_size=batch_size):
+        for batch in file.iter_batches(batch_size=batch_rows(config)):
             checked = batch_is_valid(config, batch)
             for row in batch.to_pylist():
                 problem = None if checked else validate_instance(config, row)
@@ -209,14 +209,14 @@ def check_integrity(folder: Path, files: dict[str, pq.ParquetFile], report: Repo
     thread_ids = set(files["threads"].read(columns=["thread_id"])["thread_id"].to_pylist())
     others = [config for config in ("comments", "speakers", RAW_CONFIG) if config in files]
     readers = [
-        ThreadRows(config_rows(files[config], config, report, BATCH_ROWS.get(config, 4096)), thread_ids,
-                   _stray(config, report))
+        ThreadRows(config_rows(files[config], config, report), thread_ids, _stray(config, report))
         for config in others
     ]
     seen: set[str] = set()
     source_files: set[str] = set()
     # what the raw rows give, for a manifest that lists raw documents (a release of rows need not)
-    raw_checksums: dict[str, str] | None = {} if manifest and "raw_documents" in manifest else None
+    listed = RAW_CONFIG in files and manifest is not None and "raw_documents" in manifest
+    raw_checksums: dict[str, str] | None = {} if listed else None
     for thread in config_rows(files["threads"], "threads", report):
         tid = thread["thread_id"]
         source_files.add(thread["source_file"])
@@ -227,11 +227,11 @@ def check_integrity(folder: Path, files: dict[str, pq.ParquetFile], report: Repo
         comments, speakers, *raw = (reader.take(tid) for reader in readers)
         document = _raw_row(thread, raw[0], raw_checksums) if raw else None
         for config, problem in thread_problems(folder, thread, comments, speakers, document):
-            where = parquet_path(config) if config in (*CONFIGS, RAW_CONFIG) else config
+            where = parquet_path(config) if config in release_configs(raw_rows=True) else config
             report.add(f"{where} thread {tid}", problem)
     for reader in readers:
         reader.rest()
-    if RAW_CONFIG in files and manifest is not None and raw_checksums is not None:
+    if manifest is not None and raw_checksums is not None:
         for problem in _listed_raw_problems(manifest, raw_checksums):
             report.add(MANIFEST, problem)
     return source_files

@@ -22,7 +22,7 @@ from .errors import ThreadloomError
 from .reading import read_rows, threads_with
 from .release import MANIFEST, raw_in_parquet
 from .repair import split_raw_lines
-from .schemas import RAW_CONFIG
+from .schemas import release_configs
 
 Row = dict[str, Any]
 KINDS = ("boundary", "parent", "speaker", "post_author")
@@ -126,7 +126,7 @@ def _identity(folder: Path) -> tuple[str, str]:
 def view_threads(folder: Path, *, limit: int | None = None, thread_ids: Sequence[str] = ()) -> Iterator[Row]:
     """`view_data`'s threads, one at a time (read thread by thread: a release of any size)."""
     folder = Path(folder)
-    configs = ("comments", "speakers", RAW_CONFIG) if raw_in_parquet(folder) else ("comments", "speakers")
+    configs = release_configs(raw_in_parquet(folder))[1:]  # beside each thread: comments, speakers (raw)
     if thread_ids:
         chosen: Iterable[tuple[Row, list[list[Row]]]] = (
             (thread, [read_rows(folder, config, tid) for config in configs])
