@@ -14,7 +14,7 @@ train or tune (scripts/eval_structure.py, HELD_OUT_SOURCES), also one row per he
 the seed document against the project's own careful reading of it (tests/data/seed_gold/), never
 used to tune. The held-out and seed rows are measured again with every comment paragraph
 hard-wrapped at 72 columns (scripts/wrap_documents.py): the robustness of the segmentation to
-fixed-width clients. Name precision over no predicted names is shown as "-" (and not recorded).
+fixed-width clients; and once more with a blank line after every paragraph as well. Name precision over no predicted names is shown as "-" (and not recorded).
 
 Then a second table: 95% intervals for every split of at least 2 documents, by a hierarchical
 percentile bootstrap (--bootstrap N draws, default 2000, 0: none): the blogs are resampled, then the
@@ -169,14 +169,16 @@ def measure(bench: Path, work: Path) -> dict[str, dict[str, Any]]:
     results["seed (text only)"] = score_split(score, seed_gold, build(text_only, work / "seed-a").out)
     with_meta = build(REPO / "raw", work / "seed-b").out
     results["seed (with its metadata)"] = score_split(score, seed_gold, with_meta)
-    # the unseen splits again, their comments hard-wrapped at 72 columns by a mail-like client
+    # the unseen splits again, their comments hard-wrapped at 72 columns by a mail-like client;
+    # then also with a blank line after every paragraph, as plain-text archives lay them out
     unseen = (("held-out", held_golds, flat / "raw"), ("seed (text only)", seed_gold, text_only))
-    for split, gold_files, raw in unseen:
-        wrapped = work / f"wrapped-{len(results)}"
-        wrap_folder(gold_files, raw, wrapped, width=72, whole_page=False)
-        release = build(wrapped / "raw", wrapped / "release").out
-        wrapped_golds = sorted((wrapped / "gold").glob("*.gold.json"))
-        results[f"{split}, hard-wrapped at 72"] = score_split(score, wrapped_golds, release)
+    for blank_between, label in ((False, ""), (True, ", blank line after each paragraph")):
+        for split, gold_files, raw in unseen:
+            wrapped = work / f"wrapped-{len(results)}"
+            wrap_folder(gold_files, raw, wrapped, width=72, whole_page=False, blank_between=blank_between)
+            release = build(wrapped / "raw", wrapped / "release").out
+            wrapped_golds = sorted((wrapped / "gold").glob("*.gold.json"))
+            results[f"{split}, hard-wrapped at 72{label}"] = score_split(score, wrapped_golds, release)
     return results
 
 

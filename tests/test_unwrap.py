@@ -13,14 +13,18 @@ from threadloom.triage import TriageConfig, triage_text
 from threads import BREAD, BREAD_ARTICLE_END, ROSES, make_thread
 
 
-def wrap_comments(lines: list[str], article_end: int, width: int) -> tuple[list[str], dict[int, int]]:
-    """The comment lines wrapped at `width` the way a mail client does; and where each old line's
-    first physical line now is (1-based)."""
+def wrap_comments(lines: list[str], article_end: int, width: int,
+                  blank_between: bool = False) -> tuple[list[str], dict[int, int]]:
+    """The comment lines wrapped at `width` the way a mail client does (with `blank_between`, a
+    blank line after every paragraph, as plain-text archives have them); and where each old
+    line's first physical line now is (1-based)."""
     out: list[str] = []
     first_of: dict[int, int] = {}
     for number, line in enumerate(lines, start=1):
         first_of[number] = len(out) + 1
         out.extend(textwrap.wrap(line, width) if number > article_end else [line])
+        if blank_between and number < len(lines):
+            out.append("")
     return out, first_of
 
 
@@ -70,9 +74,10 @@ def test_joins(paragraph: str, last: str, following: str, width: int | None, exp
     assert unwrap.joins(paragraph, last, following, width) is expected
 
 
+@pytest.mark.parametrize("blank_between", [False, True], ids=["", "blank-between"])
 @pytest.mark.parametrize("width", [60, 72, 80])
-def test_a_wrapped_thread_reads_like_the_unwrapped_one(width: int) -> None:
-    wrapped, first_of = wrap_comments(BREAD, BREAD_ARTICLE_END, width)
+def test_a_wrapped_thread_reads_like_the_unwrapped_one(width: int, blank_between: bool) -> None:
+    wrapped, first_of = wrap_comments(BREAD, BREAD_ARTICLE_END, width, blank_between)
     plain = infer_structure(make_thread(BREAD))
     built = infer_structure(make_thread(wrapped))
     assert built.article_line_end == first_of[plain.article_line_end]
@@ -84,8 +89,37 @@ def test_a_wrapped_thread_reads_like_the_unwrapped_one(width: int) -> None:
         plain.span_text(c.raw_line_start, c.raw_line_end) for c in plain.comments
     ]
     assert built.comments[-1].raw_line_end == len(wrapped)
+    assert bool(built.paragraph_breaks) is blank_between
     assert f"hard-wrapped at {width} columns" in " ".join(built.article_decision.evidence)
     assert "hard-wrapped" not in " ".join(plain.article_decision.evidence)
+
+
+# One flag per raw line: True has text, False is blank, None only the repair emptied; and for each
+# line with text, whether a blank line before it begins a paragraph.
+BLANK_LINE_CASES = [
+    ("no blank lines", [True, True, True], [False, False, False]),
+    ("a blank line after some paragraphs", [True, True, False, True, False, True, True],
+     [False, False, True, True, False]),
+    ("every line spaced: blank lines say nothing", [True, False, True, False, True], [False, False, False]),
+    ("spaced, with blank lines at both ends", [False, True, False, False, True, False], [False, False]),
+    ("a line the repair emptied is not a blank line", [True, None, True, True, False, True],
+     [False, False, False, True]),
+]
+
+
+@pytest.mark.parametrize(("lines", "expected"), [c[1:] for c in BLANK_LINE_CASES],
+                         ids=[c[0] for c in BLANK_LINE_CASES])
+def test_blank_line_breaks(lines: list[bool | None], expected: list[bool]) -> None:
+    assert unwrap.blank_line_breaks(lines) == expected
+
+
+def test_a_wrapped_paragraph_is_not_joined_across_a_blank_line_that_ends_it() -> None:
+    """A line that fills the width and stops mid-sentence would go on into a next line in lower
+    case; not when a blank line, in a document whose blank lines end paragraphs, is between."""
+    texts = ["Proofing in a cold oven overnight gives the crumb its open structure and its flavour but",
+             "you", "lower case after a full line goes on, as a client wraps it"]
+    assert unwrap.paragraph_runs(texts, 90) == [(0, 1), (2, 2)]
+    assert unwrap.paragraph_runs(texts, 90, [False, True, False]) == [(0, 0), (1, 1), (2, 2)]
 
 
 def test_triage_reads_a_wrapped_page_as_the_unwrapped_one() -> None:

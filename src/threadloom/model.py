@@ -121,14 +121,26 @@ class Thread:
         """The width a client hard-wrapped this document's paragraphs at, if any (unwrap.py)."""
         return unwrap.wrap_width([text for line in self.lines if (text := line.text.strip())])
 
+    @cached_property
+    def paragraph_breaks(self) -> frozenset[int]:
+        """Numbers of the lines that begin a paragraph because a blank line comes before them, in a
+        document whose blank lines say so (`unwrap.blank_line_breaks`): no wrapped paragraph is
+        joined across one."""
+        # True: a line inference reads; False: a blank one; None: one only the repair emptied
+        kinds = [True if line.text.strip() else (False if line.is_blank else None) for line in self.lines]
+        numbers = [line.number for line, kind in zip(self.lines, kinds, strict=True) if kind]
+        breaks = unwrap.blank_line_breaks(kinds)
+        return frozenset(n for n, brk in zip(numbers, breaks, strict=True) if brk)
+
     def with_structure(self, **changes: Any) -> Thread:
         """`dataclasses.replace` for changes that keep the lines: the new Thread keeps the wrap
-        width already found (a new instance would scan every line again to find it)."""
+        width and paragraph breaks already found (a new instance would scan every line again)."""
         if "lines" in changes:
             raise ValueError("with_structure keeps the lines: use dataclasses.replace")
         new = replace(self, **changes)
-        if "wrap_width" in self.__dict__:  # computed: cached_property keeps it in __dict__
-            new.__dict__["wrap_width"] = self.__dict__["wrap_width"]
+        for name in ("wrap_width", "paragraph_breaks"):
+            if name in self.__dict__:  # computed: cached_property keeps it in __dict__
+                new.__dict__[name] = self.__dict__[name]
         return new
 
     def span_text(self, start: int, end: int) -> str:
@@ -137,12 +149,13 @@ class Thread:
         parts: list[str] = []
         previous = ""  # the last non-blank line, stripped
         width = self.wrap_width
+        breaks = self.paragraph_breaks
         for line in self._lines_between(start, end):
             text = line.text.rstrip("\r")
             stripped = text.strip()
             if not stripped:
                 continue
-            if parts and unwrap.joins(parts[-1], previous, stripped, width):
+            if parts and line.number not in breaks and unwrap.joins(parts[-1], previous, stripped, width):
                 parts[-1] = parts[-1].rstrip() + " " + text.lstrip()
             else:
                 parts.append(text)

@@ -22,9 +22,12 @@ from .turns import split_at_speaker_turns
 
 def text_lines(thread: Thread) -> list[TextLine]:
     """The lines inference reads: those with repaired text (see `cover_emptied_lines`), each
-    paragraph a client hard-wrapped over several of them read as one (unwrap.py)."""
+    paragraph a client hard-wrapped over several of them read as one (unwrap.py), never across a
+    blank line that ends a paragraph (`Thread.paragraph_breaks`)."""
     raw = [(line.number, text) for line in thread.lines if (text := line.text.strip())]
-    paragraphs = unwrap.paragraphs([text for _, text in raw], thread.wrap_width)
+    breaks = thread.paragraph_breaks
+    after_blank = [number in breaks for number, _ in raw] if breaks else None
+    paragraphs = unwrap.paragraphs([text for _, text in raw], thread.wrap_width, after_blank)
     return [
         TextLine(raw[first][0], text, raw[last][0] if last > first else 0) for first, last, text in paragraphs
     ]

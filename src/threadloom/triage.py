@@ -34,7 +34,7 @@ from typing import NamedTuple
 
 from . import cues
 from .segment import best_cut
-from .unwrap import paragraphs, wrap_width
+from .unwrap import blank_line_breaks, paragraphs, wrap_width
 
 _OPENER_WORDS = sorted(
     cues.GREETINGS
@@ -133,7 +133,8 @@ def triage_text(text: str, config: TriageConfig = DEFAULT_TRIAGE) -> TriageResul
     texts = [stripped for line in text.split("\n") if (stripped := line.strip())]
     width = wrap_width(texts)
     if width is not None:  # read a hard-wrapped page paragraph by paragraph
-        texts = [text for _, _, text in paragraphs(texts, width)]
+        breaks = blank_line_breaks(bool(line.strip()) for line in text.split("\n"))
+        texts = [paragraph for _, _, paragraph in paragraphs(texts, width, breaks)]
     first, confidence, probs = _cut(texts, config.window_lines)
     tail = len(texts) - first
     if tail < config.min_comment_lines:

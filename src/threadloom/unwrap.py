@@ -15,12 +15,16 @@ The signs, from the text alone:
   next when the next one's first word would not have fitted, whatever the punctuation, or when
   it stops mid-sentence and the next carries on in lower case (`joins`);
 - where none is found, only that last sign joins lines, and only in a comment's `text`: the
-  segmentation weighs it itself (`is_hard_wrap`, the start model's `hard_wrap` feature).
+  segmentation weighs it itself (`is_hard_wrap`, the start model's `hard_wrap` feature);
+- a blank line ends a paragraph, in a document whose blank lines say something: one that also
+  has lines with none between them (plain-text archives put a blank line after each wrapped
+  paragraph). Where every line has a blank one after it, blank lines are only spacing
+  (`blank_line_breaks`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
 from .cues import ends_sentence, has_code_shape, is_code
 
@@ -98,16 +102,37 @@ def joins(paragraph: str, last_line: str, following: str, width: int | None) -> 
     return is_hard_wrap(paragraph, following) or len(last_line) + 1 + len(first_word) > width
 
 
-def paragraph_runs(texts: Sequence[str], width: int | None) -> list[tuple[int, int]]:
+def blank_line_breaks(lines: Iterable[bool | None]) -> list[bool]:
+    """For each of a document's lines with text, whether it begins a paragraph because a blank
+    line comes before it. `lines`: one per raw line, True when it has text, False when blank, None
+    for neither (a line only the repair emptied). A document that spaces every line says nothing
+    by it: then no line is a break; blank lines mean something only where some lines have none
+    between them."""
+    after_blank: list[bool] = []
+    blank_before = False
+    for has_text in lines:
+        if has_text:
+            after_blank.append(blank_before)
+            blank_before = False
+        elif has_text is not None:
+            blank_before = True
+    if any(after_blank) and not all(after_blank[1:]):
+        return after_blank
+    return [False] * len(after_blank)
+
+
+def paragraph_runs(texts: Sequence[str], width: int | None,
+                   breaks: Sequence[bool] | None = None) -> list[tuple[int, int]]:
     """(first, last) indices into `texts` (a document's stripped, non-blank lines) of each
     paragraph: when the document is wrapped at `width` (`wrap_width`), a run of lines `joins` puts
-    together; else one line each (the segmentation weighs a lone `is_hard_wrap` itself)."""
+    together, never across a break (`blank_line_breaks`, one flag per line); else one line each
+    (the segmentation weighs a lone `is_hard_wrap` itself)."""
     if width is None:
         return [(i, i) for i in range(len(texts))]
     runs: list[tuple[int, int]] = []
     paragraph = ""
     for i, text in enumerate(texts):
-        if runs and joins(paragraph, texts[i - 1], text, width):
+        if runs and not (breaks and breaks[i]) and joins(paragraph, texts[i - 1], text, width):
             runs[-1] = (runs[-1][0], i)
             paragraph += " " + text
         else:
@@ -116,10 +141,11 @@ def paragraph_runs(texts: Sequence[str], width: int | None) -> list[tuple[int, i
     return runs
 
 
-def paragraphs(texts: Sequence[str], width: int | None) -> list[tuple[int, int, str]]:
+def paragraphs(texts: Sequence[str], width: int | None,
+               breaks: Sequence[bool] | None = None) -> list[tuple[int, int, str]]:
     """Each paragraph of `texts` (as `paragraph_runs` finds them) as (first, last, its text): a
     wrapped paragraph's lines joined into one line by spaces, a lone line as it is."""
     return [
         (first, last, texts[first] if first == last else " ".join(texts[first : last + 1]))
-        for first, last in paragraph_runs(texts, width)
+        for first, last in paragraph_runs(texts, width, breaks)
     ]

@@ -1,0 +1,63 @@
+"""The structure inferred from a document does not depend on its layout: line ends, blank lines
+between paragraphs, a byte-order mark, or whitespace around every line (an extractor that indents
+the whole page) give the same article, comments, parents, speakers and confidences."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+import pytest
+
+from threadloom.model import Decision, Thread
+from threadloom.pipeline import process_text
+from threads import BREAD, ROSES
+
+LAYOUTS: dict[str, Callable[[str], str]] = {
+    "crlf": lambda text: text.replace("\n", "\r\n"),
+    "blank-lines-between": lambda text: text.replace("\n", "\n\n"),
+    "byte-order-mark": lambda text: "\ufeff" + text,
+    "indented-by-spaces": lambda text: "\n".join("    " + line for line in text.split("\n")),
+    "indented-by-a-tab": lambda text: "\n".join("\t" + line for line in text.split("\n")),
+    "no-break-space-indent": lambda text: "\n".join("\u00a0" + line for line in text.split("\n")),
+    "trailing-spaces": lambda text: "\n".join(line + "   " for line in text.split("\n")),
+}
+DOCUMENTS = {"roses": ROSES, "bread": BREAD}
+LINE_NUMBER = re.compile(r"\blines? \d+")
+
+
+def unnumbered(decision: Decision) -> Decision:
+    """The decision with raw line numbers in its evidence blanked: blank lines move them."""
+    return Decision(decision.confidence, tuple(LINE_NUMBER.sub("line N", e) for e in decision.evidence))
+
+
+def structure(thread: Thread) -> list[tuple[object, ...]]:
+    """What inference decided, without line numbers or offsets (the layouts move those)."""
+    def words(start: int, end: int) -> str:
+        return " ".join(thread.span_text(start, end).split())
+
+    names = {s.key: s.name for s in thread.speakers}
+    article = ("article", words(1, thread.article_line_end), unnumbered(thread.article_decision))
+    rows: list[tuple[object, ...]] = [article]
+    for c in thread.comments:
+        decisions = (c.boundary, c.parent_decision, c.post_author_decision, c.speaker_decision)
+        text = words(c.raw_line_start, c.raw_line_end)
+        rows.append((text, c.parent, c.is_post_author, names[c.speaker_key], *map(unnumbered, decisions)))
+    return rows
+
+
+@pytest.mark.parametrize("layout", LAYOUTS, ids=list(LAYOUTS))
+@pytest.mark.parametrize("document", DOCUMENTS, ids=list(DOCUMENTS))
+def test_layout_does_not_change_the_inferred_structure(document: str, layout: str) -> None:
+    text = "\n".join(DOCUMENTS[document])
+    plain = structure(process_text(text, "doc.txt"))
+    assert len(plain) > 3  # the document has comments to get wrong
+    assert structure(process_text(LAYOUTS[layout](text), "doc.txt")) == plain
+
+
+def test_indentation_is_kept_in_the_comment_text() -> None:
+    """Inference reads lines stripped; the dataset keeps them as they were."""
+    text = "\n".join("  " + line for line in ROSES)
+    thread = process_text(text, "doc.txt")
+    last = thread.comments[-1]
+    assert thread.span_text(last.raw_line_start, last.raw_line_end).startswith("  ")
