@@ -14,7 +14,8 @@ train or tune (scripts/eval_structure.py, HELD_OUT_SOURCES), also one row per he
 the seed document against the project's own careful reading of it (tests/data/seed_gold/), never
 used to tune. The held-out and seed rows are measured again with every comment paragraph
 hard-wrapped at 72 columns (scripts/wrap_documents.py): the robustness of the segmentation to
-fixed-width clients; and once more with a blank line after every paragraph as well. Name precision over no predicted names is shown as "-" (and not recorded).
+fixed-width clients; and once more with a blank line after every paragraph as well. Name
+precision over no predicted names is shown as "-" (and not recorded).
 
 Then a second table: 95% intervals for every split of at least 2 documents, by a hierarchical
 percentile bootstrap (--bootstrap N draws, default 2000, 0: none): the blogs are resampled, then the
