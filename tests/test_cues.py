@@ -108,12 +108,53 @@ MENTION_CASES = [
     ("Thankfully, the fix was simple.", []),  # a sentence adverb, not a name
     ("Obviously, I agree.", []),
     ("Emily, I agree.", [("Emily", "opening-vocative")]),  # names ending in -ly stay names
+    ("Regardless, it works.", []),
+    ("Nevertheless, I agree.", []),
+    # names written with letters beyond ASCII, and with Mc, O' or D'
+    ("Thanks, José. That fixed it.", [("José", "thanks-vocative")]),
+    ("Hi Zoë, how long did it take?", [("Zoë", "greeting-vocative")]),
+    ("Łukasz, you are right.", [("Łukasz", "opening-vocative")]),
+    ("Great post, Søren.", [("Søren", "closing-vocative")]),
+    ("@Jürgen I had the same problem.", [("Jürgen", "at-mention")]),
+    ("Thanks, McKenzie!", [("McKenzie", "thanks-vocative")]),
+    ("Dear D'Arcy, no.", [("D'Arcy", "greeting-vocative")]),
+    ("O’Neil, I agree.", [("O’Neil", "opening-vocative")]),
+    # a possessive is not a name addressed
+    ("Thanks Steve's team for the tool.", []),
+    ("Hi Steve's", [("Steve", "greeting-vocative")]),
 ]
 
 
 @pytest.mark.parametrize(("text", "expected"), MENTION_CASES)
 def test_one_name_at_one_place_is_one_mention(text: str, expected: list[tuple[str, str]]) -> None:
     assert [(m.name, m.cue) for m in cues.mentions(text)] == expected
+
+
+# (last line of a comment, the name it signs with)
+SIGNATURE_NAME_CASES = [
+    ("-Joe", "Joe"),
+    ("-José", "José"),
+    ("— Zoë Smith", "Zoë"),
+    ("Łukasz, engineer at a bakery", "Łukasz"),
+    ("Siobhán O'Brien", "Siobhán"),
+    ("JOSÉ", None),  # capitals only: an acronym as often as a name
+    ("Thanks", None),
+]
+
+
+@pytest.mark.parametrize(("line", "expected"), SIGNATURE_NAME_CASES)
+def test_signature_name(line: str, expected: str | None) -> None:
+    assert cues.signature_name(line) == expected
+
+
+# (name, its part of a speaker key: ASCII lower case, as the schema's key pattern wants)
+SLUG_CASES = [("Steve", "steve"), ("José", "jose"), ("Łukasz", "lukasz"), ("Søren", "soren"),
+              ("O'Brien", "o-brien"), ("Mary-Jane", "mary-jane"), ("日本", "x")]
+
+
+@pytest.mark.parametrize(("name", "expected"), SLUG_CASES)
+def test_slug(name: str, expected: str) -> None:
+    assert cues.slug(name) == expected
 
 
 # (line, is it a quotation and nothing else?)

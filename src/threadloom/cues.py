@@ -7,6 +7,7 @@ text from a particular blog. Stages turn these cues into features or evidence st
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from itertools import filterfalse
@@ -345,7 +346,29 @@ NOT_NAMES = frozenset(
 )
 
 WORD_RE = re.compile(r"[A-Za-z][A-Za-z'’.-]*")
-NAME_RE = r"[A-Z][a-z]+(?:[-'][A-Z]?[a-z]+)?"
+
+
+def _latin_letters(category: str) -> str:
+    """A character class of the Latin letters (Basic Latin to Latin Extended-B) of one Unicode
+    category ("Lu" or "Ll"), as ranges: names are written with them (José, Zoë, Łukasz, Søren)."""
+    codes = [c for c in range(0x41, 0x250) if unicodedata.category(chr(c)) == category]
+    ranges: list[tuple[int, int]] = []
+    for c in codes:
+        if ranges and ranges[-1][1] == c - 1:
+            ranges[-1] = (ranges[-1][0], c)
+        else:
+            ranges.append((c, c))
+    return "[" + "".join(chr(a) if a == b else f"{chr(a)}-{chr(b)}" for a, b in ranges) + "]"
+
+
+_UPPER, _LOWER = _latin_letters("Lu"), _latin_letters("Ll")
+# A first name: a capital and lower-case letters, after Mc, O' or D' maybe (McAllister, O'Brien,
+# D'Arcy), maybe a second part after a hyphen or an apostrophe (Mary-Jane), never a possessive "'s"
+# (in "Thanks Steve's team" the name is Steve, and it is not addressed). It opens with the capital
+# (the prefixes are looked behind at): a search can then skip from capital to capital, three
+# times faster than with an optional prefix first.
+NAME_RE = (rf"{_UPPER}(?:(?<=M)c{_UPPER}|(?<=[OD])['’]{_UPPER})?{_LOWER}+"
+           rf"(?:[-'’](?![sS]\b){_UPPER}?{_LOWER}+)?")
 
 
 def at_word_start(*alternatives: str) -> str:
@@ -371,7 +394,7 @@ GREETING_VOCATIVE_RE = re.compile(
 )
 # "Amber, ..." / "Amber – ..." / "@amber" / "Erik: ..." at the start of a comment.
 OPENING_VOCATIVE_RE = re.compile(r"^(" + NAME_RE + r")\s*(?:,|:|\s[–—-]\s)")
-AT_MENTION_RE = re.compile(r"^@([A-Za-z][A-Za-z0-9_]{1,30})\b")
+AT_MENTION_RE = re.compile(r"^@([^\W\d_]\w{1,30})\b")  # a handle: a letter, then letters, digits, _
 # "... great post, Amber." / "Spot on Amber!" — a name closing a sentence.
 _CLOSING_WORDS = ("post", "article", "stuff", "work", "job", "on", "guide", "tutorial")
 CLOSING_VOCATIVE_RE = re.compile(r"(?:,|\b(?:" + "|".join(_CLOSING_WORDS) + r"))\s(" + NAME_RE + r")\s*[.!?]")
@@ -479,9 +502,10 @@ def first_word(text: str) -> str:
 _NAME_FULL_RE = re.compile(NAME_RE)
 
 
-# Endings of sentence adverbs ("Thankfully,", "Obviously,", "Surprisingly,") that no first name
-# has; a comma after them reads like a vocative. ("-ly" alone would take Emily and Kelly.)
-ADVERB_ENDINGS = ("fully", "ously", "ively", "ically", "ately", "ently", "antly", "ingly", "edly", "lessly")
+# Endings of sentence adverbs ("Thankfully,", "Obviously,", "Surprisingly,", "Regardless,",
+# "Nevertheless,") that no first name has; a comma after them reads like a vocative. ("-ly" alone
+# would take Emily and Kelly.)
+ADVERB_ENDINGS = ("fully", "ously", "ively", "ically", "ately", "ently", "antly", "ingly", "edly", "less")
 
 
 def is_name(word: str) -> bool:
@@ -642,5 +666,13 @@ def _may_thank(text: str) -> bool:
     return "hank" in text or "heers" in text or "udos" in text
 
 
+# Latin letters that carry no accent to strip but stand for ASCII ones ("Łukasz" -> "lukasz").
+_UNACCENTED = str.maketrans({"ł": "l", "ø": "o", "ß": "ss", "æ": "ae", "œ": "oe", "đ": "d", "ð": "d",
+                             "þ": "th", "ı": "i", "ħ": "h", "ŧ": "t", "ŀ": "l"})
+
+
 def slug(name: str) -> str:
-    return re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-") or "x"
+    """The name in ASCII lower case, words joined by "-" (a speaker key's part: "José" -> "jose")."""
+    folded = unicodedata.normalize("NFKD", name.lower().translate(_UNACCENTED))
+    ascii_only = folded.encode("ascii", "ignore").decode("ascii")
+    return re.sub(r"[^a-z0-9]+", "-", ascii_only).strip("-") or "x"
