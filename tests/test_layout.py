@@ -1,6 +1,7 @@
 """The structure inferred from a document does not depend on its layout: line ends, blank lines
-between paragraphs, a byte-order mark, or whitespace around every line (an extractor that indents
-the whole page) give the same article, comments, parents, speakers and confidences."""
+between paragraphs, a byte-order mark, whitespace around every line (an extractor that indents
+the whole page), or other spaces than the plain one inside lines (no-break spaces, tabs) give the
+same article, comments, parents, speakers and confidences."""
 
 from __future__ import annotations
 
@@ -9,9 +10,10 @@ from collections.abc import Callable
 
 import pytest
 
+from threadloom import bounds
 from threadloom.model import Decision, Thread
 from threadloom.pipeline import process_text
-from threads import BREAD, ROSES
+from threads import BREAD, ROSES, make_thread
 
 LAYOUTS: dict[str, Callable[[str], str]] = {
     "crlf": lambda text: text.replace("\n", "\r\n"),
@@ -21,6 +23,9 @@ LAYOUTS: dict[str, Callable[[str], str]] = {
     "indented-by-a-tab": lambda text: "\n".join("\t" + line for line in text.split("\n")),
     "no-break-space-indent": lambda text: "\n".join("\u00a0" + line for line in text.split("\n")),
     "trailing-spaces": lambda text: "\n".join(line + "   " for line in text.split("\n")),
+    "no-break-spaces-inside": lambda text: text.replace(" ", "\u00a0"),
+    "no-break-space-after-commas": lambda text: text.replace(", ", ",\u00a0"),
+    "tabs-inside": lambda text: text.replace(" ", "\t"),
 }
 DOCUMENTS = {"roses": ROSES, "bread": BREAD}
 LINE_NUMBER = re.compile(r"\blines? \d+")
@@ -53,6 +58,14 @@ def test_layout_does_not_change_the_inferred_structure(document: str, layout: st
     plain = structure(process_text(text, "doc.txt"))
     assert len(plain) > 3  # the document has comments to get wrong
     assert structure(process_text(LAYOUTS[layout](text), "doc.txt")) == plain
+
+
+def test_every_space_but_a_plain_one_is_read_as_one() -> None:
+    """All of str's whitespace but line ends, one for one (line lengths stay: they tell a wrapped
+    document)."""
+    spaces = "".join(chr(c) for c in range(0x110000) if chr(c).isspace() and chr(c) not in "\n\r")
+    thread = make_thread(["Article line.", f"A{spaces}B"])  # not repaired: ftfy reads U+0085 as "…"
+    assert bounds.inference_view(thread).lines[1].text == "A" + " " * len(spaces) + "B"
 
 
 def test_indentation_is_kept_in_the_comment_text() -> None:

@@ -3,40 +3,47 @@
 Structure inference reads at most INFERENCE_LINE_CHARS characters of each line: the head and the
 tail, where its cues are (greetings, names, signatures), so a hostile document (one 50 MB line,
 say) does not cost minutes and gigabytes. It reads every line without the whitespace around it,
-as segmentation always did: an extractor that indents the whole page, or the comment section,
-must not hide a salutation or a signature. Nothing is cut from the dataset: the Thread that
-comes back carries every line whole, and all text and offsets come from those.
+as segmentation always did, and with every other kind of space inside it (a no-break space, a
+tab, a thin space) read as a plain one, character for character: an extractor that indents the
+page, or writes "Thanks,&nbsp;Steve.", must not hide a salutation or a signature. Nothing is cut
+from the dataset: the Thread that comes back carries every line whole, and all text and offsets
+come from those.
 """
 
 from __future__ import annotations
 
 from dataclasses import replace
 
-from .model import Line, Thread
+from .model import Thread
 
 INFERENCE_LINE_CHARS = 20_000
+# Every whitespace character but the line ends, to a plain space (one for one: line lengths,
+# which tell a hard-wrapped document, stay as they were). All of them are below U+3001 (the last
+# is the ideographic space): a scan of every code point would cost ~40 ms at import.
+_PLAIN_SPACES = {c: " " for c in range(0x3001) if chr(c).isspace() and chr(c) not in " \n\r"}
 
 
-def _viewed(line: Line) -> Line:
-    text = line.text.strip()
+def viewed_text(text: str) -> str:
+    """One line as inference reads it (the module's docstring)."""
+    if not text.isprintable():  # no space but " " is printable: most lines hold none
+        text = text.translate(_PLAIN_SPACES)
+    text = text.strip()
     if len(text) > INFERENCE_LINE_CHARS:
         half = INFERENCE_LINE_CHARS // 2
         text = text[:half] + " " + text[-half:]
-    return line if text == line.text else replace(line, text=text)
-
-
-def _needs_view(text: str) -> bool:
-    # str.strip's whitespace: a line that starts or ends with any of it is stripped in the view
-    return len(text) > INFERENCE_LINE_CHARS or text[:1].isspace() or text[-1:].isspace()
+    return text
 
 
 def inference_view(thread: Thread) -> Thread:
-    """The Thread structure inference sees: every line stripped of the whitespace around it, and
-    cut to its head and tail when longer than INFERENCE_LINE_CHARS. Put the full lines back into
-    the result with `with_lines_of`."""
-    if not any(_needs_view(line.text) for line in thread.lines):
+    """The Thread structure inference sees: every line stripped of the whitespace around it, its
+    other spaces plain ones, and cut to its head and tail when longer than INFERENCE_LINE_CHARS.
+    Put the full lines back into the result with `with_lines_of`."""
+    texts = [viewed_text(line.text) for line in thread.lines]
+    if all(text == line.text for text, line in zip(texts, thread.lines, strict=True)):
         return thread
-    return replace(thread, lines=tuple(_viewed(line) for line in thread.lines))
+    lines = tuple(line if text == line.text else replace(line, text=text)
+                  for text, line in zip(texts, thread.lines, strict=True))
+    return replace(thread, lines=lines)
 
 
 def with_lines_of(inferred: Thread, original: Thread) -> Thread:

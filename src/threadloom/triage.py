@@ -33,6 +33,7 @@ from dataclasses import dataclass
 from typing import NamedTuple
 
 from . import cues
+from .bounds import viewed_text
 from .segment import best_cut
 from .unwrap import blank_line_breaks, paragraphs, wrap_width
 
@@ -130,7 +131,7 @@ def triage_text(text: str, config: TriageConfig = DEFAULT_TRIAGE) -> TriageResul
         return TriageResult(False, "no comment openers", openers)
     if openers >= config.strong_openers:
         return TriageResult(True, "threaded", openers)
-    texts = [stripped for line in text.split("\n") if (stripped := line.strip())]
+    texts = [viewed for line in text.split("\n") if (viewed := viewed_text(line))]  # as inference reads them
     width = wrap_width(texts)
     if width is not None:  # read a hard-wrapped page paragraph by paragraph
         breaks = blank_line_breaks(bool(line.strip()) for line in text.split("\n"))
