@@ -40,6 +40,7 @@ DEFAULT_BENCH = Path(__file__).resolve().parents[2] / "shared" / "bench"
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 
+from threadloom.bounds import inference_view  # noqa: E402
 from threadloom.model import Decision, Line, Thread  # noqa: E402
 from threadloom.records import comment_speaker_name  # noqa: E402
 from threadloom.segment import Span  # noqa: E402
@@ -73,21 +74,22 @@ def flatten_bench(bench: Path) -> Path:
 
 
 def build_thread(text: str, source_file: str, metadata: dict[str, Any] | None = None) -> Thread:
-    """The Thread the pipeline would hand over (without encoding repair)."""
+    """The Thread the pipeline hands to structure inference (without encoding repair): its
+    inference view (bounds.py), so training reads lines as inference does."""
     lines: list[Line] = []
     offset = 0
     for i, raw in enumerate(text.split("\n"), start=1):
         lines.append(Line(number=i, raw_char_start=offset, raw=raw, text=raw))
         offset += len(raw) + 1
     sha = hashlib.sha256(text.encode("utf-8")).hexdigest()
-    return Thread(
+    return inference_view(Thread(
         thread_id=source_file,
         source_file=source_file,
         source_sha256=sha,
         raw_text=text,
         lines=tuple(lines),
         metadata=dict(metadata or {}),
-    )
+    ))
 
 
 def infer_oracle(thread: Thread, gold: dict[str, Any]) -> Thread:

@@ -67,3 +67,18 @@ BREAD = [
     "the method in such a clear and patient way.",
 ]
 BREAD_ARTICLE_END = 3
+
+# A thread written with straight apostrophes and quotes, the way many commenters type them (its
+# openings "I'm", "I've", "Don't" are cues): a kayaking article by Rui, then comments.
+KAYAK = [
+    "Sea kayaking in spring means cold water even on a warm day, so dress for the water, not the air.",
+    "A dry suit is the safest choice; a wet suit with a spray jacket is the budget one.",
+    "Plan every crossing around the tide tables, and tell someone on shore when you'll be back.",
+    "I'm new to this and I've only paddled on lakes so far. Is a \"budget\" wet suit enough for a "
+    "calm bay in April?",
+    "It's enough for a calm bay close to shore, but don't go out alone until you've practised a "
+    "rescue. I'd add a hood too.",
+    "Don't forget the hood! I lost a lot of heat through my head on my first trip.",
+    "I've been paddling for ten years and I'd say the same: the dry suit is worth every cent.",
+    "Thanks, Rui. I'm booking a rescue course first.",
+]

@@ -3,11 +3,12 @@
 Structure inference reads at most INFERENCE_LINE_CHARS characters of each line: the head and the
 tail, where its cues are (greetings, names, signatures), so a hostile document (one 50 MB line,
 say) does not cost minutes and gigabytes. It reads every line without the whitespace around it,
-as segmentation always did, and with every other kind of space inside it (a no-break space, a
-tab, a thin space) read as a plain one, character for character: an extractor that indents the
-page, or writes "Thanks,&nbsp;Steve.", must not hide a salutation or a signature. Nothing is cut
-from the dataset: the Thread that comes back carries every line whole, and all text and offsets
-come from those.
+as segmentation always did, with every other kind of space inside it (a no-break space, a tab, a
+thin space) read as a plain one, and curly quotes and apostrophes as straight ones, character
+for character: an extractor that indents the page, writes "Thanks,&nbsp;Steve.", or a blog that
+curls "I'm" into "I’m" (WordPress does, on display) must not hide a salutation, a signature or
+an opening. Nothing is cut from the dataset, and its typography is not touched: the Thread that
+comes back carries every line whole, and all text and offsets come from those.
 """
 
 from __future__ import annotations
@@ -17,16 +18,22 @@ from dataclasses import replace
 from .model import Thread
 
 INFERENCE_LINE_CHARS = 20_000
-# Every whitespace character but the line ends, to a plain space (one for one: line lengths,
-# which tell a hard-wrapped document, stay as they were). All of them are below U+3001 (the last
-# is the ideographic space): a scan of every code point would cost ~40 ms at import.
-_PLAIN_SPACES = {c: " " for c in range(0x3001) if chr(c).isspace() and chr(c) not in " \n\r"}
+# Every whitespace character but the line ends, to a plain space; curly quotes to straight ones.
+# One for one: line lengths, which tell a hard-wrapped document, stay as they were. The spaces
+# are all below U+3001 (the last is the ideographic space): a scan of every code point would cost
+# ~40 ms at import.
+_PLAIN = {
+    **{c: " " for c in range(0x3001) if chr(c).isspace() and chr(c) not in " \n\r"},
+    **{ord(c): "'" for c in "‘’‚‛′"},
+    **{ord(c): '"' for c in "“”„‟″"},
+}
 
 
 def viewed_text(text: str) -> str:
     """One line as inference reads it (the module's docstring)."""
-    if not text.isprintable():  # no space but " " is printable: most lines hold none
-        text = text.translate(_PLAIN_SPACES)
+    # Most lines hold nothing to translate: ASCII, and no space but " " (the others are unprintable).
+    if not text.isascii() or not text.isprintable():
+        text = text.translate(_PLAIN)
     text = text.strip()
     if len(text) > INFERENCE_LINE_CHARS:
         half = INFERENCE_LINE_CHARS // 2
@@ -36,7 +43,8 @@ def viewed_text(text: str) -> str:
 
 def inference_view(thread: Thread) -> Thread:
     """The Thread structure inference sees: every line stripped of the whitespace around it, its
-    other spaces plain ones, and cut to its head and tail when longer than INFERENCE_LINE_CHARS.
+    other spaces plain ones, its quotes straight, and cut to its head and tail when longer than
+    INFERENCE_LINE_CHARS.
     Put the full lines back into the result with `with_lines_of`."""
     texts = [viewed_text(line.text) for line in thread.lines]
     if all(text == line.text for text, line in zip(texts, thread.lines, strict=True)):

@@ -525,7 +525,7 @@ def ends_sentence(text: str) -> bool:
 
 # Each alternative opens with a symbol (`\w\.\w` is found from its dot), so the regex engine jumps
 # from symbol to symbol instead of trying every position.
-_TECHNICAL_CHARS, _TECHNICAL_DOTS = r"[_/=\\{}<>;$#|]", r"\.(?<=\w\.)\w|\.\.\.+"
+_TECHNICAL_CHARS, _TECHNICAL_DOTS = r"[_/=\\{}<>;$#|]", r"\.(?<=\w\.)\w|\.\.\.+|…"  # "…" reads as "..."
 TECHNICAL_RE = re.compile(_TECHNICAL_CHARS + "|" + _TECHNICAL_DOTS)
 # The same as two searches, each of which skips along faster than the one that tries both.
 _TECHNICAL_CHAR_RE, _TECHNICAL_DOT_RE = re.compile(_TECHNICAL_CHARS), re.compile(_TECHNICAL_DOTS)
