@@ -157,6 +157,17 @@ def test_slug(name: str, expected: str) -> None:
     assert cues.slug(name) == expected
 
 
+# (line, the line without the emoticons it ends with: the punctuation before them still counts)
+TRAILING_EMOTICON_CASES = [("Why? ;)", "Why?"), ("Done. : )", "Done."), ("Great :) :D", "Great"),
+                           ("what do you think? :-P", "what do you think?"), ("see (below)", "see (below)"),
+                           ("f(x)", "f(x)"), ("A list:", "A list:"), ("", "")]
+
+
+@pytest.mark.parametrize(("line", "expected"), TRAILING_EMOTICON_CASES)
+def test_without_trailing_emoticons(line: str, expected: str) -> None:
+    assert cues.without_trailing_emoticons(line) == expected
+
+
 # (line, is it a quotation and nothing else?)
 QUOTATION_CASES = [
     ("> Do you seal the cuts afterwards?", True),

@@ -1,11 +1,13 @@
 """The structure inferred from a document does not depend on its layout: line ends, blank lines
 between paragraphs, a byte-order mark, whitespace around every line (an extractor that indents
-the whole page), other spaces than the plain one inside lines (no-break spaces, tabs), or curly
-quotes for straight ones give the same article, comments, parents, speakers and confidences."""
+the whole page), other spaces than the plain one inside lines (no-break spaces, tabs), curly
+quotes for straight ones, or accents written as combining marks give the same article, comments,
+parents, speakers and confidences."""
 
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Callable
 
 import pytest
@@ -28,6 +30,7 @@ LAYOUTS: dict[str, Callable[[str], str]] = {
     "tabs-inside": lambda text: text.replace(" ", "\t"),
     # WordPress curls quotes and apostrophes on display: a crawl of it reads "I’m" and “so”
     "curly-quotes": lambda text: text.replace("'", "’").replace(' "', " “").replace('" ', "” "),
+    "decomposed-accents": lambda text: unicodedata.normalize("NFD", text),
 }
 DOCUMENTS = {"roses": ROSES, "bread": BREAD, "kayak": KAYAK}
 LINE_NUMBER = re.compile(r"\blines? \d+")

@@ -69,7 +69,8 @@ BREAD = [
 BREAD_ARTICLE_END = 3
 
 # A thread written with straight apostrophes and quotes, the way many commenters type them (its
-# openings "I'm", "I've", "Don't" are cues): a kayaking article by Rui, then comments.
+# openings "I'm", "I've", "Don't" are cues), typed emoticons and an accented name: a kayaking
+# article by Rui, then comments.
 KAYAK = [
     "Sea kayaking in spring means cold water even on a warm day, so dress for the water, not the air.",
     "A dry suit is the safest choice; a wet suit with a spray jacket is the budget one.",
@@ -80,5 +81,7 @@ KAYAK = [
     "rescue. I'd add a hood too.",
     "Don't forget the hood! I lost a lot of heat through my head on my first trip.",
     "I've been paddling for ten years and I'd say the same: the dry suit is worth every cent.",
-    "Thanks, Rui. I'm booking a rescue course first.",
+    "Thanks, Rui. I'm booking a rescue course first :)",
+    "Glad to hear it :) A rescue course is the best money you'll spend on paddling.",
+    "René, which course did you book? I'm looking for one near Porto.",
 ]

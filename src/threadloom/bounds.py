@@ -4,15 +4,17 @@ Structure inference reads at most INFERENCE_LINE_CHARS characters of each line: 
 tail, where its cues are (greetings, names, signatures), so a hostile document (one 50 MB line,
 say) does not cost minutes and gigabytes. It reads every line without the whitespace around it,
 as segmentation always did, with every other kind of space inside it (a no-break space, a tab, a
-thin space) read as a plain one, and curly quotes and apostrophes as straight ones, character
-for character: an extractor that indents the page, writes "Thanks,&nbsp;Steve.", or a blog that
-curls "I'm" into "I’m" (WordPress does, on display) must not hide a salutation, a signature or
-an opening. Nothing is cut from the dataset, and its typography is not touched: the Thread that
-comes back carries every line whole, and all text and offsets come from those.
+thin space) read as a plain one, curly quotes and apostrophes as straight ones, and accents
+written as combining marks composed (NFC): an extractor that indents the page or writes
+"Thanks,&nbsp;Steve.", or a blog that shows "I'm" as "I’m" (WordPress does, on display), must
+not hide a salutation, a signature or an opening from models trained on typed text. Nothing is
+cut from the dataset, and its typography is not touched: the Thread that comes back carries
+every line whole, and all text and offsets come from those.
 """
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import replace
 
 from .model import Thread
@@ -34,6 +36,8 @@ def viewed_text(text: str) -> str:
     # Most lines hold nothing to translate: ASCII, and no space but " " (the others are unprintable).
     if not text.isascii() or not text.isprintable():
         text = text.translate(_PLAIN)
+        if not unicodedata.is_normalized("NFC", text):  # "e" + U+0301 reads as "é"
+            text = unicodedata.normalize("NFC", text)
     text = text.strip()
     if len(text) > INFERENCE_LINE_CHARS:
         half = INFERENCE_LINE_CHARS // 2
@@ -51,7 +55,10 @@ def inference_view(thread: Thread) -> Thread:
         return thread
     lines = tuple(line if text == line.text else replace(line, text=text)
                   for text, line in zip(texts, thread.lines, strict=True))
-    return replace(thread, lines=lines)
+    view = replace(thread, lines=lines)
+    # the width a client wrapped at is the raw text's (composed accents make a line shorter)
+    view.__dict__["wrap_width"] = thread.wrap_width
+    return view
 
 
 def with_lines_of(inferred: Thread, original: Thread) -> Thread:

@@ -519,6 +519,19 @@ def is_name(word: str) -> bool:
     )
 
 
+# Emoticons at a line's end ("Why? ;)", "Done. : )"), to read the punctuation before them.
+_TRAILING_EMOTICONS_RE = re.compile(r"(?:\s*(?:[:;=]-? ?[()dDpP]|\^\^|<3))+$")
+_EMOTICON_LAST = frozenset(")(dDpP^3")
+
+
+def without_trailing_emoticons(text: str) -> str:
+    """`text` (stripped) without the emoticons it ends with: a smiley after a question mark does
+    not unask the question."""
+    if text[-1:] not in _EMOTICON_LAST:
+        return text  # most lines: decided by one look at the last character
+    return _TRAILING_EMOTICONS_RE.sub("", text)
+
+
 def ends_sentence(text: str) -> bool:
     return text.rstrip().endswith(_TERMINAL)
 

@@ -107,11 +107,12 @@ def line_cues(text: str) -> tuple[str, ...]:
         add("bullet")
     if stripped[:1].islower():
         add("lower")
-    if stripped.endswith("?"):
+    end = cues.without_trailing_emoticons(stripped)  # "Why? ;)" still asks
+    if end.endswith("?"):
         add("ends_q")
-    if stripped.endswith(":"):
+    if end.endswith(":"):
         add("ends_colon")
-    if stripped.endswith(","):
+    if end.endswith(","):
         add("ends_comma")
     if not ends_sentence:
         add("no_terminal")
