@@ -521,14 +521,14 @@ def is_name(word: str) -> bool:
 
 # Emoticons at a line's end ("Why? ;)", "Done. : )"), to read the punctuation before them.
 _TRAILING_EMOTICONS_RE = re.compile(r"(?:\s*(?:[:;=]-? ?[()dDpP]|\^\^|<3))+$")
-_EMOTICON_LAST = frozenset(")(dDpP^3")
+_EMOTICON_LAST, _EMOTICON_BEFORE_LAST = frozenset(")(dDpP^3"), frozenset(":;=- ^<")
 
 
 def without_trailing_emoticons(text: str) -> str:
     """`text` (stripped) without the emoticons it ends with: a smiley after a question mark does
     not unask the question."""
-    if text[-1:] not in _EMOTICON_LAST:
-        return text  # most lines: decided by one look at the last character
+    if text[-1:] not in _EMOTICON_LAST or text[-2:-1] not in _EMOTICON_BEFORE_LAST:
+        return text  # most lines: decided by a look at the last two characters
     return _TRAILING_EMOTICONS_RE.sub("", text)
 
 
