@@ -62,5 +62,12 @@ def inference_view(thread: Thread) -> Thread:
 
 
 def with_lines_of(inferred: Thread, original: Thread) -> Thread:
-    """The inferred structure with the original, whole lines."""
-    return inferred if inferred.lines is original.lines else replace(inferred, lines=original.lines)
+    """The inferred structure with the original, whole lines (and the layout found on the view,
+    the same for both: the wrap width and the paragraph breaks, not scanned for again)."""
+    if inferred.lines is original.lines:
+        return inferred
+    result = replace(inferred, lines=original.lines)
+    for name in ("wrap_width", "paragraph_breaks"):
+        if name in inferred.__dict__:  # computed: cached_property keeps it in __dict__
+            result.__dict__[name] = inferred.__dict__[name]
+    return result
