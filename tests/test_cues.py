@@ -110,6 +110,12 @@ MENTION_CASES = [
     ("Emily, I agree.", [("Emily", "opening-vocative")]),  # names ending in -ly stay names
     ("Regardless, it works.", []),
     ("Nevertheless, I agree.", []),
+    # words that are never names, though they stand where a name would
+    ("Interesting, I never thought of that.", []),
+    ("Done: it works now.", []),
+    ("Thanks Heaps!", []),
+    ("Hi Friends,", []),
+    ("Thanks, Admin.", []),
     # names written with letters beyond ASCII, and with Mc, O' or D'
     ("Thanks, José. That fixed it.", [("José", "thanks-vocative")]),
     ("Hi Zoë, how long did it take?", [("Zoë", "greeting-vocative")]),
