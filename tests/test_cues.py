@@ -145,6 +145,9 @@ SIGNATURE_NAME_CASES = [
     ("Siobhán O'Brien", "Siobhán"),
     ("JOSÉ", None),  # capitals only: an acronym as often as a name
     ("Thanks", None),
+    ("Peace", None),  # a closing on its own line, not a name
+    ("-Bye", None),
+    ("Sincerely", None),
 ]
 
 

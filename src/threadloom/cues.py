@@ -348,7 +348,7 @@ NOT_NAMES = frozenset(
 # generic words two lines' shared words are counted without (content_words), which the models'
 # overlap features were trained with: words that open a comment before a comma or a colon
 # ("Interesting, ...", "Done: ..."), follow a thanks ("Thanks heaps"), or stand for whoever gives
-# no name.
+# no name; and closings that end a comment on a line of their own, where a signature would stand.
 NEVER_NAMES = NOT_NAMES | frozenset(
     {
         "interesting",
@@ -373,6 +373,26 @@ NEVER_NAMES = NOT_NAMES | frozenset(
         "pal",
         "admin",
         "anonymous",
+        "bye",
+        "later",
+        "sincerely",
+        "warmly",
+        "yours",
+        "hugs",
+        "peace",
+        "enjoy",
+        "ciao",
+        "cya",
+        "thx",
+        "tks",
+        "hth",
+        "ta",
+        "merci",
+        "gracias",
+        "danke",
+        "obrigado",
+        "salut",
+        "namaste",
     }
 )
 
