@@ -148,6 +148,8 @@ SIGNATURE_NAME_CASES = [
     ("Peace", None),  # a closing on its own line, not a name
     ("-Bye", None),
     ("Sincerely", None),
+    ("Noted", None),  # a one-word reply
+    ("Maybe", None),
 ]
 
 

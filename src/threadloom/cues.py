@@ -348,7 +348,8 @@ NOT_NAMES = frozenset(
 # generic words two lines' shared words are counted without (content_words), which the models'
 # overlap features were trained with: words that open a comment before a comma or a colon
 # ("Interesting, ...", "Done: ..."), follow a thanks ("Thanks heaps"), or stand for whoever gives
-# no name; and closings that end a comment on a line of their own, where a signature would stand.
+# no name; closings and one-word replies ("Peace", "Noted", "Maybe") that end a comment on a line
+# of their own, where a signature would stand.
 NEVER_NAMES = NOT_NAMES | frozenset(
     {
         "interesting",
@@ -393,6 +394,42 @@ NEVER_NAMES = NOT_NAMES | frozenset(
         "obrigado",
         "salut",
         "namaste",
+        # one-word replies and sentence adverbs ("Yup,", "Oops," and "Nah," are left to the models:
+        # they open comments of the bench as vocatives, and its models were trained so)
+        "totally",
+        "sweet",
+        "yikes",
+        "ouch",
+        "bingo",
+        "touché",
+        "same",
+        "noted",
+        "understood",
+        "gotcha",
+        "ugh",
+        "meh",
+        "ha",
+        "heh",
+        "word",
+        "respect",
+        "boom",
+        "nailed",
+        "spot",
+        "fascinating",
+        "hilarious",
+        "classic",
+        "epic",
+        "stunning",
+        "help",
+        "works",
+        "worked",
+        "tried",
+        "never",
+        "always",
+        "maybe",
+        "perhaps",
+        "probably",
+        "possibly",
     }
 )
 
