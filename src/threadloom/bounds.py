@@ -46,10 +46,9 @@ def viewed_text(text: str) -> str:
 
 
 def inference_view(thread: Thread) -> Thread:
-    """The Thread structure inference sees: every line stripped of the whitespace around it, its
-    other spaces plain ones, its quotes straight, and cut to its head and tail when longer than
-    INFERENCE_LINE_CHARS.
-    Put the full lines back into the result with `with_lines_of`."""
+    """The Thread structure inference sees: every line as `viewed_text` gives it (stripped, its
+    spaces plain, its quotes straight, its accents composed, its head and tail when longer than
+    INFERENCE_LINE_CHARS). Put the full lines back into the result with `with_lines_of`."""
     texts = [viewed_text(line.text) for line in thread.lines]
     if all(text == line.text for text, line in zip(texts, thread.lines, strict=True)):
         return thread
