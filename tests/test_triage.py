@@ -38,6 +38,14 @@ def test_lines_opening_like_comments_are_counted_anywhere_in_the_page() -> None:
     assert count_openers("Intro line.\nThanks, Nora!\n  @pete agreed\nGreat post.") == 3
 
 
+def test_an_indent_of_any_spaces_does_not_hide_an_opener() -> None:
+    """An extractor may indent with no-break spaces or tabs; every line still opens as it does."""
+    plain = "Intro line.\nThanks, Nora!\n@pete agreed\nGreat post."
+    for indent in ("  ", "\t", "\u00a0", "\u2003\u00a0"):
+        indented = "\n".join(indent + line for line in plain.split("\n"))
+        assert count_openers(indented) == count_openers(plain) == 3, repr(indent)
+
+
 def test_too_few_lines_after_the_cut_is_not_a_thread() -> None:
     strict = TriageConfig(min_comment_lines=50, strong_openers=1000)
     result = triage_text(THREAD, strict)
@@ -93,10 +101,10 @@ def test_a_prefix_tree_regex_matches_exactly_its_words(words: list[str]) -> None
 
 
 # Lines made of opener words, their beginnings and longer words that start with them, in any case,
-# after spaces or tabs or an "@", and followed by what can or cannot end a word.
+# after spaces, tabs, no-break spaces or an "@", and followed by what can or cannot end a word.
 _PIECES = st.sampled_from([
     *sorted(_OPENER_WORDS), "thank", "great", "hiya", "agre", "congratu", "@", "@x", "é", "ſ", "K", "ı", "_",
-    "1", " ", "\t", ",", "!", "'", "’", "\n", "\r", "x", "S", "D",
+    "1", " ", "\t", "\u00a0", ",", "!", "'", "’", "\n", "\r", "x", "S", "D",
 ])
 
 

@@ -43,10 +43,10 @@ _OPENER_WORDS = sorted(
     | cues.PRAISE
     | {"agreed", "agree", "wow", "lol", "haha", "congrats", "congratulations", "yep", "yup"}
 )
-# A line that opens like a comment: an opener word, or an @mention. Case-insensitive, anchored
-# at line starts, so one findall over the whole page counts them.
+# A line that opens like a comment: an opener word, or an @mention, after any indent. Case-
+# insensitive, anchored at line starts, so one findall over the whole page counts them.
 OPENER_RE = re.compile(
-    r"^[ \t]*(?:@\w|(?:" + "|".join(_OPENER_WORDS) + r")\b)", re.MULTILINE | re.IGNORECASE
+    r"^[^\S\n]*(?:@\w|(?:" + "|".join(_OPENER_WORDS) + r")\b)", re.MULTILINE | re.IGNORECASE
 )
 
 _Tree = dict[str, "_Tree"]
@@ -74,10 +74,11 @@ def prefix_tree_regex(words: list[str]) -> str:
 
 
 # The same lines, matched with their newline: count them in "\n" + text (no match can consume the
-# newline that starts the next line: `[ \t]*`, `@\w` and the words never match one). The words as
-# a prefix tree: the same lines, the scan ~1.8x as fast.
+# newline that starts the next line: `[^\S\n]*` (any space but a newline: an indent of no-break
+# spaces too), `@\w` and the words never match one). The words as a prefix tree: the same lines,
+# the scan ~1.8x as fast.
 _OPENER_AFTER_NEWLINE_RE = re.compile(
-    r"\n[ \t]*(?:@\w|(?:" + prefix_tree_regex(_OPENER_WORDS) + r")\b)", re.IGNORECASE
+    r"\n[^\S\n]*(?:@\w|(?:" + prefix_tree_regex(_OPENER_WORDS) + r")\b)", re.IGNORECASE
 )
 
 
