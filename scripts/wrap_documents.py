@@ -8,8 +8,8 @@ Usage:
 Each RAW_DIR/NAME.txt named by a GOLD_DIR/*.gold.json is written to OUT_DIR/raw/NAME.txt with
 every comment paragraph (every paragraph, with --whole-page) wrapped at --width by Python's
 textwrap (and, with --blank-between, every paragraph followed by a blank line, as plain-text
-archives lay them out), and the answer key to OUT_DIR/gold/ with its line numbers moved to match. Then score
-the wrapped copy like the original, e.g.:
+archives lay them out), and the answer key to OUT_DIR/gold/ with its line numbers moved to
+match. Then score the wrapped copy like the original, e.g.:
 
   python ../shared/bench/flatten.py ../shared/bench/threads.jsonl /tmp/bench
   python scripts/wrap_documents.py /tmp/bench/gold /tmp/bench/raw /tmp/bench-72

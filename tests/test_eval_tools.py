@@ -1,5 +1,5 @@
-"""The evaluation scripts' own arithmetic (scripts/eval_structure.py, scripts/measure_accuracy.py):
-what the datasheet quotes."""
+"""The evaluation scripts' own arithmetic (scripts/eval_structure.py, scripts/measure_accuracy.py,
+scripts/wrap_documents.py): what the datasheet quotes."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "scripts"))
 
 from eval_structure import calibration_lines
 from measure_accuracy import COUNT_KEYS, bootstrap_intervals, interval, metrics_of
+from wrap_documents import move_key, wrap_document
 
 
 def test_calibration_lines_give_the_split_at_0_9_and_the_expected_calibration_error() -> None:
@@ -125,3 +126,20 @@ def test_a_metric_over_fewer_than_ten_cases_has_no_interval() -> None:
     few = bootstrap_intervals([[doc(5, names=2)] * 4], 200, seed=0)  # 8 predicted names
     assert few is not None and few["name_precision"] is None and few["name_recall"] is None
     assert few["parent_acc"] == (0.5, 0.5)
+
+
+def test_wrapping_with_blank_lines_moves_the_answer_key_to_the_same_text() -> None:
+    """Every comment paragraph wrapped, a blank line after each paragraph: the moved key names the
+    same words, and no blank line falls inside a comment."""
+    lines = ["An article paragraph.", "A first comment, long enough to be wrapped over two lines or more.",
+             "A reply, also long enough that the wrap breaks it into two or three lines."]
+    gold = {"article": {"start": 1, "end": 1},
+            "comments": [{"start": 2, "end": 2, "parent": None}, {"start": 3, "end": 3, "parent": 2}]}
+    out, first, last = wrap_document(lines, 1, 30, False, blank_between=True)
+    moved = move_key(gold, first, last)
+    assert out[-1] != ""  # no blank line after the last paragraph
+    for old, new in zip(gold["comments"], moved["comments"], strict=True):
+        text = " ".join(out[new["start"] - 1 : new["end"]])
+        assert text == lines[old["start"] - 1] and "" not in out[new["start"] - 1 : new["end"]]
+    assert moved["comments"][1]["parent"] == moved["comments"][0]["start"]
+    assert out[moved["article"]["end"]] == ""  # the blank line after the article
