@@ -358,11 +358,11 @@ NEVER_NAMES = NOT_NAMES | frozenset(
         "genius", "hooray", "hurray", "pal", "admin", "anonymous",
         # closings on a line of their own, where a signature would stand
         "bye", "later", "sincerely", "warmly", "yours", "hugs", "peace", "enjoy", "ciao", "cya", "thx",
-        "tks", "hth", "ta", "merci", "gracias", "danke", "obrigado", "salut", "namaste",
+        "tks", "hth", "merci", "gracias", "danke", "obrigado", "salut", "namaste",
         # one-word replies and sentence adverbs ("Yup,", "Oops," and "Nah," are left to the
         # models: they open comments of the bench as vocatives, and its models were trained so)
         "totally", "sweet", "yikes", "ouch", "bingo", "touché", "same", "noted", "understood",
-        "gotcha", "ugh", "meh", "ha", "heh", "word", "respect", "boom", "nailed", "spot",
+        "gotcha", "ugh", "meh", "heh", "word", "respect", "boom", "nailed", "spot",
         "fascinating", "hilarious", "classic", "epic", "stunning", "help", "works", "worked", "tried",
         "never", "always", "maybe", "perhaps", "probably", "possibly",
     ]
