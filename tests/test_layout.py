@@ -1,8 +1,8 @@
 """The structure inferred from a document does not depend on its layout: line ends, blank lines
 between paragraphs, a byte-order mark, whitespace around every line (an extractor that indents
 the whole page), other spaces than the plain one inside lines (no-break spaces, tabs), curly
-quotes for straight ones, or accents written as combining marks give the same article, comments,
-parents, speakers and confidences."""
+quotes for straight ones, accents written as combining marks, or HTML entities left undecoded
+give the same article, comments, parents, speakers and confidences."""
 
 from __future__ import annotations
 
@@ -31,6 +31,8 @@ LAYOUTS: dict[str, Callable[[str], str]] = {
     # WordPress curls quotes and apostrophes on display: a crawl of it reads "I’m" and “so”
     "curly-quotes": lambda text: text.replace("'", "’").replace(' "', " “").replace('" ', "” "),
     "decomposed-accents": lambda text: unicodedata.normalize("NFD", text),
+    # a crawl that kept the HTML entities of the page
+    "html-entities": lambda text: text.replace("'", "&#8217;").replace(", ", ",&nbsp;"),
 }
 DOCUMENTS = {"roses": ROSES, "bread": BREAD, "kayak": KAYAK}
 LINE_NUMBER = re.compile(r"\blines? \d+")

@@ -4,16 +4,18 @@ Structure inference reads at most INFERENCE_LINE_CHARS characters of each line: 
 tail, where its cues are (greetings, names, signatures), so a hostile document (one 50 MB line,
 say) does not cost minutes and gigabytes. It reads every line without the whitespace around it,
 as segmentation always did, with every other kind of space inside it (a no-break space, a tab, a
-thin space) read as a plain one, curly quotes and apostrophes as straight ones, and accents
-written as combining marks composed (NFC): an extractor that indents the page or writes
-"Thanks,&nbsp;Steve.", or a blog that shows "I'm" as "I’m" (WordPress does, on display), must
-not hide a salutation, a signature or an opening from models trained on typed text. Nothing is
+thin space) read as a plain one, HTML entities a crawl left undecoded ("I&#8217;m") decoded,
+curly quotes and apostrophes as straight ones, and accents written as combining marks composed
+(NFC): an extractor that indents the page or writes "Thanks,&nbsp;Steve.", or a blog that shows
+"I'm" as "I’m" (WordPress does, on display), must not hide a salutation, a signature or an
+opening from models trained on typed text. Nothing is
 cut from the dataset, and its typography is not touched: the Thread that comes back carries
 every line whole, and all text and offsets come from those.
 """
 
 from __future__ import annotations
 
+import html
 import unicodedata
 from dataclasses import replace
 
@@ -33,6 +35,8 @@ _PLAIN = {
 
 def viewed_text(text: str) -> str:
     """One line as inference reads it (the module's docstring)."""
+    if "&" in text and ";" in text:  # "I&#8217;m", "Thanks,&nbsp;Steve": entities a crawl left
+        text = html.unescape(text)
     # Most lines hold nothing to translate: ASCII, and no space but " " (the others are unprintable).
     if not text.isascii() or not text.isprintable():
         text = text.translate(_PLAIN)
@@ -47,15 +51,16 @@ def viewed_text(text: str) -> str:
 
 def inference_view(thread: Thread) -> Thread:
     """The Thread structure inference sees: every line as `viewed_text` gives it (stripped, its
-    spaces plain, its quotes straight, its accents composed, its head and tail when longer than
-    INFERENCE_LINE_CHARS). Put the full lines back into the result with `with_lines_of`."""
+    entities decoded, its spaces plain, its quotes straight, its accents composed, its head and
+    tail when longer than INFERENCE_LINE_CHARS). Put the full lines back into the result with
+    `with_lines_of`."""
     texts = [viewed_text(line.text) for line in thread.lines]
     if all(text == line.text for text, line in zip(texts, thread.lines, strict=True)):
         return thread
     lines = tuple(line if text == line.text else replace(line, text=text)
                   for text, line in zip(texts, thread.lines, strict=True))
     view = replace(thread, lines=lines)
-    # the width a client wrapped at is the raw text's (composed accents make a line shorter)
+    # the width a client wrapped at is the raw text's (decoded entities make a line shorter)
     view.__dict__["wrap_width"] = thread.wrap_width
     return view
 
