@@ -1,8 +1,9 @@
 """The structure inferred from a document does not depend on its layout: line ends, blank lines
 between paragraphs, a byte-order mark, whitespace around every line (an extractor that indents
 the whole page), other spaces than the plain one inside lines (no-break spaces, tabs), curly
-quotes for straight ones, accents written as combining marks, or HTML entities left undecoded
-give the same article, comments, parents, speakers and confidences."""
+quotes for straight ones, accents written as combining marks, HTML entities left undecoded, or
+invisible characters (soft hyphens, zero-width spaces) give the same article, comments, parents,
+speakers and confidences."""
 
 from __future__ import annotations
 
@@ -33,6 +34,9 @@ LAYOUTS: dict[str, Callable[[str], str]] = {
     "decomposed-accents": lambda text: unicodedata.normalize("NFD", text),
     # a crawl that kept the HTML entities of the page
     "html-entities": lambda text: text.replace("'", "&#8217;").replace(", ", ",&nbsp;"),
+    # zero-width spaces and soft hyphens an editor or a hyphenator left in
+    "invisible-characters": lambda text: re.sub(r"\b(\w{4})(\w{4,})", "\\1\u00ad\\2",
+                                                text.replace(" ", " \u200b")),
 }
 DOCUMENTS = {"roses": ROSES, "bread": BREAD, "kayak": KAYAK}
 LINE_NUMBER = re.compile(r"\blines? \d+")

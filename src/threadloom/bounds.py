@@ -4,7 +4,8 @@ Structure inference reads at most INFERENCE_LINE_CHARS characters of each line: 
 tail, where its cues are (greetings, names, signatures), so a hostile document (one 50 MB line,
 say) does not cost minutes and gigabytes. It reads every line without the whitespace around it,
 as segmentation always did, with every other kind of space inside it (a no-break space, a tab, a
-thin space) read as a plain one, HTML entities a crawl left undecoded ("I&#8217;m") decoded,
+thin space) read as a plain one, invisible characters (a soft hyphen, a zero-width space)
+dropped, HTML entities a crawl left undecoded ("I&#8217;m") decoded,
 curly quotes and apostrophes as straight ones, and accents written as combining marks composed
 (NFC): an extractor that indents the page or writes "Thanks,&nbsp;Steve.", or a blog that shows
 "I'm" as "I’m" (WordPress does, on display), must not hide a salutation, a signature or an
@@ -22,14 +23,17 @@ from dataclasses import replace
 from .model import Thread
 
 INFERENCE_LINE_CHARS = 20_000
-# Every whitespace character but the line ends, to a plain space; curly quotes to straight ones.
-# One for one: line lengths, which tell a hard-wrapped document, stay as they were. The spaces
+# Every whitespace character but the line ends, to a plain space; curly quotes to straight ones
+# (one for one); invisible format characters dropped ("Th\u00adanks" reads "Thanks"). The spaces
 # are all below U+3001 (the last is the ideographic space): a scan of every code point would cost
 # ~40 ms at import.
 _PLAIN = {
     **{c: " " for c in range(0x3001) if chr(c).isspace() and chr(c) not in " \n\r"},
     **{ord(c): "'" for c in "‘’‚‛′"},
     **{ord(c): '"' for c in "“”„‟″"},
+    # invisible: soft hyphen, zero-width space and joiners, word joiner, BOM, direction marks
+    **{c: None for c in (0xAD, 0x200B, 0x200C, 0x200D, 0x2060, 0xFEFF, 0x200E, 0x200F,
+                         *range(0x202A, 0x202F), *range(0x2066, 0x206A))},
 }
 
 
