@@ -122,6 +122,15 @@ def test_a_wrapped_paragraph_is_not_joined_across_a_blank_line_that_ends_it() ->
     assert unwrap.paragraph_runs(texts, 90, [False, True, False]) == [(0, 0), (1, 1), (2, 2)]
 
 
+def test_a_line_of_invisible_characters_moves_no_paragraph_break_in_triage() -> None:
+    """Triage reads lines as inference does: a line of zero-width spaces only is neither read nor
+    blank, so the blank lines after it still end the paragraphs they end."""
+    wrapped, _ = wrap_comments(BREAD, BREAD_ARTICLE_END, 72, blank_between=True)
+    stage_2 = TriageConfig(strong_openers=1000)
+    page = "\n".join(wrapped)
+    assert triage_text("\u200b\u200b\n" + page, stage_2) == triage_text(page, stage_2)
+
+
 def test_triage_reads_a_wrapped_page_as_the_unwrapped_one() -> None:
     wrapped, _ = wrap_comments(BREAD, BREAD_ARTICLE_END, 72)
     stage_2 = TriageConfig(strong_openers=1000)  # no page is a thread on its openers alone

@@ -132,11 +132,16 @@ def triage_text(text: str, config: TriageConfig = DEFAULT_TRIAGE) -> TriageResul
         return TriageResult(False, "no comment openers", openers)
     if openers >= config.strong_openers:
         return TriageResult(True, "threaded", openers)
-    texts = [viewed for line in text.split("\n") if (viewed := viewed_text(line))]  # as inference reads them
+    lines = text.split("\n")
+    viewed = [viewed_text(line) for line in lines]  # as inference reads them
+    texts = [line for line in viewed if line]
     width = wrap_width(texts)
     if width is not None:  # read a hard-wrapped page paragraph by paragraph
-        breaks = blank_line_breaks(bool(line.strip()) for line in text.split("\n"))
-        texts = [paragraph for _, _, paragraph in paragraphs(texts, width, breaks)]
+        # one flag per line read, as Thread.paragraph_breaks: a line of invisible characters only
+        # is neither read nor blank
+        kinds = (True if seen else (None if raw.strip() else False)
+                 for raw, seen in zip(lines, viewed, strict=True))
+        texts = [paragraph for _, _, paragraph in paragraphs(texts, width, blank_line_breaks(kinds))]
     first, confidence, probs = _cut(texts, config.window_lines)
     tail = len(texts) - first
     if tail < config.min_comment_lines:
