@@ -74,8 +74,4 @@ def with_lines_of(inferred: Thread, original: Thread) -> Thread:
     the same for both: the wrap width and the paragraph breaks, not scanned for again)."""
     if inferred.lines is original.lines:
         return inferred
-    result = replace(inferred, lines=original.lines)
-    for name in ("wrap_width", "paragraph_breaks"):
-        if name in inferred.__dict__:  # computed: cached_property keeps it in __dict__
-            result.__dict__[name] = inferred.__dict__[name]
-    return result
+    return replace(inferred, lines=original.lines).with_layout_of(inferred)

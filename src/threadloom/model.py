@@ -126,8 +126,7 @@ class Thread:
         """Numbers of the lines that begin a paragraph because a blank line comes before them, in a
         document whose blank lines say so (`unwrap.blank_line_breaks`): no wrapped paragraph is
         joined across one."""
-        # True: a line inference reads; False: a blank one; None: one only the repair emptied
-        kinds = [True if line.text.strip() else (False if line.is_blank else None) for line in self.lines]
+        kinds = [unwrap.line_kind(line.text.strip(), line.raw) for line in self.lines]
         numbers = [line.number for line, kind in zip(self.lines, kinds, strict=True) if kind]
         breaks = unwrap.blank_line_breaks(kinds)
         return frozenset(n for n, brk in zip(numbers, breaks, strict=True) if brk)
@@ -137,11 +136,15 @@ class Thread:
         width and paragraph breaks already found (a new instance would scan every line again)."""
         if "lines" in changes:
             raise ValueError("with_structure keeps the lines: use dataclasses.replace")
-        new = replace(self, **changes)
+        return replace(self, **changes).with_layout_of(self)
+
+    def with_layout_of(self, other: Thread) -> Thread:
+        """This Thread, given the layout `other` found already (the wrap width and the paragraph
+        breaks, when computed): for a Thread of the same lines, or of a view of them (bounds.py)."""
         for name in ("wrap_width", "paragraph_breaks"):
-            if name in self.__dict__:  # computed: cached_property keeps it in __dict__
-                new.__dict__[name] = self.__dict__[name]
-        return new
+            if name in other.__dict__:  # computed: cached_property keeps it in __dict__
+                self.__dict__[name] = other.__dict__[name]
+        return self
 
     def span_text(self, start: int, end: int) -> str:
         """Repaired text of raw lines start..end (1-based, inclusive): non-blank lines joined by

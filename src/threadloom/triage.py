@@ -35,7 +35,7 @@ from typing import NamedTuple
 from . import cues
 from .bounds import viewed_text
 from .segment import best_cut
-from .unwrap import blank_line_breaks, paragraphs, wrap_width
+from .unwrap import blank_line_breaks, line_kind, paragraphs, wrap_width
 
 _OPENER_WORDS = sorted(
     cues.GREETINGS
@@ -137,10 +137,7 @@ def triage_text(text: str, config: TriageConfig = DEFAULT_TRIAGE) -> TriageResul
     texts = [line for line in viewed if line]
     width = wrap_width(texts)
     if width is not None:  # read a hard-wrapped page paragraph by paragraph
-        # one flag per line read, as Thread.paragraph_breaks: a line of invisible characters only
-        # is neither read nor blank
-        kinds = (True if seen else (None if raw.strip() else False)
-                 for raw, seen in zip(lines, viewed, strict=True))
+        kinds = map(line_kind, viewed, lines)  # as Thread.paragraph_breaks reads a thread's lines
         texts = [paragraph for _, _, paragraph in paragraphs(texts, width, blank_line_breaks(kinds))]
     first, confidence, probs = _cut(texts, config.window_lines)
     tail = len(texts) - first

@@ -102,6 +102,13 @@ def joins(paragraph: str, last_line: str, following: str, width: int | None) -> 
     return is_hard_wrap(paragraph, following) or len(last_line) + 1 + len(first_word) > width
 
 
+def line_kind(read: str, raw: str) -> bool | None:
+    """What `blank_line_breaks` takes for one line: True when inference reads text on it (`read`,
+    the line as read), False when it is blank (`raw`, as received), None for neither (a line
+    the repair emptied, or of invisible characters only)."""
+    return True if read else (None if raw.strip() else False)
+
+
 def blank_line_breaks(lines: Iterable[bool | None]) -> list[bool]:
     """For each of a document's lines with text, whether it begins a paragraph because a blank
     line comes before it. `lines`: one per raw line, True when it has text, False when blank, None

@@ -59,15 +59,14 @@ def _comment(row: Row, offsets: list[int]) -> Row:
     }
 
 
-def _raw_text(folder: Path, row: Row, raw_rows: list[Row] | None) -> str:
+def _raw_text(folder: Path, row: Row, raw_path: Path, raw_rows: list[Row] | None) -> str:
     """The thread's raw document: its row of the raw config (`raw_rows`, when the release keeps
-    them as rows), or its file under raw/."""
+    them as rows), or its file under raw/ (`raw_path`)."""
     if raw_rows is not None:
         if not raw_rows:
             raise ThreadloomError(str(folder / "data" / "raw"), f"no raw row for thread {row['thread_id']!r}",
                                   "run threadloom validate on it")
         return str(raw_rows[0]["text"])
-    raw_path: Path = folder / "raw" / row["source_file"]
     try:
         return raw_path.read_bytes().decode("utf-8")
     except OSError:
@@ -78,7 +77,7 @@ def _raw_text(folder: Path, row: Row, raw_rows: list[Row] | None) -> str:
 def _thread(folder: Path, row: Row, comments: list[Row], speakers: list[Row],
             raw_rows: list[Row] | None = None) -> Row:
     raw_path = folder / "raw" / row["source_file"]
-    lines = list(split_raw_lines(_raw_text(folder, row, raw_rows)))
+    lines = list(split_raw_lines(_raw_text(folder, row, raw_path, raw_rows)))
     offsets = [offset for offset, _ in lines]
     corrections_path = raw_path.with_name(raw_path.name[: -len(".txt")] + ".corrections.json")
     corrections = None
