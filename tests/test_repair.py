@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import itertools
 import json
+from difflib import SequenceMatcher
 from pathlib import Path
 from typing import Any
+from unittest import mock
 
 import pytest
 from hypothesis import given
@@ -159,3 +161,67 @@ def test_every_repair_stays_inside_its_raw_line(text: str) -> None:
     for line in repair_text(text):
         for r in line.repairs:
             assert line.raw_char_start <= r.raw_char_start <= r.raw_char_end <= line.raw_char_end
+
+
+# --- long lines: where each change is found ----------------------------------------------------
+
+def _mojibake(text: str) -> str:
+    """UTF-8 read as Windows-1252: the damage the repair undoes."""
+    return text.encode("utf-8").decode("cp1252")
+
+
+def _long_line(sentences: int, vary: bool) -> str:
+    """A line far longer than repair._EXACT_DIFF_CHARS with a curly quote or an accent every few
+    words, each between ASCII characters; `vary=False` repeats one sentence (the repetitive text
+    on which an exact diff of the whole line took seconds)."""
+    words = ["it’s", "café", "the", "‘trail’", "bridge", "naïve", "rain", "Zoë", "over", "—", "map"]
+    return " ".join(
+        f"Walk {i if vary else 0}: {' '.join(words[(i * k) % len(words)] for k in range(1, 9))}."
+        for i in range(sentences)
+    )
+
+
+@pytest.mark.parametrize("vary", [True, False], ids=["varied", "repetitive"])
+def test_a_long_mojibake_line_is_repaired_one_change_at_a_time(vary: bool) -> None:
+    text = _long_line(400, vary)
+    raw = _mojibake(text)
+    assert len(raw) > 20_000  # the line length beyond which changes were once one block
+    line = repair_line(raw, number=3, raw_char_start=500)
+    assert line.text == text
+    damaged = [ch for ch in text if not ch.isascii()]
+    assert [r.after for r in line.repairs] == damaged  # one repair per damaged character
+    for r in line.repairs:
+        assert r.before == _mojibake(r.after)
+        assert raw[r.raw_char_start - 500 : r.raw_char_end - 500] == r.before
+
+
+@given(
+    st.text(alphabet="ab ", min_size=600, max_size=1500),
+    st.lists(st.tuples(st.integers(0, 1499), st.text(alphabet="abé ", max_size=4), st.integers(0, 3)),
+             min_size=1, max_size=40),
+)
+def test_long_edit_scripts_are_valid_and_only_short_stretches_are_diffed_exactly(
+    base: str, edits: list[tuple[int, str, int]]
+) -> None:
+    old = base + "x" + base  # repetitive, and longer than one exact diff
+    assert len(old) > repair._EXACT_DIFF_CHARS
+    new = old
+    for at, inserted, removed in sorted(edits, reverse=True):
+        at = min(at, len(new))
+        new = new[:at] + inserted + new[at + removed :]
+    sizes: list[int] = []
+
+    class Recording(SequenceMatcher):  # type: ignore[type-arg]
+        def __init__(self, isjunk: None, a: str, b: str, autojunk: bool) -> None:
+            sizes.append(len(a) + len(b))
+            super().__init__(isjunk, a, b, autojunk)
+
+    with mock.patch.object(repair, "SequenceMatcher", Recording):
+        script = list(repair._opcodes(old, new))
+    i = j = 0
+    for tag, i1, i2, j1, j2 in script:
+        assert (i1, j1) == (i, j)  # blocks follow each other, covering both texts
+        assert (tag == "equal") == (old[i1:i2] == new[j1:j2] and i2 > i1)
+        i, j = i2, j2
+    assert (i, j) == (len(old), len(new))
+    assert all(size <= repair._EXACT_DIFF_CHARS for size in sizes)

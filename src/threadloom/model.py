@@ -47,9 +47,11 @@ class Line:
 
     @property
     def is_blank(self) -> bool:
-        # Judged on the raw line: a line that only the repair empties (a lone stray "Â") still
-        # belongs to a span, so its repair is recorded in a row and no raw text is unaccounted for.
-        return not self.raw.strip()
+        # Nothing in it, as received nor as repaired: a line that only the repair empties (a lone
+        # stray "Â") still belongs to a span, so its repair is recorded in a row and no raw text is
+        # unaccounted for; and so does one that only the repair fills (a lone C1 "\x85", which
+        # Python counts as whitespace, repaired to "…"), as inference reads it.
+        return not self.raw.strip() and not self.text.strip()
 
 
 @dataclass(frozen=True)

@@ -73,8 +73,17 @@ def _byte_order_mark_rule(text: str) -> tuple[str, str]:
 # The BOM rule runs after ftfy, which turns a mis-decoded BOM ("ï»¿") back into U+FEFF.
 STEPS: tuple[Callable[[str], tuple[str, str]], ...] = (fix_with_ftfy, _byte_order_mark_rule, _stray_rule)
 
-# Lines longer than this are diffed as one changed block rather than character by character.
-_MAX_DIFF_CHARS = 20_000
+# How a step's changes are located (`_opcodes`): a changed stretch up to this many characters (old
+# and new together) is diffed exactly; SequenceMatcher's cost grows faster than the square of the
+# length (on repetitive text, about its cube), so longer stretches are first cut at the places
+# where the two texts agree again (`_local_opcodes`).
+_EXACT_DIFF_CHARS = 1_000
+# After a change, the texts are taken to agree again where this many characters match...
+_SYNC_CHARS = 8
+# ...looked for this far ahead in each text first (a mojibake sequence is a few characters), then
+# four times as far, and so on up to _MAX_SYNC_WINDOW; beyond it, the rest is one changed block.
+_SYNC_WINDOW = 64
+_MAX_SYNC_WINDOW = 4_096
 
 
 def repair_line(raw: str, number: int, raw_char_start: int) -> Line:
@@ -106,7 +115,8 @@ def repair_line(raw: str, number: int, raw_char_start: int) -> Line:
 
 def _opcodes(old: str, new: str) -> Iterator[tuple[str, int, int, int, int]]:
     """Character-level edit script; the common prefix and suffix are trimmed first so that a
-    long line with one small change is cheap, and very long changed blocks are not diffed."""
+    long line with one small change is cheap, and a long changed middle is cut where the texts
+    agree again before it is diffed (`_local_opcodes`)."""
     prefix = 0
     limit = min(len(old), len(new))
     while prefix < limit and old[prefix] == new[prefix]:
@@ -117,14 +127,83 @@ def _opcodes(old: str, new: str) -> Iterator[tuple[str, int, int, int, int]]:
     old_mid, new_mid = old[prefix : len(old) - suffix], new[prefix : len(new) - suffix]
     if prefix:
         yield "equal", 0, prefix, 0, prefix
-    if len(old_mid) + len(new_mid) > _MAX_DIFF_CHARS:
-        yield "replace", prefix, prefix + len(old_mid), prefix, prefix + len(new_mid)
-    else:
-        matcher = SequenceMatcher(None, old_mid, new_mid, autojunk=False)
-        for tag, i1, i2, j1, j2 in matcher.get_opcodes():
-            yield tag, i1 + prefix, i2 + prefix, j1 + prefix, j2 + prefix
+    for tag, i1, i2, j1, j2 in _local_opcodes(old_mid, new_mid):
+        yield tag, i1 + prefix, i2 + prefix, j1 + prefix, j2 + prefix
     if suffix:
         yield "equal", len(old) - suffix, len(old), len(new) - suffix, len(new)
+
+
+def _local_opcodes(old: str, new: str) -> Iterator[tuple[str, int, int, int, int]]:
+    """Edit script of a changed middle. A short one is diffed exactly. A long one is walked: the
+    encoding fixes change a few characters at a time, so after each difference the texts agree
+    again nearby; the nearest such place (`_resync`) ends a changed block, which is diffed exactly.
+    Linear in the length, where SequenceMatcher alone took seconds on a few thousand characters."""
+    if len(old) + len(new) <= _EXACT_DIFF_CHARS:
+        yield from _exact_opcodes(old, new, 0, 0)
+        return
+    i = j = 0
+    while i < len(old) and j < len(new):
+        same = _common_length(old, i, new, j)
+        if same:
+            yield "equal", i, i + same, j, j + same
+            i, j = i + same, j + same
+            continue
+        sync = _resync(old, new, i, j)
+        if sync is None:
+            break
+        yield from _exact_opcodes(old[i : sync[0]], new[j : sync[1]], i, j)
+        i, j = sync
+    if i < len(old) or j < len(new):
+        yield from _exact_opcodes(old[i:], new[j:], i, j)
+
+
+def _exact_opcodes(old: str, new: str, i: int, j: int) -> Iterator[tuple[str, int, int, int, int]]:
+    """SequenceMatcher's edit script of a changed block at old[i:], new[j:]; one changed block
+    when it is too long to diff."""
+    if len(old) + len(new) > _EXACT_DIFF_CHARS:
+        yield "replace", i, i + len(old), j, j + len(new)
+        return
+    for tag, i1, i2, j1, j2 in SequenceMatcher(None, old, new, autojunk=False).get_opcodes():
+        yield tag, i1 + i, i2 + i, j1 + j, j2 + j
+
+
+def _common_length(old: str, i: int, new: str, j: int) -> int:
+    """How many characters old[i:] and new[j:] share at their start (compared a chunk at a time)."""
+    n = 0
+    limit = min(len(old) - i, len(new) - j)
+    step = 64
+    while n < limit:
+        if old[i + n : i + n + step] == new[j + n : j + n + step]:
+            n += step
+            continue
+        while n < limit and old[i + n] == new[j + n]:
+            n += 1
+        return n
+    return limit
+
+
+def _resync(old: str, new: str, i: int, j: int) -> tuple[int, int] | None:
+    """The nearest (a, b), fewest characters skipped in all, where old[a:] and new[b:] agree again
+    for _SYNC_CHARS characters (or to both their ends), given old[i] != new[j]; None if there is
+    none within _MAX_SYNC_WINDOW."""
+    window = _SYNC_WINDOW
+    while True:
+        best: tuple[int, int] | None = None
+        for a in range(i, min(i + window, len(old)) + 1):
+            if best is not None and a - i > best[0] - i + best[1] - j:
+                break
+            probe = old[a : a + _SYNC_CHARS]
+            if len(probe) < _SYNC_CHARS:  # near the end of old: the rest must end new too
+                b = len(new) - len(probe)
+                found = j <= b <= j + window and new[b:] == probe
+            else:
+                b = new.find(probe, j, j + window + _SYNC_CHARS)
+                found = b >= 0
+            if found and (best is None or a - i + b - j < best[0] - i + best[1] - j):
+                best = (a, b)
+        if best is not None or window >= _MAX_SYNC_WINDOW:
+            return best
+        window *= 4
 
 
 _LINE = re.compile(r"([^\r\n]*)(\r\n|\r|\n|\Z)")
