@@ -24,7 +24,6 @@ Held-out split, by whole source (the file-name prefix before "_", i.e. the threa
 from __future__ import annotations
 
 import argparse
-import hashlib
 import importlib.util
 import json
 import subprocess
@@ -41,10 +40,12 @@ DEFAULT_BENCH = Path(__file__).resolve().parents[2] / "shared" / "bench"
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 
 from threadloom.bounds import inference_view  # noqa: E402
-from threadloom.model import Decision, Line, Thread  # noqa: E402
+from threadloom.model import Decision, Thread  # noqa: E402
+from threadloom.pipeline import repaired_thread  # noqa: E402
 from threadloom.records import comment_speaker_name  # noqa: E402
 from threadloom.segment import Span  # noqa: E402
 from threadloom.structure import infer_structure, structure_from_spans  # noqa: E402
+from threadloom.turns import TURN_EVIDENCE  # noqa: E402
 
 
 def source_of(doc_name: str) -> str:
@@ -74,22 +75,10 @@ def flatten_bench(bench: Path) -> Path:
 
 
 def build_thread(text: str, source_file: str, metadata: dict[str, Any] | None = None) -> Thread:
-    """The Thread the pipeline hands to structure inference (without encoding repair): its
-    inference view (bounds.py), so training reads lines as inference does."""
-    lines: list[Line] = []
-    offset = 0
-    for i, raw in enumerate(text.split("\n"), start=1):
-        lines.append(Line(number=i, raw_char_start=offset, raw=raw, text=raw))
-        offset += len(raw) + 1
-    sha = hashlib.sha256(text.encode("utf-8")).hexdigest()
-    return inference_view(Thread(
-        thread_id=source_file,
-        source_file=source_file,
-        source_sha256=sha,
-        raw_text=text,
-        lines=tuple(lines),
-        metadata=dict(metadata or {}),
-    ))
+    """The Thread the pipeline hands to structure inference: the document's lines repaired as
+    builds repair them, in their inference view (bounds.py), so training reads lines as inference
+    does."""
+    return inference_view(repaired_thread(text, source_file, metadata, thread_id=source_file))
 
 
 def infer_oracle(thread: Thread, gold: dict[str, Any]) -> Thread:
@@ -157,13 +146,16 @@ def summarise(acc: dict[str, int]) -> dict[str, float]:
 
 
 def calibration(thread: Thread, gold: dict[str, Any], tally: dict[str, list[tuple[float, bool]]]) -> None:
-    """Per decision kind, each decision's (confidence, right) pair, added to `tally`."""
+    """Per decision kind, each decision's (confidence, right) pair, added to `tally` ("turn": the
+    boundaries turns.py made at a speaker turn, also counted as boundaries)."""
     gold_by_start = {g["start"]: g for g in gold["comments"]}
     art_ok = thread.article_line_end == gold["article"]["end"]
     _count(tally, "article", thread.article_decision.confidence, art_ok)
     for c in thread.comments:
         g = gold_by_start.get(c.raw_line_start)
         _count(tally, "boundary", c.boundary.confidence, g is not None)
+        if c.boundary.evidence[0].startswith(TURN_EVIDENCE):  # a span split at a speaker turn
+            _count(tally, "turn", c.boundary.confidence, g is not None)
         if g is None:
             continue
         _count(tally, "span", c.boundary.confidence, g["end"] == c.raw_line_end)

@@ -4,12 +4,17 @@ scripts/wrap_documents.py): what the datasheet quotes."""
 from __future__ import annotations
 
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "scripts"))
 
-from eval_structure import calibration_lines
+from eval_structure import build_thread, calibration, calibration_lines
 from measure_accuracy import COUNT_KEYS, bootstrap_intervals, interval, metrics_of
+from threadloom.model import Decision
+from threadloom.pipeline import process_text
+from threadloom.structure import infer_structure
+from threadloom.turns import TURN_EVIDENCE
 from wrap_documents import move_key, wrap_document
 
 
@@ -143,3 +148,29 @@ def test_wrapping_with_blank_lines_moves_the_answer_key_to_the_same_text() -> No
         assert text == lines[old["start"] - 1] and "" not in out[new["start"] - 1 : new["end"]]
     assert moved["comments"][1]["parent"] == moved["comments"][0]["start"]
     assert out[moved["article"]["end"]] == ""  # the blank line after the article
+
+
+def test_training_reads_a_document_as_a_build_does() -> None:
+    """The thread training and evaluation start from is a build's, encoding repair included: a
+    mojibake line reads repaired, and the decisions are the pipeline's."""
+    text = ("A post about bridges.\nThe trail reopens on Saturday.\nGreat post! Iâ€™ve walked it twice.\n"
+            "Is the car park open again?\nIt is, since Monday.\n")
+    thread = build_thread(text, "t.txt")
+    assert thread.lines[2].text == "Great post! I've walked it twice."  # repaired, then viewed
+    built = process_text(text, "t.txt")
+    inferred = infer_structure(thread)
+    assert [(c.raw_line_start, c.raw_line_end, c.parent, c.is_post_author) for c in inferred.comments] == [
+        (c.raw_line_start, c.raw_line_end, c.parent, c.is_post_author) for c in built.comments]
+
+
+def test_speaker_turn_splits_are_tallied_as_boundaries_and_as_turns() -> None:
+    turn = Decision(0.75, (f"{TURN_EVIDENCE}: the author model reads ...",))
+    thread = process_text("A post.\nThanks for this post.\nGlad it helped.\n", "t.txt")
+    comments = [replace(c, boundary=turn) if c.position == len(thread.comments) - 1 else c
+                for c in thread.comments]
+    gold = {"article": {"end": 1}, "comments": [{"start": c.raw_line_start, "end": c.raw_line_end,
+                                                  "is_post_author": False, "parent": None} for c in comments]}
+    tally: dict[str, list[tuple[float, bool]]] = {}
+    calibration(replace(thread, comments=tuple(comments)), gold, tally)
+    assert tally["turn"] == [(0.75, True)]
+    assert len(tally["boundary"]) == len(comments)

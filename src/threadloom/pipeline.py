@@ -35,6 +35,20 @@ def process_text(
         forget_lines()
 
 
+def repaired_thread(text: str, source_file: str, metadata: dict[str, Any] | None = None, *,
+                    thread_id: str | None = None, sha256: str | None = None) -> Thread:
+    """A raw document as a Thread before inference: its lines, each as received and repaired.
+    (Training and evaluation start from it too, so they read every document as builds do.)"""
+    return Thread(
+        thread_id=thread_id or thread_id_for(source_file),
+        source_file=source_file,
+        source_sha256=sha256 or sha256_hex(text.encode("utf-8")),
+        raw_text=text,
+        lines=repair_text(text),
+        metadata=dict(metadata or {}),
+    )
+
+
 def _process_text(
     text: str,
     source_file: str,
@@ -44,14 +58,7 @@ def _process_text(
     corrections: dict[str, Any] | None,
     corrections_label: str,
 ) -> Thread:
-    thread = Thread(
-        thread_id=thread_id or thread_id_for(source_file),
-        source_file=source_file,
-        source_sha256=sha256 or sha256_hex(text.encode("utf-8")),
-        raw_text=text,
-        lines=repair_text(text),
-        metadata=dict(metadata or {}),
-    )
+    thread = repaired_thread(text, source_file, metadata, thread_id=thread_id, sha256=sha256)
     thread = with_lines_of(infer_structure(inference_view(thread)), thread)
     return thread if corrections is None else apply_corrections(thread, corrections, corrections_label)
 

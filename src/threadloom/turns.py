@@ -27,8 +27,10 @@ from .segment import Span, TextLine
 
 MIN_TURN_CONFIDENCE = 0.8
 MIN_START_LOGIT = -1.0
-# On the dev sources, 21 of the 28 splits this makes start a gold comment: what a split is worth.
+# On the dev sources, 21 of the 28 splits this made start a gold comment (0.75: what a split is
+# worth); 20 of 27 at 0.6.4 (scripts/eval_structure.py --calibration, "turn").
 TURN_CONFIDENCE = 0.75
+TURN_EVIDENCE = "speaker-turn"  # how a split's evidence begins
 
 
 def split_at_speaker_turns(thread: Thread, lines: list[TextLine], spans: list[Span], facts: list[Facts],
@@ -52,7 +54,7 @@ def split_at_speaker_turns(thread: Thread, lines: list[TextLine], spans: list[Sp
             second = comment_facts(thread.span_text(lines[i].number, span.end))
             parts = _part_probabilities(facts, j, first, second, author, counts)
             if parts is not None and min(parts) >= MIN_TURN_CONFIDENCE:
-                why = (f"speaker-turn: the author model reads the lines from '{lines[i].text[:40]}' "
+                why = (f"{TURN_EVIDENCE}: the author model reads the lines from '{lines[i].text[:40]}' "
                        f"and those before them as different speakers (at least {min(parts):.2f} sure each)")
                 out_spans += [Span(span.start, end, span.decision),
                               Span(lines[i].number, span.end, Decision(TURN_CONFIDENCE, (why,)))]
