@@ -1,0 +1,118 @@
+#!/usr/bin/env python3
+"""Fuzz the per-document pipeline with damaged copies of real threads (a script, not a test).
+
+Usage: python scripts/fuzz_pipeline.py [--seconds 60] [--seed 0] [--bench /work/shared/bench]
+                                       [--slow 2.0] [--keep DIR]
+
+Each round takes one of the bench threads (flattened) or raw/'s documents and damages it: lines
+deleted, repeated, cut short, shuffled or multiplied, and control, invisible, mojibake and
+markup characters inserted. The document goes through `process_text`, and its rows through
+validation's integrity rules (`validate.thread_problems`). Reported: documents tried, exceptions,
+rule violations, and documents slower than --slow seconds; each failing document is written to
+--keep (default: a temporary folder) to be turned into a test. Deterministic for a --seed, apart
+from the time budget. The 0.6.4 crash (a line of U+0085 only) and the repair's quadratic diff were
+found this way.
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import tempfile
+import time
+from pathlib import Path
+
+from eval_structure import DEFAULT_BENCH, flatten_bench
+from threadloom.pipeline import process_text
+from threadloom.records import comment_rows, speaker_rows, thread_row
+from threadloom.validate import thread_problems
+
+REPO = Path(__file__).resolve().parents[1]
+# What gets inserted: line and paragraph separators Python treats as whitespace, C1 controls,
+# invisible characters, mojibake, entities, typography, markup and cue words.
+INSERTS = ["\u200b", "\u00ad", "\ufeff", "\u202e", "\x0c", "\x0b", "\r", "\u2028", "\u2029", "\x85",
+           "\t", "&", ";", "&#", "&#x", "&#99999999;", "&amp;", "@", "—", "…", "“", "’", "é", "Ã©",
+           "â€™", "\U0001f600", "e\u0301", ":)", "-", "~", "Thanks,", "Cheers,", "\\", "<", ">",
+           "```", "    ", "http://example.com/"]
+
+
+def damage(text: str, rng: random.Random) -> str:
+    """One to eight random edits of a document's lines."""
+    lines = text.split("\n")
+    for _ in range(rng.randint(1, 8)):
+        lines = lines or [""]
+        i = rng.randrange(len(lines))
+        edit = rng.randrange(9)
+        if edit == 0:
+            del lines[i]
+        elif edit == 1:
+            lines.insert(i, lines[rng.randrange(len(lines))])
+        elif edit == 2:
+            lines[i] = lines[i][: rng.randint(0, len(lines[i]))]
+        elif edit == 3:
+            at = rng.randint(0, len(lines[i]))
+            lines[i] = lines[i][:at] + rng.choice(INSERTS) + lines[i][at:]
+        elif edit == 4:
+            lines.insert(i, "")
+        elif edit == 5:
+            lines[i] *= rng.randint(2, 50)
+        elif edit == 6:
+            rng.shuffle(lines)
+        elif edit == 7:
+            lines = lines[:i]
+        else:
+            lines.insert(i, "".join(rng.choice(INSERTS) for _ in range(rng.randint(1, 30))))
+    return "\n".join(lines)
+
+
+def check(text: str, folder: Path) -> str | None:
+    """Why the pipeline fails on this document, or None."""
+    try:
+        thread = process_text(text, "fuzz.txt")
+    except Exception as err:  # what the fuzzer is looking for
+        return f"{type(err).__name__}: {err}"
+    (folder / "raw" / "fuzz.txt").write_bytes(text.encode("utf-8"))
+    rows = thread_row(thread), comment_rows(thread), speaker_rows(thread)
+    problems = list(thread_problems(folder, *rows))
+    return f"integrity: {problems[0]}" if problems else None
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--seconds", type=float, default=60.0)
+    ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--bench", type=Path, default=DEFAULT_BENCH)
+    ap.add_argument("--slow", type=float, default=2.0, help="report documents slower than this")
+    ap.add_argument("--keep", type=Path, help="folder for the failing documents")
+    args = ap.parse_args()
+    files = sorted((REPO / "raw").glob("*.txt"))
+    if (args.bench / "threads.jsonl").exists():
+        files += sorted((flatten_bench(args.bench) / "raw").glob("*.txt"))
+    texts = [f.read_text(encoding="utf-8") for f in files]
+    keep = args.keep or Path(tempfile.mkdtemp(prefix="threadloom-fuzz-"))
+    keep.mkdir(parents=True, exist_ok=True)
+    rng = random.Random(args.seed)
+    tried = failed = slow = 0
+    start = time.monotonic()
+    with tempfile.TemporaryDirectory() as tmp:
+        (Path(tmp) / "raw").mkdir()
+        while time.monotonic() - start < args.seconds:
+            text = damage(rng.choice(texts), rng)
+            if not text.strip() or "\x00" in text:
+                continue  # refused before the pipeline (sources.py)
+            tried += 1
+            began = time.monotonic()
+            why = check(text, Path(tmp))
+            took = time.monotonic() - began
+            if why or took > args.slow:
+                failed += bool(why)
+                slow += took > args.slow
+                name = keep / f"doc-{tried:06d}.txt"
+                name.write_bytes(text.encode("utf-8"))
+                print(f"{name}: {why or f'{took:.1f} s'}")
+    print(f"fuzz_pipeline: {tried} documents from {len(texts)}, {failed} failed, {slow} slower than "
+          f"{args.slow} s (seed {args.seed}, {args.seconds:.0f} s)")
+
+
+if __name__ == "__main__":
+    main()
