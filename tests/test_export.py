@@ -124,3 +124,28 @@ def test_jsonl_export_of_rows_out_of_thread_order_stops_with_one_line(
     with pytest.raises(ThreadloomError, match=r"row \d+: thread .* comes apart from the rest of its thread"):
         export_jsonl(copy, out / "threads.jsonl")
     assert list(out.iterdir()) == []  # no file, no staging folder left
+
+
+def test_exported_lines_split_the_same_way_for_every_reader(tmp_path: Path) -> None:
+    """A comment holding U+2028, U+2029 or U+0085 (str.splitlines() ends a line at each) is one
+    record per line in both exports, and reads back with the same text."""
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    comment = "Great post! One\u2028two\u2029three, and a NEL\x85here."
+    (raw / "a.txt").write_text(f"A post about trails.\nThe trail reopens on Saturday.\n{comment}\n"
+                               "Thanks for sharing this, it helped.\n", encoding="utf-8")
+    release = tmp_path / "rel"
+    assert CliRunner().invoke(main, ["build", str(raw), "--out", str(release)]).exit_code == 0
+    texts = {c["text"] for c in read_rows(release, "comments")}
+    runner = CliRunner()
+    assert runner.invoke(main, ["export", "jsonl", str(release), str(tmp_path / "t.jsonl")]).exit_code == 0
+    assert runner.invoke(main, ["export", "convokit", str(release), str(tmp_path / "ck")]).exit_code == 0
+    (record,) = _lines(tmp_path / "t.jsonl")
+
+    def nested(nodes: list[dict[str, Any]]) -> set[str]:
+        return {n["text"] for n in nodes} | {t for n in nodes for t in nested(n["replies"])}
+
+    assert nested(record["comments"]) == texts
+    assert any("\u2028" in text for text in texts)
+    utterances = _lines(tmp_path / "ck" / "utterances.jsonl")
+    assert texts <= {u["text"] for u in utterances}

@@ -22,7 +22,7 @@ from threadloom.validate import thread_problems, validate_release
 
 WORDS = ["the", "trail", "bridge", "thanks", "great", "post", "I", "agree", "why", "rain", "Nora",
          "café", "naïve", "Zürich", "日本", "привет", "🙂", "it’s", "“quoted”", "—"]
-DAMAGE = ["Ã©", "â€™", "Â ", "Â", "\u00a0", "Ã¨", "â€œ", "ï»¿", "\ufeff"]
+DAMAGE = ["Ã©", "â€™", "Â ", "Â", "\u00a0", "Ã¨", "â€œ", "ï»¿", "\ufeff", "\x85", "\x0c"]  # \x85: a C1 "…"
 token = st.one_of(st.sampled_from(WORDS), st.sampled_from(DAMAGE), st.text(min_size=1, max_size=6).filter(
     lambda s: "\n" not in s and "\r" not in s and "\x00" not in s))
 

@@ -33,6 +33,16 @@ THREAD_META = ("source_file", "source_sha256", "url", "title", "site", "publishe
 COMMENT_SKIP = ("thread_id", "comment_id", "source_file", "parent_id", "text", "speaker_id")
 
 
+# Characters that str.splitlines() and some JSON Lines readers take for line ends, though JSON lets
+# them stand in a string: written as escapes, so every reader sees one record per line.
+_LINE_BREAKING = str.maketrans({"\x85": "\\u0085", "\u2028": "\\u2028", "\u2029": "\\u2029"})
+
+
+def jsonl_line(record: Any) -> str:
+    """One JSON Lines record: UTF-8 text as it is, but no character any reader could split on."""
+    return json.dumps(record, ensure_ascii=False).translate(_LINE_BREAKING) + "\n"
+
+
 def _manifest(folder: Path) -> dict[str, Any]:
     try:
         manifest: dict[str, Any] = json.loads((Path(folder) / MANIFEST).read_text(encoding="utf-8"))
@@ -90,7 +100,7 @@ def write_convokit_files(folder: Path, target: Path, manifest: dict[str, Any]) -
     with open(target / "utterances.jsonl", "w", encoding="utf-8") as handle:
         def write(utterance: Row) -> None:
             utterance_index.add(utterance["meta"])
-            handle.write(json.dumps(utterance, ensure_ascii=False) + "\n")
+            handle.write(jsonl_line(utterance))
 
         for thread in iter_rows(folder, "threads"):  # one pass: its conversation and its post
             conversations[thread["thread_id"]] = {"meta": {k: thread[k] for k in THREAD_META}, "vectors": []}
@@ -176,7 +186,7 @@ def export_jsonl(folder: Path, out: Path) -> Path:
     try:
         target = staging / "threads.jsonl"
         with open(target, "w", encoding="utf-8") as handle:
-            handle.writelines(json.dumps(r, ensure_ascii=False) + "\n" for r in records)
+            handle.writelines(jsonl_line(r) for r in records)
         os.replace(target, out)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
