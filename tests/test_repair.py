@@ -225,3 +225,18 @@ def test_long_edit_scripts_are_valid_and_only_short_stretches_are_diffed_exactly
         i, j = i2, j2
     assert (i, j) == (len(old), len(new))
     assert all(size <= repair._EXACT_DIFF_CHARS for size in sizes)
+
+
+LONG_TEXT = st.text(alphabet="ab é", min_size=500, max_size=1500)
+
+
+@given(LONG_TEXT, LONG_TEXT)
+def test_edit_scripts_of_unrelated_long_texts_are_valid(old: str, new: str) -> None:
+    """Texts that agree only here and there: the walk resynchronises where it can, and a rest
+    with no place to resynchronise is one block; the script is valid either way."""
+    i = j = 0
+    for tag, i1, i2, j1, j2 in repair._opcodes(old, new):
+        assert (i1, j1) == (i, j)
+        assert (tag == "equal") == (old[i1:i2] == new[j1:j2] and i2 > i1)
+        i, j = i2, j2
+    assert (i, j) == (len(old), len(new))
