@@ -195,6 +195,19 @@ def test_a_long_mojibake_line_is_repaired_one_change_at_a_time(vary: bool) -> No
         assert raw[r.raw_char_start - 500 : r.raw_char_end - 500] == r.before
 
 
+def test_a_long_line_read_wholly_in_the_wrong_encoding_is_repaired_word_by_word() -> None:
+    """Cyrillic UTF-8 read as Latin-1: every letter changed, only the spaces agree. Each word is
+    one recorded change (the walk resynchronises on single characters inside such a stretch)."""
+    words = ["привет", "мир", "спасибо", "статья", "хорошо", "блог", "сегодня"]
+    text = " ".join(words[(i * 3) % len(words)] for i in range(400)) + "."
+    raw = text.encode("utf-8").decode("latin-1")
+    line = repair_line(raw, number=1, raw_char_start=0)
+    assert line.text == text
+    assert [r.after for r in line.repairs] == text.rstrip(".").split(" ")
+    for r in line.repairs:
+        assert raw[r.raw_char_start : r.raw_char_end] == r.before == r.after.encode("utf-8").decode("latin-1")
+
+
 @given(
     st.text(alphabet="ab ", min_size=600, max_size=1500),
     st.lists(st.tuples(st.integers(0, 1499), st.text(alphabet="abé ", max_size=4), st.integers(0, 3)),

@@ -74,16 +74,20 @@ def _byte_order_mark_rule(text: str) -> tuple[str, str]:
 STEPS: tuple[Callable[[str], tuple[str, str]], ...] = (fix_with_ftfy, _byte_order_mark_rule, _stray_rule)
 
 # How a step's changes are located (`_opcodes`): a changed stretch up to this many characters (old
-# and new together) is diffed exactly; SequenceMatcher's cost grows faster than the square of the
-# length (on repetitive text, about its cube), so longer stretches are first cut at the places
-# where the two texts agree again (`_local_opcodes`).
-_EXACT_DIFF_CHARS = 1_000
-# After a change, the texts are taken to agree again where this many characters match...
-_SYNC_CHARS = 8
-# ...looked for this far ahead in each text first (a mojibake sequence is a few characters), then
-# four times as far, and so on up to _MAX_SYNC_WINDOW; beyond it, the rest is one changed block.
-_SYNC_WINDOW = 64
-_MAX_SYNC_WINDOW = 4_096
+# and new together) is diffed exactly. SequenceMatcher's cost grows faster than the square of the
+# length (about its cube on repetitive text), so a longer stretch is first cut where the two texts
+# agree again (`_local_opcodes`), and a block longer than this between two such places is recorded
+# as one change.
+_EXACT_DIFF_CHARS = 200
+# Where the texts agree again after a change (`_resync`): first the nearest place where 8
+# characters match, looked for within 64 then 256 characters (a mojibake sequence is a few
+# characters, and the text around it is unchanged); failing that (a whole stretch re-decoded,
+# e.g. Cyrillic read as Windows-1252, where only the spaces and ASCII punctuation survive), the
+# nearest single matching character, within up to 4,096; beyond, the rest is one changed block.
+# Within such a stretch, the next change is sought by single characters straight away.
+SyncSteps = tuple[tuple[int, int], ...]  # (characters that must match, how far to look)
+_SYNC_STEPS: SyncSteps = ((8, 64), (8, 256), (1, 64), (1, 256), (1, 1_024), (1, 4_096))
+_SINGLE_CHARACTER_STEPS: SyncSteps = tuple(step for step in _SYNC_STEPS if step[0] == 1)
 
 
 def repair_line(raw: str, number: int, raw_char_start: int) -> Line:
@@ -137,22 +141,29 @@ def _local_opcodes(old: str, new: str) -> Iterator[tuple[str, int, int, int, int
     """Edit script of a changed middle. A short one is diffed exactly. A long one is walked: the
     encoding fixes change a few characters at a time, so after each difference the texts agree
     again nearby; the nearest such place (`_resync`) ends a changed block, which is diffed exactly.
-    Linear in the length, where SequenceMatcher alone took seconds on a few thousand characters."""
+    About linear in the length, where SequenceMatcher alone took seconds on a few thousand
+    characters."""
     if len(old) + len(new) <= _EXACT_DIFF_CHARS:
         yield from _exact_opcodes(old, new, 0, 0)
         return
     i = j = 0
+    steps = _SYNC_STEPS
     while i < len(old) and j < len(new):
         same = _common_length(old, i, new, j)
         if same:
             yield "equal", i, i + same, j, j + same
             i, j = i + same, j + same
+            if same >= _SYNC_STEPS[0][0]:
+                steps = _SYNC_STEPS  # out of a re-decoded stretch: look for a long match first
             continue
-        sync = _resync(old, new, i, j)
+        sync = _resync(old, new, i, j, steps)
         if sync is None:
             break
-        yield from _exact_opcodes(old[i : sync[0]], new[j : sync[1]], i, j)
-        i, j = sync
+        a, b, length = sync
+        yield from _exact_opcodes(old[i:a], new[j:b], i, j)
+        i, j = a, b
+        if length == 1:  # inside a re-decoded stretch: its next change is as dense
+            steps = _SINGLE_CHARACTER_STEPS
     if i < len(old) or j < len(new):
         yield from _exact_opcodes(old[i:], new[j:], i, j)
 
@@ -182,28 +193,27 @@ def _common_length(old: str, i: int, new: str, j: int) -> int:
     return limit
 
 
-def _resync(old: str, new: str, i: int, j: int) -> tuple[int, int] | None:
+def _resync(old: str, new: str, i: int, j: int, steps: SyncSteps) -> tuple[int, int, int] | None:
     """The nearest (a, b), fewest characters skipped in all, where old[a:] and new[b:] agree again
-    for _SYNC_CHARS characters (or to both their ends), given old[i] != new[j]; None if there is
-    none within _MAX_SYNC_WINDOW."""
-    window = _SYNC_WINDOW
-    while True:
+    for `length` characters (the first of `steps` that finds one; or both end), given old[i] !=
+    new[j], as (a, b, length); None if there is none."""
+    for length, window in steps:
         best: tuple[int, int] | None = None
         for a in range(i, min(i + window, len(old)) + 1):
             if best is not None and a - i > best[0] - i + best[1] - j:
                 break
-            probe = old[a : a + _SYNC_CHARS]
-            if len(probe) < _SYNC_CHARS:  # near the end of old: the rest must end new too
+            probe = old[a : a + length]
+            if len(probe) < length:  # at the end of old: the rest must end new too
                 b = len(new) - len(probe)
                 found = j <= b <= j + window and new[b:] == probe
             else:
-                b = new.find(probe, j, j + window + _SYNC_CHARS)
+                b = new.find(probe, j, j + window + length)
                 found = b >= 0
             if found and (best is None or a - i + b - j < best[0] - i + best[1] - j):
                 best = (a, b)
-        if best is not None or window >= _MAX_SYNC_WINDOW:
-            return best
-        window *= 4
+        if best is not None:
+            return (*best, length)
+    return None
 
 
 _LINE = re.compile(r"([^\r\n]*)(\r\n|\r|\n|\Z)")
