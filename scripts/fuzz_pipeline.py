@@ -2,12 +2,14 @@
 """Fuzz the per-document pipeline with damaged copies of real threads (a script, not a test).
 
 Usage: python scripts/fuzz_pipeline.py [--seconds 60] [--seed 0] [--bench /work/shared/bench]
-                                       [--slow 2.0] [--keep DIR]
+                                       [--slow 2.0] [--keep DIR] [--crawl]
 
 Each round takes one of the bench threads (flattened) or raw/'s documents and damages it: lines
-deleted, repeated, cut short, shuffled or multiplied, and control, invisible, mojibake and
-markup characters inserted. The document goes through `process_text`, and its rows through
-validation's integrity rules (`validate.thread_problems`). Reported: documents tried, exceptions,
+deleted, repeated, cut short, shuffled or multiplied, and control, invisible, mojibake and markup
+characters inserted. The document goes through `process_text`, and its rows through validation's
+integrity rules (`validate.thread_problems`); with --crawl, through the crawl's per-record step
+instead (`crawl.records.process_record`: triage, then threading), where a page the pipeline fails
+on is rejected as "pipeline failed" (needs the crawl extra). Reported: documents tried, exceptions,
 rule violations, and documents slower than --slow seconds; each failing document is written to
 --keep (default: a temporary folder) to be turned into a test. Deterministic for a --seed, apart
 from the time budget. The 0.6.4 crash (a line of U+0085 only) and the repair's quadratic diff were
@@ -77,6 +79,17 @@ def check(text: str, folder: Path) -> str | None:
     return f"integrity: {problems[0]}" if problems else None
 
 
+def check_crawl(text: str, _folder: Path) -> str | None:
+    """Why the crawl's per-record step fails on this page, or None."""
+    from threadloom.crawl.records import process_record
+
+    try:
+        outcome = process_record(text, "fuzz", {})
+    except Exception as err:  # triage runs outside the step's own guard
+        return f"{type(err).__name__}: {err}"
+    return outcome.reason if outcome.status == "rejected" and "pipeline failed" in outcome.reason else None
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--seconds", type=float, default=60.0)
@@ -84,7 +97,9 @@ def main() -> None:
     ap.add_argument("--bench", type=Path, default=DEFAULT_BENCH)
     ap.add_argument("--slow", type=float, default=2.0, help="report documents slower than this")
     ap.add_argument("--keep", type=Path, help="folder for the failing documents")
+    ap.add_argument("--crawl", action="store_true", help="the crawl's per-record step instead")
     args = ap.parse_args()
+    run = check_crawl if args.crawl else check
     files = sorted((REPO / "raw").glob("*.txt"))
     if (args.bench / "threads.jsonl").exists():
         files += sorted((flatten_bench(args.bench) / "raw").glob("*.txt"))
@@ -102,7 +117,7 @@ def main() -> None:
                 continue  # refused before the pipeline (sources.py)
             tried += 1
             began = time.monotonic()
-            why = check(text, Path(tmp))
+            why = run(text, Path(tmp))
             took = time.monotonic() - began
             if why or took > args.slow:
                 failed += bool(why)
