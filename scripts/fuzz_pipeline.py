@@ -5,15 +5,15 @@ Usage: python scripts/fuzz_pipeline.py [--seconds 60] [--seed 0] [--bench /work/
                                        [--slow 2.0] [--keep DIR] [--crawl]
 
 Each round takes one of the bench threads (flattened) or raw/'s documents and damages it: lines
-deleted, repeated, cut short, shuffled or multiplied, and control, invisible, mojibake and markup
-characters inserted. The document goes through `process_text`, and its rows through validation's
-integrity rules (`validate.thread_problems`); with --crawl, through the crawl's per-record step
-instead (`crawl.records.process_record`: triage, then threading), where a page the pipeline fails
-on is rejected as "pipeline failed" (needs the crawl extra). Reported: documents tried, exceptions,
-rule violations, and documents slower than --slow seconds; each failing document is written to
---keep (default: a temporary folder) to be turned into a test. Deterministic for a --seed, apart
-from the time budget. The 0.6.4 crash (a line of U+0085 only) and the repair's quadratic diff were
-found this way.
+deleted, repeated, cut short, shuffled, multiplied or read as Latin-1, and control, invisible,
+mojibake and markup characters inserted. The document goes through `process_text`, and its rows
+through validation's integrity rules (`validate.thread_problems`); with --crawl, through the
+crawl's per-record step instead (`crawl.records.process_record`: triage, then threading), where a
+page the pipeline fails on is rejected as "pipeline failed" (needs the crawl extra). Reported:
+documents tried, exceptions, rule violations, and documents slower than --slow seconds; each
+failing document is written to --keep (default: a temporary folder) to be turned into a test.
+Deterministic for a --seed, apart from the time budget. The 0.6.4 crash (a line of U+0085 only) and
+the repair's quadratic diff were found this way.
 """
 
 from __future__ import annotations
@@ -44,7 +44,7 @@ def damage(text: str, rng: random.Random) -> str:
     for _ in range(rng.randint(1, 8)):
         lines = lines or [""]
         i = rng.randrange(len(lines))
-        edit = rng.randrange(9)
+        edit = rng.randrange(10)
         if edit == 0:
             del lines[i]
         elif edit == 1:
@@ -62,8 +62,10 @@ def damage(text: str, rng: random.Random) -> str:
             rng.shuffle(lines)
         elif edit == 7:
             lines = lines[:i]
-        else:
+        elif edit == 8:
             lines.insert(i, "".join(rng.choice(INSERTS) for _ in range(rng.randint(1, 30))))
+        else:  # the line's UTF-8 read as Latin-1, every non-ASCII character damaged
+            lines[i] = lines[i].encode("utf-8", "surrogatepass").decode("latin-1")
     return "\n".join(lines)
 
 
