@@ -1,14 +1,18 @@
 """The evaluation scripts' own arithmetic (scripts/eval_structure.py, scripts/measure_accuracy.py,
-scripts/wrap_documents.py): what the datasheet quotes."""
+scripts/wrap_documents.py): what the datasheet quotes; and the fuzzer's (scripts/fuzz_pipeline.py)."""
 
 from __future__ import annotations
 
+import random
 import sys
 from dataclasses import replace
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "scripts"))
 
+import pytest
+
+import fuzz_pipeline
 from eval_structure import build_thread, calibration, calibration_lines
 from measure_accuracy import COUNT_KEYS, bootstrap_intervals, interval, metrics_of
 from threadloom.model import Decision
@@ -174,3 +178,20 @@ def test_speaker_turn_splits_are_tallied_as_boundaries_and_as_turns() -> None:
     calibration(replace(thread, comments=tuple(comments)), gold, tally)
     assert tally["turn"] == [(0.75, True)]
     assert len(tally["boundary"]) == len(comments)
+
+
+def test_the_fuzzer_damages_deterministically_and_reports_what_fails(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    text = "A post about trails.\nThe trail reopens.\nGreat post, thanks!\nIs the car park open?\n"
+    first = [fuzz_pipeline.damage(text, random.Random(seed)) for seed in range(20)]
+    assert first == [fuzz_pipeline.damage(text, random.Random(seed)) for seed in range(20)]
+    assert len(set(first)) > 10  # the edits vary
+    (tmp_path / "raw").mkdir()
+    assert fuzz_pipeline.check(text, tmp_path) is None
+
+    def broken(*args: object, **kwargs: object) -> None:
+        raise ValueError("min() arg is an empty sequence")
+
+    monkeypatch.setattr(fuzz_pipeline, "process_text", broken)
+    assert fuzz_pipeline.check(text, tmp_path) == "ValueError: min() arg is an empty sequence"

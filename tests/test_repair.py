@@ -253,3 +253,13 @@ def test_edit_scripts_of_unrelated_long_texts_are_valid(old: str, new: str) -> N
         assert (tag == "equal") == (old[i1:i2] == new[j1:j2] and i2 > i1)
         i, j = i2, j2
     assert (i, j) == (len(old), len(new))
+
+
+@given(st.text(alphabet="ab", max_size=300), st.text(alphabet="ab", max_size=300))
+def test_shared_start_and_end_are_counted_as_one_character_at_a_time_would(a: str, b: str) -> None:
+    old, new = a + "x" * 70 + b, a + "y" * 3 + b  # chunks of 64 both agree and disagree
+    limit = min(len(old), len(new))
+    start = next((n for n in range(limit) if old[n] != new[n]), limit)
+    end = next((n for n in range(limit - start) if old[-1 - n] != new[-1 - n]), limit - start)
+    assert repair._common_length(old, 0, new, 0) == start
+    assert repair._common_suffix_length(old, new, limit - start) == end

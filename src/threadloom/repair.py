@@ -121,13 +121,8 @@ def _opcodes(old: str, new: str) -> Iterator[tuple[str, int, int, int, int]]:
     """Character-level edit script; the common prefix and suffix are trimmed first so that a
     long line with one small change is cheap, and a long changed middle is cut where the texts
     agree again before it is diffed (`_local_opcodes`)."""
-    prefix = 0
-    limit = min(len(old), len(new))
-    while prefix < limit and old[prefix] == new[prefix]:
-        prefix += 1
-    suffix = 0
-    while suffix < limit - prefix and old[-1 - suffix] == new[-1 - suffix]:
-        suffix += 1
+    prefix = _common_length(old, 0, new, 0)
+    suffix = _common_suffix_length(old, new, min(len(old), len(new)) - prefix)
     old_mid, new_mid = old[prefix : len(old) - suffix], new[prefix : len(new) - suffix]
     if prefix:
         yield "equal", 0, prefix, 0, prefix
@@ -188,6 +183,21 @@ def _common_length(old: str, i: int, new: str, j: int) -> int:
             n += step
             continue
         while n < limit and old[i + n] == new[j + n]:
+            n += 1
+        return n
+    return limit
+
+
+def _common_suffix_length(old: str, new: str, limit: int) -> int:
+    """How many characters, up to `limit`, old and new share at their end (a chunk at a time)."""
+    n = 0
+    step = 64
+    while n < limit:
+        size = min(step, limit - n)
+        if old[len(old) - n - size : len(old) - n] == new[len(new) - n - size : len(new) - n]:
+            n += size
+            continue
+        while n < limit and old[-1 - n] == new[-1 - n]:
             n += 1
         return n
     return limit
