@@ -11,7 +11,6 @@ import codecs
 import json
 import os
 import random
-import re
 import subprocess
 import sys
 import time
@@ -24,6 +23,7 @@ from click.testing import CliRunner, Result
 from release_tools import read_rows
 from threadloom import api, intake, sources
 from threadloom.cli import main
+from threadloom.repair import split_raw_lines
 from threadloom.validate import validate_release
 
 ARTICLE = [
@@ -186,9 +186,7 @@ def test_processed_hostile_document_loses_no_text(case: Case, tmp_path: Path) ->
         if comment["source_file"] == case.name:
             for number in range(comment["raw_line_start"], comment["raw_line_end"] + 1):
                 owners[number] += 1
-    lines = re.split(r"\r\n|\r|\n", case.data.decode("utf-8"))  # not splitlines(): U+0085 ends no line
-    if lines[-1] == "":
-        lines.pop()  # the final line end starts no line
+    lines = [content for _, content in split_raw_lines(case.data.decode("utf-8"))]  # not splitlines()
     assert len(lines) == n
     for number, line in enumerate(lines, start=1):
         if number > article_end and line.replace("\ufeff", "").strip():

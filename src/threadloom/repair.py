@@ -189,18 +189,8 @@ def _common_length(old: str, i: int, new: str, j: int) -> int:
 
 
 def _common_suffix_length(old: str, new: str, limit: int) -> int:
-    """How many characters, up to `limit`, old and new share at their end (a chunk at a time)."""
-    n = 0
-    step = 64
-    while n < limit:
-        size = min(step, limit - n)
-        if old[len(old) - n - size : len(old) - n] == new[len(new) - n - size : len(new) - n]:
-            n += size
-            continue
-        while n < limit and old[-1 - n] == new[-1 - n]:
-            n += 1
-        return n
-    return limit
+    """How many characters, up to `limit`, old and new share at their end."""
+    return min(_common_length(old[::-1], 0, new[::-1], 0), limit)
 
 
 def _resync(old: str, new: str, i: int, j: int, steps: SyncSteps) -> tuple[int, int, int] | None:
@@ -208,10 +198,11 @@ def _resync(old: str, new: str, i: int, j: int, steps: SyncSteps) -> tuple[int, 
     for `length` characters (the first of `steps` that finds one; or both end), given old[i] !=
     new[j], as (a, b, length); None if there is none."""
     for length, window in steps:
-        best: tuple[int, int] | None = None
+        best: tuple[int, int, int] | None = None
+        skipped = window * 2 + 1  # more than any place found can skip
         for a in range(i, min(i + window, len(old)) + 1):
-            if best is not None and a - i > best[0] - i + best[1] - j:
-                break
+            if a - i > skipped:
+                break  # every place from here on skips more
             probe = old[a : a + length]
             if len(probe) < length:  # at the end of old: the rest must end new too
                 b = len(new) - len(probe)
@@ -219,10 +210,10 @@ def _resync(old: str, new: str, i: int, j: int, steps: SyncSteps) -> tuple[int, 
             else:
                 b = new.find(probe, j, j + window + length)
                 found = b >= 0
-            if found and (best is None or a - i + b - j < best[0] - i + best[1] - j):
-                best = (a, b)
+            if found and a - i + b - j < skipped:
+                best, skipped = (a, b, length), a - i + b - j
         if best is not None:
-            return (*best, length)
+            return best
     return None
 
 
