@@ -58,7 +58,8 @@ def gold_cut_rows(thread: Thread, gold: dict[str, Any]) -> list[dict[str, Any]]:
     infer_structure segments, minus the cut): isolates comment starts from the article cut."""
     lines = text_lines(thread)
     first = sum(1 for line in lines if line.number <= gold["article"]["end"])
-    author = learn_author_name([line.text for line in lines[first:]]).name
+    author = learn_author_name([line.text for line in lines[first:]],
+                               article=[line.text for line in lines[:first]]).name
     spans = comment_spans(lines, first, author.split()[0] if author else None)
     _, spans = cover_emptied_lines(thread, gold["article"]["end"], spans)
     return [

@@ -36,6 +36,10 @@ INSERTS = ["\u200b", "\u00ad", "\ufeff", "\u202e", "\x0c", "\x0b", "\r", "\u2028
            "\t", "&", ";", "&#", "&#x", "&#99999999;", "&amp;", "@", "—", "…", "“", "’", "é", "Ã©",
            "â€™", "\U0001f600", "e\u0301", ":)", "-", "~", "Thanks,", "Cheers,", "\\", "<", ">",
            "```", "    ", "http://example.com/"]
+# Whole lines a crawl keeps of a page: a widget's links, comment headers, a comments heading, a
+# byline (the structure stage reads each as a mark, bounds.is_marker_line and cues).
+FURNITURE = ["Reply", "Reply Share ›", "Paul says:", "March 3, 2013 at 10:14 am", "Paul Smith – 3 days ago",
+             "14 Comments", "3 Responses to “A post”", "Posted by Nora Lind", "Anonymous says:"]
 
 
 def damage(text: str, rng: random.Random) -> str:
@@ -44,7 +48,7 @@ def damage(text: str, rng: random.Random) -> str:
     for _ in range(rng.randint(1, 8)):
         lines = lines or [""]
         i = rng.randrange(len(lines))
-        edit = rng.randrange(10)
+        edit = rng.randrange(11)
         if edit == 0:
             del lines[i]
         elif edit == 1:
@@ -64,8 +68,10 @@ def damage(text: str, rng: random.Random) -> str:
             lines = lines[:i]
         elif edit == 8:
             lines.insert(i, "".join(rng.choice(INSERTS) for _ in range(rng.randint(1, 30))))
-        else:  # the line's UTF-8 read as Latin-1, every non-ASCII character damaged
+        elif edit == 9:  # the line's UTF-8 read as Latin-1, every non-ASCII character damaged
             lines[i] = lines[i].encode("utf-8", "surrogatepass").decode("latin-1")
+        else:
+            lines.insert(i, rng.choice(FURNITURE))
     return "\n".join(lines)
 
 

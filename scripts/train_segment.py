@@ -35,7 +35,8 @@ def doc_examples(gold: dict[str, Any], text: str, sets: dict[str, list[Example]]
     first = sum(1 for line in lines if line.number <= gold["article"]["end"])
     for i in range(len(lines)):
         sets["article"].append((article_features(lines, i), int(i >= first)))
-    author = learn_author_name([line.text for line in lines[first:]]).name
+    author = learn_author_name([line.text for line in lines[first:]],
+                               article=[line.text for line in lines[:first]]).name
     short = author.split()[0] if author else None
     starts = {g["start"] for g in gold["comments"]}
     for i in range(first + 1, len(lines)):

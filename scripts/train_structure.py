@@ -172,7 +172,8 @@ class Doc:
         self.parents: list[int | None] = [
             None if g["parent"] is None else index_of[g["parent"]] for g in comments
         ]
-        name = learn_author_name([f.text for f in self.facts]).name
+        article = [line.text for line in thread.lines[: gold["article"]["end"]] if line.text.strip()]
+        name = learn_author_name([f.text for f in self.facts], article=article).name
         self.author = name.split()[0] if name else None
 
 

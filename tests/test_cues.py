@@ -193,3 +193,4 @@ QUOTATION_CASES = [
 @pytest.mark.parametrize(("text", "expected"), QUOTATION_CASES)
 def test_is_quotation(text: str, expected: bool) -> None:
     assert cues.is_quotation(text) is expected
+

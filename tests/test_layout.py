@@ -85,3 +85,4 @@ def test_indentation_is_kept_in_the_comment_text() -> None:
     thread = process_text(text, "doc.txt")
     last = thread.comments[-1]
     assert thread.span_text(last.raw_line_start, last.raw_line_end).startswith("  ")
+

@@ -7,8 +7,10 @@ import pytest
 from conftest import SEED_TXT
 from threadloom.learned import logit, top_reasons
 from threadloom.segment import (
+    HEADING_WEIGHT,
     OPENER_WEIGHT,
     TextLine,
+    _after_headings,
     _comment_likeness,
     _pair_features,
     _posterior,
@@ -190,7 +192,8 @@ def _exhaustive_cut(lines: list[str]) -> tuple[int, float]:
         article = sum(math.log(1 - p) for p in probs[:k])
         comments = sum(math.log(p) for p in probs[k:])
         opener = start_probability(lines[k - 1], lines[k], None) if k else 0.5
-        scores.append(article + comments + OPENER_WEIGHT * math.log(max(opener, 1e-4)))
+        heading = HEADING_WEIGHT if k in _after_headings(lines) else 0.0
+        scores.append(article + comments + heading + OPENER_WEIGHT * math.log(max(opener, 1e-4)))
     best = max(range(len(scores)), key=lambda k: (scores[k], -k))
     return best, round(1.0 / sum(math.exp(s - scores[best]) for s in scores), 3)
 
@@ -200,6 +203,47 @@ def test_the_pruned_article_cut_equals_scoring_every_split(cut: int) -> None:
     lines = ROSES[:cut] + ROSES[ROSES_ARTICLE_END:] + ROSES[:cut]
     first, confidence, _ = best_cut(lines)
     assert (first, confidence) == _exhaustive_cut(lines)
+
+
+@pytest.mark.parametrize("at", [2, 4, 6, 9])
+def test_the_pruned_article_cut_equals_scoring_every_split_with_a_heading(at: int) -> None:
+    lines = [*ROSES[:at], "6 Comments", *ROSES[at:]]
+    first, confidence, _ = best_cut(lines)
+    assert (first, confidence) == _exhaustive_cut(lines)
+
+
+# An article that ends the way comments do (first person, thanks, a question to the readers), then
+# three comments: read alone, every line looks like the comment section.
+SHED = [
+    "Building a garden shed from a kit took me three weekends, not the one the box promised.",
+    "The base matters most: I laid paving slabs on compacted gravel and checked them with a level twice.",
+    "The walls went up in an afternoon with a friend holding each panel while I screwed it in.",
+    "I'm really happy with how it turned out! Thanks to everyone who suggested the gravel base.",
+    "Have you built one yourself? Let me know how it went.",
+    "Great write-up. Did you treat the wood before assembly or after?",
+    "After, with two coats of stain on a dry weekend.",
+    "Thanks! I'll do the same.",
+]
+SHED_ARTICLE_END = 5
+
+
+def test_a_counted_comments_heading_puts_the_cut_under_it() -> None:
+    """The page's own "3 Comments" heading, kept by a crawl, puts the cut right under it, and the
+    decision says so (without it the whole page reads as comments)."""
+    assert article_cut(_lines(SHED))[0] != SHED_ARTICLE_END
+    lines = _lines([*SHED[:SHED_ARTICLE_END], "3 Comments", *SHED[SHED_ARTICLE_END:]])
+    first, decision = article_cut(lines)
+    assert first == SHED_ARTICLE_END + 1
+    assert any(e.startswith("heading: '3 Comments'") for e in decision.evidence)
+
+
+def test_a_post_headers_comment_count_is_not_the_comment_sections_heading() -> None:
+    """A count under the title (a post header) puts no cut under it; with the section's own
+    heading below the article too, the last heading is the one that counts."""
+    header = ["Sourdough for beginners", "6 Comments"]
+    assert article_cut(_lines([*header, *BREAD]))[0] == len(header) + BREAD_ARTICLE_END
+    shed = [*SHED[:SHED_ARTICLE_END], "3 Comments", *SHED[SHED_ARTICLE_END:]]
+    assert article_cut(_lines([*header, *shed]))[0] == len(header) + SHED_ARTICLE_END + 1
 
 
 def _margin_cut(lines: list[str]) -> tuple[int, float]:

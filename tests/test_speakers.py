@@ -27,6 +27,39 @@ def test_metadata_author_is_used_and_said_so() -> None:
     assert learned.name == "Nora Lind" and "metadata" in learned.decision.evidence[0]
 
 
+def test_a_byline_names_the_author_when_nobody_addresses_them() -> None:
+    learned = learn_author_name(["Nice one.", "Thanks, Pete."], article=["Pruning roses", "By Nora Lind"])
+    assert learned.name == "Nora Lind"
+    assert learned.decision.evidence == ("byline: 'By Nora Lind'",)
+
+
+def test_a_byline_that_readers_address_too_is_surer() -> None:
+    texts = ["Great post, Nora!", "Lovely guide, Nora.", "Thanks, Pete."]
+    alone = learn_author_name(["Nice one."], article=["Posted by Nora Lind on May 3, 2013"])
+    both = learn_author_name(texts, article=["Posted by Nora Lind on May 3, 2013"])
+    assert both.name == "Nora Lind" and both.decision.confidence > alone.decision.confidence
+    assert both.decision.evidence[1].startswith("addressed-most: 'Nora'")
+
+
+def test_a_byline_below_the_post_header_is_not_one() -> None:
+    article = ["Pruning roses", "May 3, 2013", "Gardening", "4 min read", "Intro", "By Nora Lind"]
+    assert learn_author_name(["Nice one."], article=article).name is None
+
+
+def test_metadata_outranks_a_byline() -> None:
+    learned = learn_author_name(["Nice one."], "Ada Byron", article=["By Nora Lind"])
+    assert learned.name == "Ada Byron" and learned.from_metadata
+
+
+def test_a_byline_names_the_post_authors_comments_in_a_thread() -> None:
+    """Commenters never address the author by name here: the byline is the only clue."""
+    lines = [ROSES[0], "Posted by Nora Lind", *ROSES[1:]]
+    thread = infer_structure(make_thread(lines))
+    author = thread.speaker("post-author")
+    assert author.name == "Nora Lind" and author.name_decision.evidence[0].startswith("byline:")
+    assert learn_author_name(["x"], article=[ROSES[0], "Posted by Nora Lind"]).name == "Nora Lind"
+
+
 def test_thanking_a_reader_by_name_reads_as_the_author() -> None:
     texts = facts("Do you seal the cuts afterwards?", "Thanks, Pete. I leave them open on a dry day.")
     assert author_flags(texts, "Nora")[1][0] is True

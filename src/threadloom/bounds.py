@@ -9,7 +9,10 @@ dropped, HTML entities a crawl left undecoded ("I&#8217;m") decoded,
 curly quotes and apostrophes as straight ones, and accents written as combining marks composed
 (NFC): an extractor that indents the page or writes "Thanks,&nbsp;Steve.", or a blog that shows
 "I'm" as "I’m" (WordPress does, on display), must not hide a salutation, a signature or an
-opening from models trained on typed text. Nothing is
+opening from models trained on typed text. A line of a comment widget's links ("Reply", "Reply
+Share ›") or a comment's header ("Paul says:", "March 3, 2013 at 10:14 am"), which some crawls
+keep with every comment, is read as empty: it is nobody's words, and it says where a comment ended
+or begins (structure.text_lines). Nothing is
 cut from the dataset, and its typography is not touched: the Thread that comes back carries
 every line whole, and all text and offsets come from those.
 """
@@ -20,6 +23,7 @@ import html
 import unicodedata
 from dataclasses import replace
 
+from .furniture import comment_header, is_widget_line
 from .model import Thread
 
 INFERENCE_LINE_CHARS = 20_000
@@ -47,10 +51,22 @@ def viewed_text(text: str) -> str:
         if not unicodedata.is_normalized("NFC", text):  # "e" + U+0301 reads as "é"
             text = unicodedata.normalize("NFC", text)
     text = text.strip()
+    if len(text) <= 100 and is_marker_line(text):
+        return ""  # a widget's "Reply", a header's "Paul says:": not anyone's words (structure.text_lines)
     if len(text) > INFERENCE_LINE_CHARS:
         half = INFERENCE_LINE_CHARS // 2
         text = text[:half] + " " + text[-half:]
     return text
+
+
+def is_marker_line(text: str) -> bool:
+    """A line a comment widget or a comment's header left, which only says where a comment
+    ended or begins: "Reply", "Reply Share ›"; "Paul says:", "March 3, 2013 at 10:14 am".
+    (Neither ends as a sentence does, but for a time's "p.m.": most lines are ruled out by
+    their last character before any pattern is tried.)"""
+    if not text or (text[-1] in ".!?" and not text.endswith(("a.m.", "p.m."))):
+        return False
+    return is_widget_line(text) or comment_header(text) is not None
 
 
 def inference_view(thread: Thread) -> Thread:

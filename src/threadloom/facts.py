@@ -195,9 +195,18 @@ class Facts(NamedTuple):
     advice: int  # advice words used
     follow_up: int  # follow-up words among the first words
     thanks_for_post: bool  # "thanks for sharing / the post": a new comment on the post
+    header: str = ""  # the comment's header line, when a crawl kept it ("Paul says:")
+    header_name: str | None = None  # the writer's name that header gives
 
     def addressed(self) -> set[str]:
         return {m.name for m in self.mentions}
+
+    def own_names(self) -> set[str]:
+        """The first names the comment gives its own writer: its signature's, its header's."""
+        names = {self.signature} if self.signature else set()
+        if self.header_name:
+            names.add(self.header_name.split()[0])
+        return names
 
 
 def _opener(first_word: str, first_line: str) -> str:

@@ -19,6 +19,7 @@ from .model import Decision
 # Cues strong enough to name the parent's writer; a closing vocative may name a third person.
 PARENT_NAMING_CUES = ("thanks-vocative", "greeting-vocative", "opening-vocative", "at-mention")
 SIGNATURE_CONF = 0.9
+HEADER_CONF = 0.97  # the name a comment's header line gives ("Paul says:"), where a crawl kept it
 AUTHOR_ADDRESS_CONF = 0.9  # the author thanking or greeting the reader they answer
 MIN_CLAIM = 0.5  # weaker claims name nobody (precision first)
 READER_ADDRESS_CONF = 0.0  # a reader addressing the reader they answer: too often a third person
@@ -154,7 +155,12 @@ def _name_claims(
 ) -> list[tuple[int, str, float, str]]:
     """(position, name, confidence, evidence) for every comment the text names."""
     claims: list[tuple[int, str, float, str]] = []
+    headed: list[tuple[int, str, float, str]] = []  # the page's own word: not checked against the text
     for j, f in enumerate(facts):
+        if f.header_name and not authors[j]:
+            why = f"header: '{f.header[:40]}' names the comment's writer"
+            headed.append((j, f.header_name, HEADER_CONF, why))
+            continue
         if f.signature and not authors[j] and f.signature != author_name:
             last = f.text.rsplit("\n", 1)[-1]
             claims.append(
@@ -177,9 +183,9 @@ def _name_claims(
             claims.append((parent, mention.name, confidence, why))
             break
     if not claims:
-        return claims
+        return headed
     vocabulary = LowerCaseWords([*(f.text for f in facts), *extra_text])
-    return [c for c in claims if not vocabulary.has(c[1])]
+    return headed + [c for c in claims if not vocabulary.has(c[1])]
 
 
 def _follow_ups(

@@ -141,7 +141,7 @@ def comment_features(cur: CommentView, slot: Slot, author: str | None) -> Featur
         feats[_FOLLOW_UP_TO_AUTHOR[up0]] = 1.0
     if f.mentions:  # most comments address nobody: no set to build
         names = f.addressed()
-        known = {c.signature} if c.signature else set()
+        known = c.own_names()
         if cand.is_author and author:
             known.add(author)
         if names & known:
@@ -244,7 +244,7 @@ def cue_words(reasons: list[str], cur: CommentView, cand: CommentView | None, au
     f = cur.facts
     said: list[str] = []
     if "cmt:addresses_cand" in reasons and cand is not None:
-        known = {cand.facts.signature, author if cand.is_author else None} - {None}
+        known = cand.facts.own_names() | ({author} if cand.is_author and author else set())
         said += _addressing(f, lambda name: name in known)
     elif "post:addresses_author" in reasons:
         said += _addressing(f, lambda name: name == author)

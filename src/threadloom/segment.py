@@ -12,7 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 
-from . import cues
+from . import cues, furniture
 from .cueset import CueSet
 from .learned import Features, all_weights, probability, sigmoid, strongest, top_reasons, weights_generation
 from .memo import line_memo
@@ -28,6 +28,14 @@ class TextLine:
     number: int
     text: str
     last: int = 0  # the last raw line, when it is not `number`
+    after_widget: bool = False  # a comment widget's line ("Reply") comes right before it
+    header: str = ""  # a comment header line ("Paul says:") right before it: it opens a comment
+    header_line: int = 0  # that header's raw line number, where the comment it opens begins
+
+    @property
+    def opening(self) -> int:
+        """The raw line a comment that starts here begins at: its header's, if it has one."""
+        return self.header_line or self.number
 
     @property
     def end(self) -> int:
@@ -218,7 +226,8 @@ def _weigh(names: tuple[str, ...], weights: dict[str, float]) -> Terms:
     return tuple([weights.get(name, 0.0) for name in names])
 
 
-def best_cut(texts: list[str], posterior: bool = True) -> tuple[int, float, list[float]]:
+def best_cut(texts: list[str], posterior: bool = True, last: int | None = None, favoured: tuple[int, ...] = ()
+             ) -> tuple[int, float, list[float]]:
     """The most likely single split of these non-blank lines into article then comments: (index
     of the first comment line, the cut's posterior over all cuts, every line's comment likeness).
     The index is len(texts) when no split beats reading every line as the article's.
@@ -229,12 +238,18 @@ def best_cut(texts: list[str], posterior: bool = True) -> tuple[int, float, list
     best bound first until none left could win (the chosen cut is the same). The posterior is
     over the cuts within _CONFIDENCE_MARGIN of the best; those not yet scored are scored only
     until the bounds on their share fix its rounding (`_rounded_posterior`). Without `posterior`
-    (triage needs only the cut) the posterior returned is over the cuts scored (an upper bound)."""
+    (triage needs only the cut) the posterior returned is over the cuts scored (an upper bound).
+    `last`: the latest cut possible (a comment is known to end before line last + 1); `favoured`:
+    cuts known to open a comment (a comment's header line is over them), weighed as a heading."""
     probs = comment_likelihoods(texts)
     n = len(probs)
     if not n:
         return 0, 1.0, probs
     upper = _score_bounds(probs)
+    for k in (*_after_headings(texts), *favoured):
+        upper[k] += HEADING_WEIGHT
+    if last is not None:
+        upper[last + 1 :] = [-math.inf] * (n - last)
     order = sorted(range(n + 1), key=lambda k: (-upper[k], k))
 
     def score(k: int) -> float:
@@ -255,6 +270,24 @@ def best_cut(texts: list[str], posterior: bool = True) -> tuple[int, float, list
     # the cuts within the margin: a prefix of `order` (the best is settled, so is the margin)
     within = [k for k in order[len(scores) :] if upper[k] >= best_score - _CONFIDENCE_MARGIN]
     return best, _rounded_posterior(scores, best, [upper[k] for k in within], within, score), probs
+
+
+# How much a counted comments heading ("14 Comments") on the line before favours a cut (log
+# odds): it outweighs a dozen lines' doubt, not a whole article read as comments.
+HEADING_WEIGHT = 10.0
+# A post's header may count its comments too, under a title, a byline and a date: a heading
+# among the first lines is not taken for the comment section's.
+HEADER_LINES = 3
+
+
+def _after_headings(texts: list[str]) -> list[int]:
+    """The cut right after the page's last comments heading, when one is below its first
+    HEADER_LINES lines and comment lines are still to come (a post header's count is above the
+    article, the comment section's own heading below it)."""
+    for k in range(len(texts) - 2, HEADER_LINES - 1, -1):
+        if furniture.is_comments_heading(texts[k]):
+            return [k + 1]
+    return []
 
 
 def _score_bounds(probs: list[float]) -> list[float]:
@@ -308,7 +341,13 @@ def article_cut(lines: list[TextLine]) -> tuple[int, Decision]:
     """Index (into `lines`) of the first comment line, chosen as the most likely single split."""
     if not lines:
         return 0, Decision(1.0, ("empty document",))
-    best, confidence, _ = best_cut([line.text for line in lines])
+    # a comment widget's "Reply" under the first comment: the comments begin above it; the
+    # first comment header below a post's own header lines ("May 3, 2013"): they begin there
+    widget = next((i - 1 for i, line in enumerate(lines) if i and line.after_widget), None)
+    header = next((i for i, line in enumerate(lines) if i >= HEADER_LINES and line.header), None)
+    bounds = [i for i in (widget, header) if i is not None]
+    best, confidence, _ = best_cut([line.text for line in lines], last=min(bounds) if bounds else None,
+                                   favoured=() if header is None else (header,))
     if best == len(lines):
         why = f"global-cut: no line reads like the start of a comment section (posterior {confidence:.2f})"
         return best, Decision(confidence, (why,))
@@ -317,6 +356,10 @@ def article_cut(lines: list[TextLine]) -> tuple[int, Decision]:
         f"global-cut: line {first.number} is where comment-like lines begin "
         f"(posterior {confidence:.2f} over all cuts)"
     ]
+    if best and furniture.is_comments_heading(lines[best - 1].text):
+        evidence.append(f"heading: '{lines[best - 1].text.strip()[:50]}' heads the comment section")
+    if first.header:
+        evidence.append(f"header: '{first.header[:50]}' heads the first comment")
     reasons = top_reasons("article", article_features(lines, best), +1.0)
     if reasons:
         evidence.append(f"first-comment cues: {', '.join(reasons)} in '{first.text[:50]}'")
@@ -486,12 +529,20 @@ def comment_spans(lines: list[TextLine], first: int, author_name: str | None = N
     start = first
     start_decision = Decision(0.9, ("first line after the article cut",))
     prev_signs = False  # the line before is a signature that closes its comment (signed_off)
+    # headers over the comments ("Paul says:"): where a crawl kept them, they open every comment
+    delimited = sum(1 for line in lines[first + 1 :] if line.header) >= 2
     for i in range(first + 1, len(lines)):
         nxt = lines[i + 1].text if i + 1 < len(lines) else None
         p = sigmoid(logits[i])
         signs = nxt is not None and signed_off(lines[i - 1].text, lines[i].text, nxt)
         closer = ""  # the cue that ends the comment before this line, if one does
-        if closes_comment(lines[i - 1].text, lines[i].text) or signs:
+        if lines[i].header:
+            p, closer = max(p, 0.97), "header"
+        elif lines[i].after_widget:
+            p, closer = max(p, 0.97), "widget"
+        elif delimited:
+            p = min(p, 0.1)  # no header of its own: the line goes on with the comment above
+        elif closes_comment(lines[i - 1].text, lines[i].text) or signs:
             p = min(p, 0.05)  # a sign-off or a signature ends the comment it is in
         elif cues.is_quotation(lines[i - 1].text):
             p = min(p, 0.05)  # the answer to a quoted line is in the comment that quoted it
@@ -501,8 +552,12 @@ def comment_spans(lines: list[TextLine], first: int, author_name: str | None = N
             p, closer = max(p, 0.95), "sign-off"
         prev_signs = signs
         if p >= 0.5:
-            spans.append(Span(lines[start].number, lines[i - 1].end, start_decision))
-            if closer:
+            spans.append(Span(lines[start].opening, lines[i - 1].end, start_decision))
+            if closer == "header":
+                evidence = f"header: '{lines[i].header[:40]}' opens this comment"
+            elif closer == "widget":
+                evidence = "widget: a comment widget's line (\"Reply\") closes the comment before"
+            elif closer:
                 evidence = f"{closer}: '{lines[i - 1].text[:40]}' closes the comment before"
             else:
                 pair = _pair_features(lines[i - 1].text, lines[i].text, author_name)
@@ -510,5 +565,5 @@ def comment_spans(lines: list[TextLine], first: int, author_name: str | None = N
                 evidence = f"start-cues: {', '.join(reasons) or 'line shape'} at '{lines[i].text[:40]}'"
             start_decision = Decision(round(p, 3), (evidence,))
             start = i
-    spans.append(Span(lines[start].number, lines[-1].end, start_decision))
+    spans.append(Span(lines[start].opening, lines[-1].end, start_decision))
     return spans

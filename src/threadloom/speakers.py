@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass
 
-from . import cues
+from . import cues, furniture
 from .facts import AUTHOR_PHRASES, READER_PHRASES, Facts
 from .learned import Features
 from .model import Decision
@@ -24,14 +24,40 @@ class AuthorName:
     name: str | None
     decision: Decision
     from_metadata: bool = False
+    from_byline: bool = False
+
+    @property
+    def stated(self) -> bool:
+        """Stated by the page or its metadata, not guessed from who is addressed most."""
+        return self.from_metadata or self.from_byline
 
 
-def learn_author_name(texts: list[str], metadata_name: str | None = None) -> AuthorName:
-    """The name commenters address most often across the thread, if it is addressed enough."""
+def learn_author_name(texts: list[str], metadata_name: str | None = None, article: list[str] | None = None
+                      ) -> AuthorName:
+    """The post author's name: metadata's; else the article's byline ("By Nora Lind"), surer when
+    commenters address that name too; else the name commenters address most often across the
+    thread (`texts`), if it is addressed enough."""
     if metadata_name:
         return AuthorName(
             metadata_name, Decision(0.95, (f"metadata: post_author is '{metadata_name}'",)), True
         )
+    addressed = _addressed_most(texts)
+    found = furniture.byline(article) if article else None
+    if found is None:
+        if addressed is None:
+            return AuthorName(None, Decision(0.6, ("no name is addressed in two or more comments",)))
+        return addressed
+    name, line = found
+    evidence = f"byline: '{line[:60]}'"
+    if addressed is not None and addressed.name == name.split()[0]:
+        return AuthorName(name, Decision(0.97, (evidence, *addressed.decision.evidence)), from_byline=True)
+    # commenters address someone else most: a guest post, or a regular who gets the answers
+    confidence = 0.9 if addressed is None else 0.75
+    return AuthorName(name, Decision(confidence, (evidence,)), from_byline=True)
+
+
+def _addressed_most(texts: list[str]) -> AuthorName | None:
+    """The name commenters address most often, if it is addressed in two comments or more."""
     counts: Counter[str] = Counter()
     example: dict[str, str] = {}
     signed: set[str] = set()
@@ -48,7 +74,7 @@ def learn_author_name(texts: list[str], metadata_name: str | None = None) -> Aut
         ((n, name) for name, n in counts.items() if name not in signed), key=lambda x: (-x[0], x[1])
     )
     if not ranked or ranked[0][0] < 2:
-        return AuthorName(None, Decision(0.6, ("no name is addressed in two or more comments",)))
+        return None
     n, name = ranked[0]
     runner_up = ranked[1][0] if len(ranked) > 1 else 0
     confidence = min(0.97, 0.5 + 0.1 * n - 0.1 * runner_up)

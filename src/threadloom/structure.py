@@ -7,12 +7,13 @@ article cut -> post author's name -> comment spans -> speaker turns -> author co
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from dataclasses import replace
 
-from . import cues, unwrap
+from . import cues, furniture, unwrap
 from .authorship import author_flags
 from .facts import Facts, comment_facts
-from .model import Comment, Decision, Speaker, Thread
+from .model import Comment, Decision, Line, Speaker, Thread
 from .names import Identity, identify
 from .replies import CommentView, infer_parents
 from .segment import Span, TextLine, article_cut, comment_spans, start_logits
@@ -28,9 +29,26 @@ def text_lines(thread: Thread) -> list[TextLine]:
     breaks = thread.paragraph_breaks
     after_blank = [number in breaks for number, _ in raw] if breaks else None
     paragraphs = unwrap.paragraphs([text for _, text in raw], thread.wrap_width, after_blank)
-    return [
+    lines = [
         TextLine(raw[first][0], text, raw[last][0] if last > first else 0) for first, last, text in paragraphs
     ]
+    # lines the view emptied that a comment widget ("Reply") or a comment's header ("Paul says:")
+    # left (bounds.is_marker_line), by the line read next: it starts a comment
+    numbers = [line.number for line in lines]
+    runs: dict[int, list[Line]] = {}
+    for line in thread.lines:
+        if not line.text and line.raw.strip() and (index := bisect_right(numbers, line.number)) < len(lines):
+            runs.setdefault(index, []).append(line)
+    for index, run in runs.items():
+        headers = [(line.number, found) for line in run if (found := furniture.comment_header(line.raw))]
+        named = next((found for _, found in headers if found.name), headers[0][1] if headers else None)
+        lines[index] = replace(
+            lines[index],
+            after_widget=any(furniture.is_widget_line(line.raw) for line in run),
+            header=named.line if named else "",
+            header_line=headers[0][0] if headers else 0,
+        )
+    return lines
 
 
 def cover_emptied_lines(thread: Thread, article_end: int, spans: list[Span]) -> tuple[int, list[Span]]:
@@ -64,14 +82,24 @@ def infer_structure(thread: Thread) -> Thread:
         why = f"text hard-wrapped at {thread.wrap_width} columns: each wrapped paragraph read as one line"
         article_decision = replace(article_decision, evidence=(*article_decision.evidence, why))
     article_end = lines[first - 1].end if first > 0 else 0
-    author = learn_author_name([line.text for line in lines[first:]], metadata_author(thread))
+    author = learn_author_name([line.text for line in lines[first:]], metadata_author(thread),
+                               [line.text for line in lines[:first]])
     short_name = author.name.split()[0] if author.name else None
     logits = start_logits(lines, first, short_name)
     spans = comment_spans(lines, first, short_name, logits)
     article_end, spans = cover_emptied_lines(thread, article_end, spans)
     facts = [comment_facts(thread.span_text(s.start, s.end)) for s in spans]
     spans, facts = split_at_speaker_turns(thread, lines, spans, facts, logits, author.name)
+    headers = {line.header_line: line.header for line in lines if line.header}
+    if headers:
+        facts = [_with_header(f, headers.get(span.start, "")) for span, f in zip(spans, facts, strict=True)]
     return structure_from_spans(thread, article_end, article_decision, spans, author, facts)
+
+
+def _with_header(facts: Facts, header: str) -> Facts:
+    """A comment's facts with the header line that opens it, and the name it gives."""
+    found = furniture.comment_header(header) if header else None
+    return facts._replace(header=header, header_name=found.name) if found else facts
 
 
 def structure_from_spans(
@@ -87,8 +115,9 @@ def structure_from_spans(
     if facts is None:
         facts = [comment_facts(thread.span_text(s.start, s.end)) for s in spans]
     if author is None:
-        author = learn_author_name([f.text for f in facts], metadata_author(thread))
-    flags = author_flags(facts, author.name)
+        article_lines = [line.text for line in thread.lines[:article_end] if line.text.strip()]
+        author = learn_author_name([f.text for f in facts], metadata_author(thread), article_lines)
+    flags = author_flags(facts, author.name, author.stated)
     is_author = [flag for flag, _ in flags]
     parents = _with_author_doubt(
         infer_parents([CommentView(f, a) for f, a in zip(facts, is_author, strict=True)], author.name),

@@ -1,0 +1,143 @@
+"""Page furniture: what a crawl keeps of a page around its comments, as lines of their own.
+
+A counted comments heading ("14 Comments") heads the comment section; a byline ("By Nora Lind")
+names the post author; a comment widget's links ("Reply") end a comment; a comment's header ("Paul
+says:", "March 3, 2013 at 10:14 am") opens one and may name its writer. None is anyone's words:
+inference reads the widget and header lines as empty (bounds.viewed_text) and uses what they say
+(segment, structure, speakers, authorship). Each is recognised on its own line, cheaply, with the
+most common forms; a line that only looks like one is left as text.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from .cues import NAME_RE, is_name
+
+# The page's own heading over its comment section, when a crawl kept it: "14 Comments", "3 Responses
+# to “Title”", "One thought on “Title”", "Comments (4)". Only headings that count the comments: a
+# bare "Comments" or "Leave a reply" also sits in a post's header or under the last comment.
+COMMENTS_HEADING_RE = re.compile(
+    r"(?:(?:one|two|three|four|five|six|seven|eight|nine|ten|\d{1,6})\s+"
+    r"(?:comments?|responses?|repl(?:y|ies)|thoughts?|reactions?)(?:\s+(?:on|to|for)\s.{1,200})?"
+    r"|(?:comments?|responses?|repl(?:y|ies))\s*\(\d{1,6}\))\s*:?"
+)
+
+
+# What a comment widget leaves on a line of its own when a crawl keeps its links: "Reply",
+# "Reply ↓", "Reply Share ›", "Log in to Reply", "Like Reply 3". Each ends a comment.
+WIDGET_LINE_RE = re.compile(
+    r"(?:(?:log ?in to reply|reply|replies|report|permalink|flag|share|like|likes|delete|edit|quote|"
+    r"upvote|downvote|vote|\d{1,4}|[↓↑›»•·|▲▼^])\s*)+",
+    re.IGNORECASE,
+)
+_WIDGET_ANCHOR_RE = re.compile(r"repl|permalink", re.IGNORECASE)  # "Report" alone may head a section
+
+
+def is_widget_line(text: str) -> bool:
+    """A line of a comment widget's links only ("Reply", "Reply Share ›"), not of anyone's words."""
+    stripped = text.strip()
+    return (len(stripped) <= 40 and WIDGET_LINE_RE.fullmatch(stripped) is not None
+            and _WIDGET_ANCHOR_RE.search(stripped) is not None)
+
+
+# A date, a time or both, as a comment header gives them: "March 3, 2013 at 10:14 am", "3 March
+# 2013", "2013-03-03 10:14", "03/03/2013", "Sunday, March 3, 2013", "5 days ago".
+_MONTH = (r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|"
+          r"sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?")
+_DAY = r"\d{1,2}(?:st|nd|rd|th)?"
+_YEAR = r"(?:19|20)\d\d"
+_TIME = r"\d{1,2}[:.]\d\d(?::\d\d)?\s*(?:[ap]\.?m\.?)?(?:\s+[a-z]{2,4})?"
+_WEEKDAY = r"(?:mon|tue|tues|wed|wednes|thu|thurs|fri|sat|satur|sun)(?:day)?\.?,?\s+"
+_DATE = (rf"(?:{_WEEKDAY})?(?:{_MONTH}\s+{_DAY},?\s+{_YEAR}|{_DAY}\s+(?:of\s+)?{_MONTH},?\s+{_YEAR}|"
+         rf"{_YEAR}[-/.]\d{{1,2}}[-/.]\d{{1,2}}|\d{{1,2}}[-/.]\d{{1,2}}[-/.](?:{_YEAR}|\d\d))")
+_WHEN = (rf"(?:(?:on\s+)?{_DATE}(?:(?:\s*(?:at|@|,|-|–|—)\s*|\s+){_TIME})?|{_TIME}\s*(?:on\s+|,\s*)?{_DATE}|"
+         r"(?:\d{1,3}|an?|one)\s+(?:second|minute|min|hour|day|week|month|year)s?\s+ago)")
+# A header's name: what the commenter typed, a name or a handle ("Paul Smith", "andylockran",
+# "MrPokeboy8"), one to three words.
+_HANDLE = r"[^\W_][\w.'’-]{0,29}"
+_NAMES = _HANDLE + r"(?:\s" + _HANDLE + r"){0,2}"
+_SAYS = r"(?:says|said|wrote|writes|replied|replies|commented|comments)"
+# A comment's header line, when a crawl kept it: its writer's name and when ("Paul says:", "Paul
+# Smith on March 3, 2013 at 10:14 am said:", "Paul Smith – March 3, 2013"), or the date alone.
+COMMENT_HEADER_RE = re.compile(
+    rf"(?:(?i:{_WHEN})"
+    rf"|(?P<name>{_NAMES})\s+(?:(?i:says|said)|(?i:{_SAYS})\s+(?i:{_WHEN}))\s*:?"
+    rf"|(?P<name2>{_NAMES})\s*(?:(?i:on)\s+|[|•·,–—-]\s*)(?i:{_WHEN})(?:\s+(?i:{_SAYS}))?\s*:?)"
+    r"(?:\s*[|•·]?\s*(?i:permalink|#|link|reply))?"
+)
+# Who a header names when a commenter gave no name: a header all the same, naming nobody.
+UNNAMED_WRITERS = frozenset({"anonymous", "admin", "guest", "unknown"})
+# Words that say "says:" in a sentence of a comment, not over one ("It says:", "The docs say:").
+NOT_WRITERS = frozenset(
+    {
+        "it", "he", "she", "they", "we", "i", "you", "this", "that", "these", "those", "who", "which",
+        "what", "someone", "somebody", "everyone", "everybody", "nobody", "one", "the", "a", "an",
+        "article", "post", "author", "page", "paper", "study", "report", "answer", "documentation",
+        "docs", "manual", "wiki", "source", "error", "message", "log", "output", "code", "update",
+        "edit", "note", "ps", "also", "and", "but", "so", "then", "now", "here", "there", "my", "your",
+        "his", "her", "their", "our", "its",
+    }
+)  # fmt: skip
+
+
+_DIGITS = frozenset("0123456789")
+
+
+@dataclass(frozen=True)
+class CommentHeader:
+    """A comment's header line: the writer's name when it gives one."""
+
+    line: str
+    name: str | None
+
+
+def comment_header(text: str) -> CommentHeader | None:
+    """The comment header this line is, if it is one ("Paul says:", "March 3, 2013 at 10:14 am")."""
+    stripped = text.strip()
+    if not stripped or len(stripped) > 100 or not (stripped[0].isalnum()):
+        return None
+    if _DIGITS.isdisjoint(stripped):  # no date: "Paul says:", "a day ago", or no header at all
+        low = stripped.lower()
+        if " says" not in low and " said" not in low and " ago" not in low:
+            return None
+    found = COMMENT_HEADER_RE.fullmatch(stripped)
+    if found is None:
+        return None
+    name = found.group("name") or found.group("name2")
+    if name is None:
+        return CommentHeader(stripped, None)
+    words = name.lower().split()
+    if any(word in NOT_WRITERS for word in words):
+        return None  # "It says:", "Update on March 3:": a sentence, not a header
+    if words[0] in UNNAMED_WRITERS:
+        return CommentHeader(stripped, None)
+    return CommentHeader(stripped, name)
+
+
+# A post's byline, on a line of its own near the top: "By Nora Lind", "Posted by Nora Lind on May 3,
+# 2013", "Written by Nora", "Posted on May 3, 2013 by Nora Lind", "Author: Nora Lind". The words
+# before the name are matched in any case, the name only as a name (capitalised words).
+BYLINE_RE = re.compile(
+    r"(?i:(?:posted|written|published|submitted)(?:\s+on\s+[\w ,./-]{3,30}?)?\s+by|by|author\s*:)\s+"
+    r"(" + NAME_RE + r"(?:\s" + NAME_RE + r"){0,2})"
+    r"(?:\s*(?:(?i:on|in)\s|[|•·,–—-]).{0,80})?"
+)
+BYLINE_LINES = 5  # a byline sits under the title, among a post's first lines
+
+
+def byline(texts: list[str]) -> tuple[str, str] | None:
+    """(the name, the line) of a byline among the first BYLINE_LINES lines, if one is there."""
+    for text in texts[:BYLINE_LINES]:
+        stripped = text.strip()
+        found = BYLINE_RE.fullmatch(stripped) if len(stripped) <= 160 else None
+        if found and is_name(found.group(1).split()[0]):
+            return found.group(1), stripped
+    return None
+
+
+def is_comments_heading(text: str) -> bool:
+    """A line of its own that heads a comment section by counting it ("14 Comments")."""
+    stripped = text.strip()
+    return len(stripped) <= 240 and COMMENTS_HEADING_RE.fullmatch(stripped.lower()) is not None

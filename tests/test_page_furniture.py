@@ -1,0 +1,215 @@
+"""What a crawl keeps of a page around its comments, and how inference reads it (furniture.py):
+a counted heading over the comment section ("14 Comments"), a byline under the title ("Posted by
+Nora Lind"), a widget's "Reply" under each comment, a header over each ("Paul says:", "March 3,
+2013 at 10:14 am"). Each says where a comment ends or begins, or who wrote it; none is taken for
+anyone's words, and every line stays in the span it belongs to. (The article cut under a heading:
+test_segment.py; the byline's name: test_speakers.py.)"""
+
+from __future__ import annotations
+
+import pytest
+
+from threadloom import bounds, furniture
+from threadloom.pipeline import process_text
+from threads import BREAD, ROSES, ROSES_ARTICLE_END
+
+COMMENTS_HEADINGS = [  # (line, heads a comment section by counting it)
+    ("14 Comments", True),
+    ("1 comment", True),
+    ("3 Responses to “Why I stopped tilling”", True),
+    ("One thought on \"Pruning roses\"", True),
+    ("Comments (4)", True),
+    ("12 comments:", True),
+    ("  2 Replies  ", True),
+    ("No comments", False),  # a post header's "no comments yet": nothing to head
+    ("Comments", False),  # uncounted: also a post header's link or a section of the article
+    ("Leave a Reply", False),  # the reply form under the last comment
+    ("I had 14 comments on my last post", False),
+    ("14 comments so far, and counting", False),
+]
+
+
+@pytest.mark.parametrize(("line", "expected"), COMMENTS_HEADINGS)
+def test_is_comments_heading(line: str, expected: bool) -> None:
+    assert furniture.is_comments_heading(line) is expected
+
+
+BYLINES = [  # (a line near the top of a post, the author's name it gives)
+    ("By Nora Lind", "Nora Lind"),
+    ("Posted by Margaret Ellison", "Margaret Ellison"),
+    ("posted by Nora on May 3, 2013", "Nora"),
+    ("Posted on May 3, 2013 by Nora Lind", "Nora Lind"),
+    ("Written by Nora", "Nora"),
+    ("Author: Nora Lind", "Nora Lind"),
+    ("By Nora Lind | May 3, 2013 | 14 Comments", "Nora Lind"),
+    ("By Nora Lind, staff writer", "Nora Lind"),
+    ("by Admin", None),  # a role, not a name
+    ("By the way, I loved it", None),
+    ("Photo by John Smith", None),  # a credit, not a byline
+    ("Posted by nora", None),  # a handle in lower case: not read as a name
+]
+
+
+@pytest.mark.parametrize(("line", "expected"), BYLINES)
+def test_byline(line: str, expected: str | None) -> None:
+    found = furniture.byline(["A title", line])
+    assert (found[0] if found else None) == expected
+
+
+WIDGET_LINES = [  # (a line, is it a comment widget's links and nothing else)
+    ("Reply", True),
+    ("  reply  ", True),
+    ("Reply ↓", True),
+    ("Reply Share ›", True),
+    ("Log in to Reply", True),
+    ("Like Reply 3", True),
+    ("Permalink | Reply", True),
+    ("Report", False),  # alone, it may head an article's section
+    ("Share", False),
+    ("Reply to Nora: I agree", False),  # someone's words
+    ("Thanks for the reply!", False),
+    ("Replying to your question, yes.", False),
+]
+
+
+@pytest.mark.parametrize(("line", "expected"), WIDGET_LINES)
+def test_is_widget_line(line: str, expected: bool) -> None:
+    assert furniture.is_widget_line(line) is expected
+
+
+COMMENT_HEADERS = [  # (a line, the writer's name it gives, or "-" when it is no header)
+    ("Paul says:", "Paul"),
+    ("Paul Smith says:", "Paul Smith"),
+    ("andylockran says:", "andylockran"),  # a handle, as the commenter typed it
+    ("Paul Smith on March 3, 2013 at 10:14 am said:", "Paul Smith"),
+    ("Paul Smith – March 3, 2013", "Paul Smith"),
+    ("Paul | March 3, 2013 | Permalink", "Paul"),
+    ("Margaret Ellison wrote on 3 March 2013:", "Margaret Ellison"),
+    ("March 3, 2013 at 10:14 am", None),
+    ("Sunday, March 3, 2013", None),
+    ("2013-03-03 10:14", None),
+    ("03/03/2013", None),
+    ("10:14 pm on March 3, 2013", None),
+    ("5 days ago", None),
+    ("an hour ago", None),
+    ("Anonymous says:", None),  # a header, naming nobody
+    ("It says:", "-"),  # a sentence of a comment
+    ("The documentation says:", "-"),
+    ("Steve wrote:", "-"),  # a quotation's introduction, without a date
+    ("Update on March 3:", "-"),
+    ("On March 3, 2013, I went back.", "-"),
+    ("Great post!", "-"),
+]
+
+
+@pytest.mark.parametrize(("line", "expected"), COMMENT_HEADERS)
+def test_comment_header(line: str, expected: str | None) -> None:
+    found = furniture.comment_header(line)
+    assert (found.name if found else "-") == expected
+
+
+def _with_widgets(lines: list[str], article_end: int, widget: str) -> list[str]:
+    """The document as a crawl that kept the comment widget's links gives it: `widget` under
+    every comment."""
+    out = list(lines[:article_end])
+    for comment in lines[article_end:]:
+        out += [comment, widget]
+    return out
+
+
+@pytest.mark.parametrize("widget", ["Reply", "Reply ↓", "Like Reply 2"])
+def test_a_widgets_reply_line_ends_each_comment_and_joins_it(widget: str) -> None:
+    """Read as a break between comments: each comment keeps its widget line (nothing of the page
+    is left out), ends there, and says so. Without it the same comments read as one."""
+    lines = _with_widgets(BREAD, 3, widget)
+    thread = process_text("\n".join(lines), "doc.txt")
+    assert thread.article_line_end == 3
+    assert [(c.raw_line_start, c.raw_line_end) for c in thread.comments] == [
+        (n, n + 1) for n in range(4, len(lines), 2)
+    ]
+    assert all(c.boundary.evidence[0].startswith("widget:") for c in thread.comments[1:])
+    assert bounds.viewed_text(widget) == ""
+
+
+def test_a_widget_line_bounds_the_article_cut() -> None:
+    """Two comments that read like the news article above them: read alone, they join the
+    article; the "Reply" under the first says the comments begin above it."""
+    council = [
+        "The city council approved the new cycling plan on Tuesday after a long debate.",
+        "The plan adds forty kilometres of protected lanes over five years, funded from the "
+        "transport budget.",
+        "Construction of the first section along the river is scheduled to begin next spring.",
+        "The river section has been discussed since 2015, when the first feasibility study was "
+        "published by the regional transport authority.",
+        "Funding from the transport budget means that road maintenance will be reduced by a "
+        "corresponding amount over the same period.",
+        "Great news! I cycle along the river every day.",
+        "Finally! Thanks for covering this.",
+    ]
+    assert process_text("\n".join(council), "doc.txt").article_line_end == 5
+    thread = process_text("\n".join(_with_widgets(council, 3, "Reply")), "doc.txt")
+    assert thread.article_line_end == 3
+    assert [c.raw_line_start for c in thread.comments] == [4, 6, 8, 10]
+
+
+# Who wrote each of ROSES' comments (by start): a reader's praise, Pete's question, Nora's answer
+# (she is the post author), Pete's thanks, Marta's signed comment.
+ROSES_WRITERS = ["Ivy", "Pete Hall", "Nora Lind", "Pete Hall", "Marta"]
+ROSES_STARTS = [5, 6, 7, 9, 10]
+
+
+def _with_headers(byline: bool = True) -> list[str]:
+    """ROSES as a crawl of its page gives it: a byline and the post's date under the title, and
+    a header of two lines ("Pete Hall says:", then the date) over every comment."""
+    lines = [ROSES[0], *(["Posted by Nora Lind"] if byline else []), "March 2, 2014",
+             *ROSES[1:ROSES_ARTICLE_END]]
+    for k, start in enumerate(ROSES_STARTS):
+        end = ROSES_STARTS[k + 1] if k + 1 < len(ROSES_STARTS) else len(ROSES) + 1
+        header = [f"{ROSES_WRITERS[k]} says:", f"March {k + 3}, 2014 at 9:{k}0 am"]
+        lines += [*header, *ROSES[start - 1 : end - 1]]
+    return lines
+
+
+def test_comment_headers_open_comments_and_name_their_writers() -> None:
+    lines = _with_headers()
+    thread = process_text("\n".join(lines), "doc.txt")
+    starts = [n for n, line in enumerate(lines, 1) if line.endswith(" says:")]
+    assert thread.article_line_end == starts[0] - 1  # the post's own date stays in the article
+    assert [c.raw_line_start for c in thread.comments] == starts
+    assert [c.raw_line_end for c in thread.comments] == [*(n - 1 for n in starts[1:]), len(lines)]
+    names = {s.key: s.name for s in thread.speakers}
+    assert [names[c.speaker_key] for c in thread.comments] == ROSES_WRITERS
+    assert [c.is_post_author for c in thread.comments] == [False, False, True, False, False]
+    assert thread.comments[1].speaker_key == thread.comments[3].speaker_key  # Pete, twice
+    assert thread.comments[2].parent == 1  # "Thanks, Pete." answers the comment Pete's header heads
+    assert thread.comments[1].speaker_decision.evidence[0] == (
+        "header: 'Pete Hall says:' names the comment's writer"
+    )
+    assert thread.comments[2].post_author_decision.evidence[0].startswith("header: 'Nora Lind says:'")
+
+
+def test_without_a_byline_headers_do_not_decide_the_post_author() -> None:
+    """The name addressed most may be a reader's (one commenter the others argue with): only a
+    byline or metadata lets a header's name settle who the post author is."""
+    thread = process_text("\n".join(_with_headers(byline=False)), "doc.txt")
+    assert not any(e.startswith("header:") for c in thread.comments for e in c.post_author_decision.evidence)
+    assert [c.raw_line_start for c in thread.comments] == [
+        n for n, line in enumerate(_with_headers(byline=False), 1) if line.endswith(" says:")
+    ]
+
+
+HEADERS = ["Ivy says:", "Ivy – March 3, 2014", "Ivy on March 3, 2014 at 9:00 am said:",
+           "March 3, 2014 at 9:00 am", "3 days ago"]
+
+
+@pytest.mark.parametrize("header", HEADERS)
+def test_a_header_over_each_comment_is_read_as_a_break(header: str) -> None:
+    lines = [*BREAD[:3]]
+    for comment in BREAD[3:]:
+        lines += [header, comment]
+    thread = process_text("\n".join(lines), "doc.txt")
+    assert thread.article_line_end == 3
+    assert [(c.raw_line_start, c.raw_line_end) for c in thread.comments] == [
+        (n, n + 1) for n in range(4, len(lines), 2)
+    ]
+    assert bounds.viewed_text(header) == ""
