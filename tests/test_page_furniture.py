@@ -158,14 +158,15 @@ ROSES_WRITERS = ["Ivy", "Pete Hall", "Nora Lind", "Pete Hall", "Marta"]
 ROSES_STARTS = [5, 6, 7, 9, 10]
 
 
-def _with_headers(byline: bool = True) -> list[str]:
+def _with_headers(byline: bool = True, space: str = " ") -> list[str]:
     """ROSES as a crawl of its page gives it: a byline and the post's date under the title, and
-    a header of two lines ("Pete Hall says:", then the date) over every comment."""
+    a header of two lines ("Pete Hall says:", then the date) over every comment, `space` between
+    the header's words."""
     lines = [ROSES[0], *(["Posted by Nora Lind"] if byline else []), "March 2, 2014",
              *ROSES[1:ROSES_ARTICLE_END]]
     for k, start in enumerate(ROSES_STARTS):
         end = ROSES_STARTS[k + 1] if k + 1 < len(ROSES_STARTS) else len(ROSES) + 1
-        header = [f"{ROSES_WRITERS[k]} says:", f"March {k + 3}, 2014 at 9:{k}0 am"]
+        header = [f"{ROSES_WRITERS[k]} says:".replace(" ", space), f"March {k + 3}, 2014 at 9:{k}0 am"]
         lines += [*header, *ROSES[start - 1 : end - 1]]
     return lines
 
@@ -186,6 +187,15 @@ def test_comment_headers_open_comments_and_name_their_writers() -> None:
         "header: 'Pete Hall says:' names the comment's writer"
     )
     assert thread.comments[2].post_author_decision.evidence[0].startswith("header: 'Nora Lind says:'")
+
+
+@pytest.mark.parametrize("space", ["\u00a0", "&nbsp;"], ids=["no-break space", "entity"])
+def test_a_header_is_read_as_inference_reads_any_line(space: str) -> None:
+    """A header typeset with no-break spaces, or with the entities a crawl left, names its writer
+    as a plain one does."""
+    thread = process_text("\n".join(_with_headers(space=space)), "doc.txt")
+    names = {s.key: s.name for s in thread.speakers}
+    assert [names[c.speaker_key] for c in thread.comments] == ROSES_WRITERS
 
 
 def test_without_a_byline_headers_do_not_decide_the_post_author() -> None:

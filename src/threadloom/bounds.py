@@ -43,6 +43,18 @@ _PLAIN = {
 
 def viewed_text(text: str) -> str:
     """One line as inference reads it (the module's docstring)."""
+    text = plain_text(text)
+    if len(text) <= 100 and is_marker_line(text):
+        return ""  # a widget's "Reply", a header's "Paul says:": not anyone's words (structure.text_lines)
+    if len(text) > INFERENCE_LINE_CHARS:
+        half = INFERENCE_LINE_CHARS // 2
+        text = text[:half] + " " + text[-half:]
+    return text
+
+
+def plain_text(text: str) -> str:
+    """The line stripped, its entities decoded, its spaces plain, its quotes straight and its
+    accents composed: what viewed_text reads (and what the page furniture is recognised in)."""
     if "&" in text and ";" in text:  # "I&#8217;m", "Thanks,&nbsp;Steve": entities a crawl left
         text = html.unescape(text)
     # Most lines hold nothing to translate: ASCII, and no space but " " (the others are unprintable).
@@ -50,13 +62,7 @@ def viewed_text(text: str) -> str:
         text = text.translate(_PLAIN)
         if not unicodedata.is_normalized("NFC", text):  # "e" + U+0301 reads as "é"
             text = unicodedata.normalize("NFC", text)
-    text = text.strip()
-    if len(text) <= 100 and is_marker_line(text):
-        return ""  # a widget's "Reply", a header's "Paul says:": not anyone's words (structure.text_lines)
-    if len(text) > INFERENCE_LINE_CHARS:
-        half = INFERENCE_LINE_CHARS // 2
-        text = text[:half] + " " + text[-half:]
-    return text
+    return text.strip()
 
 
 def is_marker_line(text: str) -> bool:

@@ -10,10 +10,10 @@ from __future__ import annotations
 from bisect import bisect_right
 from dataclasses import replace
 
-from . import cues, furniture, unwrap
+from . import bounds, cues, furniture, unwrap
 from .authorship import author_flags
 from .facts import Facts, comment_facts
-from .model import Comment, Decision, Line, Speaker, Thread
+from .model import Comment, Decision, Speaker, Thread
 from .names import Identity, identify
 from .replies import CommentView, infer_parents
 from .segment import Span, TextLine, article_cut, comment_spans, start_logits
@@ -35,19 +35,17 @@ def text_lines(thread: Thread) -> list[TextLine]:
     # lines the view emptied that a comment widget ("Reply") or a comment's header ("Paul says:")
     # left (bounds.is_marker_line), by the line read next: it starts a comment
     numbers = [line.number for line in lines]
-    runs: dict[int, list[Line]] = {}
+    runs: dict[int, list[tuple[int, str]]] = {}
     for line in thread.lines:
         if not line.text and line.raw.strip() and (index := bisect_right(numbers, line.number)) < len(lines):
-            runs.setdefault(index, []).append(line)
+            runs.setdefault(index, []).append((line.number, bounds.plain_text(line.raw)))
     for index, run in runs.items():
-        headers = [(line.number, found) for line in run if (found := furniture.comment_header(line.raw))]
+        headers = [(number, found) for number, text in run if (found := furniture.comment_header(text))]
         named = next((found for _, found in headers if found.name), headers[0][1] if headers else None)
-        lines[index] = replace(
-            lines[index],
-            after_widget=any(furniture.is_widget_line(line.raw) for line in run),
-            header=named.line if named else "",
-            header_line=headers[0][0] if headers else 0,
-        )
+        widget = any(furniture.is_widget_line(text) for _, text in run)
+        if widget or named:
+            lines[index] = replace(lines[index], after_widget=widget, header=named.line if named else "",
+                                   header_line=headers[0][0] if headers else 0)
     return lines
 
 
