@@ -37,9 +37,10 @@ INSERTS = ["\u200b", "\u00ad", "\ufeff", "\u202e", "\x0c", "\x0b", "\r", "\u2028
            "â€™", "\U0001f600", "e\u0301", ":)", "-", "~", "Thanks,", "Cheers,", "\\", "<", ">",
            "```", "    ", "http://example.com/"]
 # Whole lines a crawl keeps of a page: a widget's links, comment headers, a comments heading, a
-# byline (the structure stage reads each as a mark, bounds.is_marker_line and cues).
+# byline, the reply form (the structure stage reads each for what it says: furniture.py).
 FURNITURE = ["Reply", "Reply Share ›", "Paul says:", "March 3, 2013 at 10:14 am", "Paul Smith – 3 days ago",
-             "14 Comments", "3 Responses to “A post”", "Posted by Nora Lind", "Anonymous says:"]
+             "14 Comments", "3 Responses to “A post”", "Posted by Nora Lind", "Anonymous says:",
+             "Leave a Reply", "Name *", "Notify me of follow-up comments by email."]
 
 
 def damage(text: str, rng: random.Random) -> str:

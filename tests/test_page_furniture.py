@@ -2,8 +2,9 @@
 a counted heading over the comment section ("14 Comments"), a byline under the title ("Posted by
 Nora Lind"), a widget's "Reply" under each comment, a header over each ("Paul says:", "March 3,
 2013 at 10:14 am"). Each says where a comment ends or begins, or who wrote it; none is taken for
-anyone's words, and every line stays in the span it belongs to. (The article cut under a heading:
-test_segment.py; the byline's name: test_speakers.py.)"""
+anyone's words, and every line stays in the span it belongs to; the page's reply form ("Leave a
+Reply", "Name *") says nothing. (The article cut under a heading: test_segment.py; the byline's
+name: test_speakers.py.)"""
 
 from __future__ import annotations
 
@@ -106,6 +107,33 @@ COMMENT_HEADERS = [  # (a line, the writer's name it gives, or "-" when it is no
 def test_comment_header(line: str, expected: str | None) -> None:
     found = furniture.comment_header(line)
     assert (found.name if found else "-") == expected
+
+
+FORM_LINES = [  # (a line, is it the page's reply form or a notice around it)
+    ("Leave a Reply", True),
+    ("Leave a Reply to Paul", True),
+    ("Cancel reply", True),
+    ("Your email address will not be published. Required fields are marked *", True),
+    ("Name *", True),
+    ("Email (required)", True),
+    ("Mail (will not be published) (required)", True),
+    ("Website", True),
+    ("Post Comment", True),
+    ("Notify me of follow-up comments by email.", True),
+    ("Save my name, email, and website in this browser for the next time I comment.", True),
+    ("This site uses Akismet to reduce spam. Learn how your comment data is processed.", True),
+    ("Comments are closed.", True),
+    ("Older Comments", True),
+    ("Leave a comment if you liked it!", False),  # someone's words
+    ("Your post made my day.", False),
+    ("My name is Paul.", False),
+    ("Great post, thanks for the reply!", False),
+]
+
+
+@pytest.mark.parametrize(("line", "expected"), FORM_LINES)
+def test_is_form_line(line: str, expected: bool) -> None:
+    assert furniture.is_form_line(line) is expected
 
 
 def _with_widgets(lines: list[str], article_end: int, widget: str) -> list[str]:
@@ -223,3 +251,21 @@ def test_a_header_over_each_comment_is_read_as_a_break(header: str) -> None:
         (n, n + 1) for n in range(4, len(lines), 2)
     ]
     assert bounds.viewed_text(header) == ""
+
+
+WORDPRESS_FORM = ["Leave a Reply", "Your email address will not be published. Required fields are marked *",
+                  "Comment", "Name *", "Email *", "Website", "Post Comment",
+                  "Notify me of follow-up comments by email."]
+
+
+@pytest.mark.parametrize("document", [BREAD, ROSES], ids=["bread", "roses"])
+def test_the_reply_form_under_the_comments_changes_nothing(document: list[str]) -> None:
+    """The form's lines join the last comment's span (nothing of the page is left out) and
+    nothing is read from them: the structure is that of the page without them. (Read as lines
+    of text, they made the whole page read as the article: no comments at all.)"""
+    plain = process_text("\n".join(document), "doc.txt")
+    with_form = process_text("\n".join(document + WORDPRESS_FORM), "doc.txt")
+    assert with_form.article_line_end == plain.article_line_end
+    shape = [(c.raw_line_start, c.parent, c.is_post_author, c.speaker_key) for c in with_form.comments]
+    assert shape == [(c.raw_line_start, c.parent, c.is_post_author, c.speaker_key) for c in plain.comments]
+    assert with_form.comments[-1].raw_line_end == len(document) + len(WORDPRESS_FORM)

@@ -23,7 +23,7 @@ import html
 import unicodedata
 from dataclasses import replace
 
-from .furniture import comment_header, is_widget_line
+from .furniture import comment_header, is_form_line, is_widget_line
 from .model import Thread
 
 INFERENCE_LINE_CHARS = 20_000
@@ -66,13 +66,16 @@ def plain_text(text: str) -> str:
 
 
 def is_marker_line(text: str) -> bool:
-    """A line a comment widget or a comment's header left, which only says where a comment
-    ended or begins: "Reply", "Reply Share ›"; "Paul says:", "March 3, 2013 at 10:14 am".
-    (Neither ends as a sentence does, but for a time's "p.m.": most lines are ruled out by
-    their last character before any pattern is tried.)"""
-    if not text or (text[-1] in ".!?" and not text.endswith(("a.m.", "p.m."))):
+    """A line a comment widget, a comment's header or the page's reply form left, which only
+    says where a comment ended or begins, or nothing: "Reply", "Reply Share ›"; "Paul says:",
+    "March 3, 2013 at 10:14 am"; "Leave a Reply", "Name *". (Widgets and headers do not end as
+    a sentence does, but for a time's "p.m.": most lines are ruled out by their last character
+    and the form's few words before any pattern is tried.)"""
+    if not text:
         return False
-    return is_widget_line(text) or comment_header(text) is not None
+    if text[-1] in ".!?" and not text.endswith(("a.m.", "p.m.")):
+        return is_form_line(text)  # "Notify me of follow-up comments by email."
+    return is_widget_line(text) or is_form_line(text) or comment_header(text) is not None
 
 
 def inference_view(thread: Thread) -> Thread:

@@ -2,9 +2,10 @@
 
 A counted comments heading ("14 Comments") heads the comment section; a byline ("By Nora Lind")
 names the post author; a comment widget's links ("Reply") end a comment; a comment's header ("Paul
-says:", "March 3, 2013 at 10:14 am") opens one and may name its writer. None is anyone's words:
-inference reads the widget and header lines as empty (bounds.viewed_text) and uses what they say
-(segment, structure, speakers, authorship). Each is recognised on its own line, cheaply, with the
+says:", "March 3, 2013 at 10:14 am") opens one and may name its writer; the reply form ("Leave a
+Reply", "Name *") says nothing. None is anyone's words: inference reads the widget, header and form
+lines as empty (bounds.viewed_text) and uses what they say (segment, structure, speakers,
+authorship). Each is recognised on its own line, cheaply, with the
 most common forms; a line that only looks like one is left as text.
 """
 
@@ -40,6 +41,36 @@ def is_widget_line(text: str) -> bool:
     stripped = text.strip()
     return (len(stripped) <= 40 and WIDGET_LINE_RE.fullmatch(stripped) is not None
             and _WIDGET_ANCHOR_RE.search(stripped) is not None)
+
+
+# The reply form and notices a page shows around its comments (WordPress, Blogger, Disqus): "Leave
+# a Reply", "Your email address will not be published. Required fields are marked *", "Name *",
+# "Post Comment", "Notify me of follow-up comments by email.", "Comments are closed.".
+FORM_LINE_RE = re.compile(
+    r"leave a (?:reply|comment|response)(?: to .{1,100})?|cancel reply|"
+    r"(?:post|submit|add|write|leave) (?:a |your )?(?:comment|reply|response)|comments (?:are )?closed\.?|"
+    r"(?:your )?(?:e-?mail|mail)(?: address)? (?:will not|won't|is never) be (?:published|shared).{0,80}|"
+    r"required fields are marked \*\.?|(?:e-?mail|mail)\s*\(will not be published\)(?:\s*\(required\))?|"
+    r"(?:name|e-?mail|website|url|comment|message)\s*(?:\*|\(required\))?\s*:?|"
+    r"save my name, e-?mail, and website in this browser for the next time i comment\.?|"
+    r"notify me of (?:follow-up comments|new comments|new posts).{0,40}|"
+    r"this site uses akismet to reduce spam\..{0,80}|"
+    r"you must be (?:logged in|registered) to post a comment\.?|"
+    r"(?:blog )?comments powered by disqus\.?|"
+    r"(?:older|newer) comments(?: [←→«»])?|[←«] (?:older|newer) comments",
+    re.IGNORECASE,
+)
+# How every form line starts (lower case): most lines are ruled out without the pattern.
+_FORM_STARTS = ("leave", "cancel", "post", "submit", "add", "write", "comment", "your", "mail", "e-mail",
+                "email", "required", "name", "website", "url", "message", "save", "notify", "this site",
+                "you must", "blog", "older", "newer", "←", "«")
+
+
+def is_form_line(text: str) -> bool:
+    """A line of the page's reply form or its notices ("Leave a Reply", "Name *"): nobody's words."""
+    stripped = text.strip()
+    return (len(stripped) <= 160 and stripped[:9].lower().startswith(_FORM_STARTS)
+            and FORM_LINE_RE.fullmatch(stripped) is not None)
 
 
 # A date, a time or both, as a comment header gives them: "March 3, 2013 at 10:14 am", "3 March
