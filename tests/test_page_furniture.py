@@ -8,6 +8,8 @@ name: test_speakers.py.)"""
 
 from __future__ import annotations
 
+from itertools import pairwise
+
 import pytest
 
 from threadloom import bounds, furniture
@@ -186,15 +188,15 @@ ROSES_WRITERS = ["Ivy", "Pete Hall", "Nora Lind", "Pete Hall", "Marta"]
 ROSES_STARTS = [5, 6, 7, 9, 10]
 
 
-def _with_headers(byline: bool = True, space: str = " ") -> list[str]:
+def _with_headers(byline: bool = True, space: str = " ", says: str = " says:") -> list[str]:
     """ROSES as a crawl of its page gives it: a byline and the post's date under the title, and
     a header of two lines ("Pete Hall says:", then the date) over every comment, `space` between
-    the header's words."""
+    the header's words, `says` after the name ("" for a theme that shows the name alone)."""
     lines = [ROSES[0], *(["Posted by Nora Lind"] if byline else []), "March 2, 2014",
              *ROSES[1:ROSES_ARTICLE_END]]
     for k, start in enumerate(ROSES_STARTS):
         end = ROSES_STARTS[k + 1] if k + 1 < len(ROSES_STARTS) else len(ROSES) + 1
-        header = [f"{ROSES_WRITERS[k]} says:".replace(" ", space), f"March {k + 3}, 2014 at 9:{k}0 am"]
+        header = [f"{ROSES_WRITERS[k]}{says}".replace(" ", space), f"March {k + 3}, 2014 at 9:{k}0 am"]
         lines += [*header, *ROSES[start - 1 : end - 1]]
     return lines
 
@@ -212,9 +214,9 @@ def test_comment_headers_open_comments_and_name_their_writers() -> None:
     assert thread.comments[1].speaker_key == thread.comments[3].speaker_key  # Pete, twice
     assert thread.comments[2].parent == 1  # "Thanks, Pete." answers the comment Pete's header heads
     assert thread.comments[1].speaker_decision.evidence[0] == (
-        "header: 'Pete Hall says:' names the comment's writer"
+        "header: 'Pete Hall says: / March 4, 2014 at 9:10 am' names the comment's writer"
     )
-    assert thread.comments[2].post_author_decision.evidence[0].startswith("header: 'Nora Lind says:'")
+    assert thread.comments[2].post_author_decision.evidence[0].startswith("header: 'Nora Lind says: / ")
 
 
 @pytest.mark.parametrize("space", ["\u00a0", "&nbsp;"], ids=["no-break space", "entity"])
@@ -224,6 +226,34 @@ def test_a_header_is_read_as_inference_reads_any_line(space: str) -> None:
     thread = process_text("\n".join(_with_headers(space=space)), "doc.txt")
     names = {s.key: s.name for s in thread.speakers}
     assert [names[c.speaker_key] for c in thread.comments] == ROSES_WRITERS
+
+
+def test_a_name_alone_over_a_date_is_the_headers_first_line() -> None:
+    """Themes that show the writer's name and the date on lines of their own: the name's line
+    opens the comment and names its writer (read as text, it was the comment above's last line,
+    and every boundary was one line late)."""
+    lines = _with_headers(says="")
+    thread = process_text("\n".join(lines), "doc.txt")
+    starts = [n for n, (line, below) in enumerate(pairwise(lines), 1)
+              if line in ROSES_WRITERS and below.startswith("March")]
+    assert [c.raw_line_start for c in thread.comments] == starts
+    names = {s.key: s.name for s in thread.speakers}
+    assert [names[c.speaker_key] for c in thread.comments] == ROSES_WRITERS
+    assert thread.comments[1].speaker_decision.evidence[0].startswith("header: 'Pete Hall / March 4, 2014")
+
+
+def test_a_signature_over_one_date_header_stays_with_its_comment() -> None:
+    """Dated headers (no names) over every comment, one comment signed on its last line: the
+    signature is that comment's, not a header's first line (two in three dated headers must have
+    a name line above them for any to be read so)."""
+    lines = [*BREAD[:3]]
+    for k, comment in enumerate(BREAD[3:]):
+        lines += [f"March {k + 3}, 2014 at 9:{k}0 am", comment]
+    lines.insert(7, "Jonas")  # signs the second comment, right above the third's date
+    thread = process_text("\n".join(lines), "doc.txt")
+    second = thread.comments[1]
+    assert (second.raw_line_start, second.raw_line_end) == (6, 8)
+    assert thread.comments[2].raw_line_start == 9
 
 
 def test_without_a_byline_headers_do_not_decide_the_post_author() -> None:

@@ -147,7 +147,7 @@ def author_flags(facts: list[Facts], author_name: str | None, stated: bool = Fal
         said: tuple[str, ...] = (evidence,)
         if on_headers and fact.header_name:  # the header settled it: say so first
             whose = "the post author's" if fact.header_name.split()[0].lower() == on_headers else "a reader's"
-            said = (f"header: '{fact.header[:40]}' gives {whose} name", evidence)
+            said = (f"header: '{fact.header[:60]}' gives {whose} name", evidence)
         out.append((is_author, Decision(round(max(p, 1 - p), 3), said)))
     return out
 

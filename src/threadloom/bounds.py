@@ -23,7 +23,7 @@ import html
 import unicodedata
 from dataclasses import replace
 
-from .furniture import comment_header, is_form_line, is_widget_line
+from .furniture import comment_header, is_form_line, is_widget_line, lone_name
 from .model import Thread
 
 INFERENCE_LINE_CHARS = 20_000
@@ -78,12 +78,38 @@ def is_marker_line(text: str) -> bool:
     return is_widget_line(text) or is_form_line(text) or comment_header(text) is not None
 
 
+def header_name_lines(thread: Thread, texts: list[str]) -> list[int]:
+    """The indexes of lines that hold a name and nothing else right above a dated comment header
+    with no name in it ("Paul Smith", then "March 3, 2013 at 10:14 am"): the header's first line,
+    where a theme shows the writer's name and the date on lines of their own. `texts`: the lines
+    as viewed_text reads them. Only when at least two of the thread's dated headers, and two in
+    three, have one: a signature that ends a comment above one date header stays the comment's."""
+    names: list[int] = []
+    dated = 0
+    above = None  # the last line read, if it has text
+    for i, line in enumerate(thread.lines):
+        if texts[i]:
+            above = i
+            continue
+        if not line.raw.strip():
+            continue  # a blank line: what is above stays above
+        found = comment_header(plain_text(line.raw))
+        if found is not None and found.name is None:
+            dated += 1
+            if above is not None and lone_name(texts[above]) is not None:
+                names.append(above)
+        above = None
+    return names if len(names) >= 2 and 3 * len(names) >= 2 * dated else []
+
+
 def inference_view(thread: Thread) -> Thread:
     """The Thread structure inference sees: every line as `viewed_text` gives it (stripped, its
     entities decoded, its spaces plain, its quotes straight, its accents composed, its head and
     tail when longer than INFERENCE_LINE_CHARS). Put the full lines back into the result with
     `with_lines_of`."""
     texts = [viewed_text(line.text) for line in thread.lines]
+    for i in header_name_lines(thread, texts):
+        texts[i] = ""  # "Paul Smith" over "March 3, 2013": the header's first line
     if all(text == line.text for text, line in zip(texts, thread.lines, strict=True)):
         return thread
     lines = tuple(line if text == line.text else replace(line, text=text)

@@ -147,6 +147,22 @@ def comment_header(text: str) -> CommentHeader | None:
     return CommentHeader(stripped, name)
 
 
+_LONE_NAME_RE = re.compile(_NAMES)
+
+
+def lone_name(text: str) -> str | None:
+    """The name a line holds and nothing else ("Paul Smith", "andylockran"; "" for "Anonymous"):
+    a comment header's first line where its date has a line of its own (bounds.header_name_lines
+    says when it is one)."""
+    stripped = text.strip()
+    if len(stripped) > 40 or _LONE_NAME_RE.fullmatch(stripped) is None:
+        return None
+    words = stripped.lower().split()
+    if any(word in NOT_WRITERS for word in words) or is_widget_line(stripped) or is_form_line(stripped):
+        return None
+    return "" if words[0] in UNNAMED_WRITERS else stripped
+
+
 # A post's byline, on a line of its own near the top: "By Nora Lind", "Posted by Nora Lind on May 3,
 # 2013", "Written by Nora", "Posted on May 3, 2013 by Nora Lind", "Author: Nora Lind". The words
 # before the name are matched in any case, the name only as a name (capitalised words).

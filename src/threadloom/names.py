@@ -158,7 +158,7 @@ def _name_claims(
     headed: list[tuple[int, str, float, str]] = []  # the page's own word: not checked against the text
     for j, f in enumerate(facts):
         if f.header_name and not authors[j]:
-            why = f"header: '{f.header[:40]}' names the comment's writer"
+            why = f"header: '{f.header[:60]}' names the comment's writer"
             headed.append((j, f.header_name, HEADER_CONF, why))
             continue
         if f.signature and not authors[j] and f.signature != author_name:

@@ -29,8 +29,9 @@ class TextLine:
     text: str
     last: int = 0  # the last raw line, when it is not `number`
     after_widget: bool = False  # a comment widget's line ("Reply") comes right before it
-    header: str = ""  # a comment header line ("Paul says:") right before it: it opens a comment
-    header_line: int = 0  # that header's raw line number, where the comment it opens begins
+    header: str = ""  # a comment header ("Paul says:") right before it, as read: it opens a comment
+    header_line: int = 0  # that header's (first) raw line number, where the comment it opens begins
+    header_name: str | None = None  # the writer's name the header gives
 
     @property
     def opening(self) -> int:
@@ -554,7 +555,7 @@ def comment_spans(lines: list[TextLine], first: int, author_name: str | None = N
         if p >= 0.5:
             spans.append(Span(lines[start].opening, lines[i - 1].end, start_decision))
             if closer == "header":
-                evidence = f"header: '{lines[i].header[:40]}' opens this comment"
+                evidence = f"header: '{lines[i].header[:60]}' opens this comment"
             elif closer == "widget":
                 evidence = "widget: a comment widget's line (\"Reply\") closes the comment before"
             elif closer:

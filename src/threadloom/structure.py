@@ -40,13 +40,35 @@ def text_lines(thread: Thread) -> list[TextLine]:
         if not line.text and line.raw.strip() and (index := bisect_right(numbers, line.number)) < len(lines):
             runs.setdefault(index, []).append((line.number, bounds.plain_text(line.raw)))
     for index, run in runs.items():
-        headers = [(number, found) for number, text in run if (found := furniture.comment_header(text))]
-        named = next((found for _, found in headers if found.name), headers[0][1] if headers else None)
         widget = any(furniture.is_widget_line(text) for _, text in run)
-        if widget or named:
-            lines[index] = replace(lines[index], after_widget=widget, header=named.line if named else "",
-                                   header_line=headers[0][0] if headers else 0)
+        header = _header(run)
+        if widget or header:
+            number, said, name = header or (0, "", None)
+            lines[index] = replace(lines[index], after_widget=widget, header=said, header_line=number,
+                                   header_name=name)
     return lines
+
+
+def _header(run: list[tuple[int, str]]) -> tuple[int, str, str | None] | None:
+    """The comment header among lines the view emptied (line number and text, in order): its
+    first line's number, its lines as read ("Paul Smith / March 3, 2013"), the name it gives. A
+    line with a name and nothing else is the header's first line when a dated one follows it
+    (bounds.header_name_lines emptied it)."""
+    parts: list[tuple[int, str]] = []
+    name: str | None = None
+    for k, (number, text) in enumerate(run):
+        found = furniture.comment_header(text)
+        if found is not None:
+            parts.append((number, text))
+            name = name or found.name
+        elif k + 1 < len(run) and furniture.comment_header(run[k + 1][1]):
+            alone = furniture.lone_name(text)  # bounds.header_name_lines emptied it: a name line
+            if alone is not None:
+                parts.append((number, text))
+                name = name or alone or None
+    if not parts:
+        return None
+    return parts[0][0], " / ".join(text for _, text in parts), name
 
 
 def cover_emptied_lines(thread: Thread, article_end: int, spans: list[Span]) -> tuple[int, list[Span]]:
@@ -88,16 +110,11 @@ def infer_structure(thread: Thread) -> Thread:
     article_end, spans = cover_emptied_lines(thread, article_end, spans)
     facts = [comment_facts(thread.span_text(s.start, s.end)) for s in spans]
     spans, facts = split_at_speaker_turns(thread, lines, spans, facts, logits, author.name)
-    headers = {line.header_line: line.header for line in lines if line.header}
+    headers = {line.header_line: (line.header, line.header_name) for line in lines if line.header}
     if headers:
-        facts = [_with_header(f, headers.get(span.start, "")) for span, f in zip(spans, facts, strict=True)]
+        facts = [f._replace(header=headers[span.start][0], header_name=headers[span.start][1])
+                 if span.start in headers else f for span, f in zip(spans, facts, strict=True)]
     return structure_from_spans(thread, article_end, article_decision, spans, author, facts)
-
-
-def _with_header(facts: Facts, header: str) -> Facts:
-    """A comment's facts with the header line that opens it, and the name it gives."""
-    found = furniture.comment_header(header) if header else None
-    return facts._replace(header=header, header_name=found.name) if found else facts
 
 
 def structure_from_spans(
