@@ -138,6 +138,23 @@ def test_is_form_line(line: str, expected: bool) -> None:
     assert furniture.is_form_line(line) is expected
 
 
+LONE_NAMES = [  # (a line, the name it holds and nothing else; "" names nobody; None: not one)
+    ("Pete Hall", "Pete Hall"),
+    ("andylockran", "andylockran"),
+    ("Anonymous", ""),
+    ("5 Comments", None),  # the section's heading, not a writer
+    ("Reply", None),
+    ("Website", None),
+    ("It", None),
+    ("Thanks, Pete.", None),
+]
+
+
+@pytest.mark.parametrize(("line", "expected"), LONE_NAMES)
+def test_lone_name(line: str, expected: str | None) -> None:
+    assert furniture.lone_name(line) == expected
+
+
 def _with_widgets(lines: list[str], article_end: int, widget: str) -> list[str]:
     """The document as a crawl that kept the comment widget's links gives it: `widget` under
     every comment."""

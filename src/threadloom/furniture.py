@@ -155,10 +155,11 @@ def lone_name(text: str) -> str | None:
     a comment header's first line where its date has a line of its own (bounds.header_name_lines
     says when it is one)."""
     stripped = text.strip()
-    if len(stripped) > 40 or _LONE_NAME_RE.fullmatch(stripped) is None:
+    if len(stripped) > 40 or not stripped[:1].isalpha() or _LONE_NAME_RE.fullmatch(stripped) is None:
         return None
     words = stripped.lower().split()
-    if any(word in NOT_WRITERS for word in words) or is_widget_line(stripped) or is_form_line(stripped):
+    if (any(word in NOT_WRITERS for word in words) or is_widget_line(stripped) or is_form_line(stripped)
+            or is_comments_heading(stripped)):
         return None
     return "" if words[0] in UNNAMED_WRITERS else stripped
 
