@@ -4,6 +4,9 @@ Every comment gets an emission score from its own cues and its neighbours' (spea
 plus the cues below and common conversational words learned on the dev sources), and a two-state
 linear-chain CRF (chain.py) with learned transitions (authors answer readers, rarely write twice
 in a row) gives each comment's marginal probability of being the author's, using the whole thread.
+Two cues bound an emission rather than add to it: a comment that opens by thanking a reader by name
+is the author's at least as often as that rule holds (`floored`); a comment header's name, once a
+byline or metadata says which name is the author's, settles it (`by_header`).
 """
 
 from __future__ import annotations

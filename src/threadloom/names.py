@@ -4,7 +4,9 @@ Names come only from the text: a signature line names the comment's own writer; 
 addresses someone ("Thanks, Steve.", "Hi Rebecca", "@joe") names the parent's writer. A reader who
 comes back under the author's answer to them is taken to be the same person as the one answered.
 Precision comes first: a name must look like one and never be used as an ordinary lower-case word
-in the thread ("Great" opens sentences, but "great" is also written in lower case).
+in the thread ("Great" opens sentences, but "great" is also written in lower case). A comment
+header a crawl kept ("Paul says:", furniture.py) names its comment's writer as the page gave it,
+without that check.
 """
 
 from __future__ import annotations

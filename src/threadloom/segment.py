@@ -346,8 +346,8 @@ def article_cut(lines: list[TextLine]) -> tuple[int, Decision]:
     # first comment header below a post's own header lines ("May 3, 2013"): they begin there
     widget = next((i - 1 for i, line in enumerate(lines) if i and line.after_widget), None)
     header = next((i for i, line in enumerate(lines) if i >= HEADER_LINES and line.header), None)
-    bounds = [i for i in (widget, header) if i is not None]
-    best, confidence, _ = best_cut([line.text for line in lines], last=min(bounds) if bounds else None,
+    limits = [i for i in (widget, header) if i is not None]
+    best, confidence, _ = best_cut([line.text for line in lines], last=min(limits) if limits else None,
                                    favoured=() if header is None else (header,))
     if best == len(lines):
         why = f"global-cut: no line reads like the start of a comment section (posterior {confidence:.2f})"

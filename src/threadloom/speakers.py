@@ -1,9 +1,10 @@
 """Speakers: the post author's name, and the per-comment cues of who wrote a comment.
 
-The author's name is learned from how commenters address them across the thread (the name most
-often addressed), unless metadata gives it. `author_features` are a comment's own cues and its
-neighbours' (a reader praising "your post" is not the author; a comment thanking a reader by name
-right after that reader is); authorship.py decodes them jointly over the thread.
+The author's name is metadata's, else the article's byline ("By Nora Lind", furniture.py), else
+learned from how commenters address them across the thread (the name most often addressed).
+`author_features` are a comment's own cues and its neighbours' (a reader praising "your post" is
+not the author; a comment thanking a reader by name right after that reader is); authorship.py
+decodes them jointly over the thread.
 """
 
 from __future__ import annotations
