@@ -23,7 +23,8 @@ COMMENTS_HEADINGS = [  # (line, heads a comment section by counting it)
     ("One thought on \"Pruning roses\"", True),
     ("Comments (4)", True),
     ("12 comments:", True),
-    ("  2 Replies  ", True),
+    ("  2 Replies to “Pruning roses”  ", True),
+    ("2 Replies", False),  # uncounted section: a fold that opens a comment's replies (Disqus)
     ("No comments", False),  # a post header's "no comments yet": nothing to head
     ("Comments", False),  # uncounted: also a post header's link or a section of the article
     ("Leave a Reply", False),  # the reply form under the last comment
@@ -126,6 +127,12 @@ FORM_LINES = [  # (a line, is it the page's reply form or a notice around it)
     ("This site uses Akismet to reduce spam. Learn how your comment data is processed.", True),
     ("Comments are closed.", True),
     ("Older Comments", True),
+    ("Join the discussion…", True),  # Disqus's bar and folds
+    ("Sort by Best", True),
+    ("Load more comments", True),
+    ("Show 2 more replies", True),
+    ("Share", True),
+    ("Share this with your friends", False),
     ("Leave a comment if you liked it!", False),  # someone's words
     ("Your post made my day.", False),
     ("My name is Paul.", False),
@@ -316,3 +323,30 @@ def test_the_reply_form_under_the_comments_changes_nothing(document: list[str]) 
     shape = [(c.raw_line_start, c.parent, c.is_post_author, c.speaker_key) for c in with_form.comments]
     assert shape == [(c.raw_line_start, c.parent, c.is_post_author, c.speaker_key) for c in plain.comments]
     assert with_form.comments[-1].raw_line_end == len(document) + len(WORDPRESS_FORM)
+
+
+def _as_disqus() -> list[str]:
+    """ROSES as a crawl of a Disqus comment section gives it: its count and bar over the comments,
+    an avatar, a "Name • 2 years ago" header and a "Reply • Share ›" line around each comment,
+    its footer under them."""
+    lines = [*ROSES[:ROSES_ARTICLE_END], "5 Comments", "Login", "Recommend", "Share", "Sort by Best",
+             "Join the discussion…"]
+    for k, start in enumerate(ROSES_STARTS):
+        end = ROSES_STARTS[k + 1] if k + 1 < len(ROSES_STARTS) else len(ROSES) + 1
+        lines += ["Avatar", f"{ROSES_WRITERS[k]} • {k + 2} years ago", *ROSES[start - 1 : end - 1],
+                  f"{k} • Reply • Share ›"]
+    return [*lines, "Load more comments", "Powered by Disqus", "Subscribe", "Privacy"]
+
+
+def test_a_disqus_section_reads_as_its_comments() -> None:
+    """The bar between the article and the first header joins the article; each comment opens at
+    its header, names its writer from it, and ends with its widget line (and the next avatar)."""
+    lines = _as_disqus()
+    thread = process_text("\n".join(lines), "doc.txt")
+    headers = [n for n, line in enumerate(lines, 1) if " years ago" in line]
+    assert thread.article_line_end == headers[0] - 1
+    assert [c.raw_line_start for c in thread.comments] == headers
+    assert [c.raw_line_end for c in thread.comments] == [*(n - 1 for n in headers[1:]), len(lines)]
+    names = {s.key: s.name for s in thread.speakers}
+    readers = [names[c.speaker_key] for c in thread.comments if not c.is_post_author]
+    assert readers == [w for w in ROSES_WRITERS if w != "Nora Lind"]

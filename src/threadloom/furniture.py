@@ -21,8 +21,9 @@ from .cues import NAME_RE, is_name
 # bare "Comments" or "Leave a reply" also sits in a post's header or under the last comment.
 COMMENTS_HEADING_RE = re.compile(
     r"(?:(?:one|two|three|four|five|six|seven|eight|nine|ten|\d{1,6})\s+"
-    r"(?:comments?|responses?|repl(?:y|ies)|thoughts?|reactions?)(?:\s+(?:on|to|for)\s.{1,200})?"
-    r"|(?:comments?|responses?|repl(?:y|ies))\s*\(\d{1,6}\))\s*:?"
+    r"(?:(?:comments?|responses?|thoughts?|reactions?)(?:\s+(?:on|to|for)\s.{1,200})?"
+    r"|repl(?:y|ies)\s+(?:on|to|for)\s.{1,200})"  # "2 replies" alone: a thread's fold, not a heading
+    r"|(?:comments?|responses?)\s*\(\d{1,6}\))\s*:?"
 )
 
 
@@ -57,13 +58,19 @@ FORM_LINE_RE = re.compile(
     r"this site uses akismet to reduce spam\..{0,80}|"
     r"you must be (?:logged in|registered) to post a comment\.?|"
     r"(?:blog )?comments powered by disqus\.?|"
-    r"(?:older|newer) comments(?: [←→«»])?|[←«] (?:older|newer) comments",
+    r"(?:older|newer) comments(?: [←→«»])?|[←«] (?:older|newer) comments|"
+    # Disqus's bar and folds: "Join the discussion…", "Sort by Best", "Load more comments"
+    r"join the discussion(?:…|\.\.\.)?|sort by (?:best|newest|oldest|top|votes)|login|log in|sign in|"
+    r"recommend|share|avatar|load more comments|show (?:\d+ )?more (?:replies|comments)|"
+    r"(?:see|view) (?:all )?(?:\d+ )?(?:more )?(?:comments|replies)|"
+    r"(?:powered by|add) disqus(?: to your site)?|subscribe|privacy|do not sell my data",
     re.IGNORECASE,
 )
 # How every form line starts (lower case): most lines are ruled out without the pattern.
 _FORM_STARTS = ("leave", "cancel", "post", "submit", "add", "write", "comment", "your", "mail", "e-mail",
                 "email", "required", "name", "website", "url", "message", "save", "notify", "this site",
-                "you must", "blog", "older", "newer", "←", "«")
+                "you must", "blog", "older", "newer", "←", "«", "join", "sort", "log", "sign", "recommend",
+                "share", "avatar", "load", "show", "see", "view", "powered", "subscribe", "privacy", "do not")
 
 
 def is_form_line(text: str) -> bool:

@@ -71,9 +71,12 @@ def _header(run: list[tuple[int, str]]) -> tuple[int, str, str | None] | None:
     return parts[0][0], " / ".join(text for _, text in parts), name
 
 
-def cover_emptied_lines(thread: Thread, article_end: int, spans: list[Span]) -> tuple[int, list[Span]]:
+def cover_emptied_lines(thread: Thread, article_end: int, spans: list[Span], headed: bool = False
+                        ) -> tuple[int, list[Span]]:
     """Lines that only the repair emptied (a lone stray "Â") are not read by inference, but they
-    are raw text: each joins the comment before it (or the article), so no raw line is left out."""
+    are raw text: each joins the comment before it (or the article), so no raw line is left out.
+    `headed`: the first comment opens at its header line, so the emptied lines above it (a comment
+    widget's bar: "Login", "Sort by Best") join the article, and the comment keeps its start."""
     if not spans:
         # lines are numbered 1, 2, ... in order: the last non-blank one is the first from the end
         last_raw = next((line.number for line in reversed(thread.lines) if not line.is_blank), 0)
@@ -83,6 +86,9 @@ def cover_emptied_lines(thread: Thread, article_end: int, spans: list[Span]) -> 
         limit = spans[i + 1].start - 1 if i + 1 < len(spans) else len(thread.lines)
         end = thread.last_non_blank(span.end, limit)
         covered.append(span if end == span.end else replace(span, end=end))
+    if headed:  # the last non-blank line above the first header ends the article
+        top = next((n for n in range(spans[0].start - 1, article_end, -1) if not thread.line(n).is_blank), 0)
+        return max(article_end, top), covered
     first_raw = min(n for n in range(article_end + 1, spans[0].start + 1) if not thread.line(n).is_blank)
     covered[0] = replace(covered[0], start=first_raw)
     return article_end, covered
@@ -107,7 +113,8 @@ def infer_structure(thread: Thread) -> Thread:
     short_name = author.name.split()[0] if author.name else None
     logits = start_logits(lines, first, short_name)
     spans = comment_spans(lines, first, short_name, logits)
-    article_end, spans = cover_emptied_lines(thread, article_end, spans)
+    headed = first < len(lines) and bool(lines[first].header)
+    article_end, spans = cover_emptied_lines(thread, article_end, spans, headed)
     facts = [comment_facts(thread.span_text(s.start, s.end)) for s in spans]
     spans, facts = split_at_speaker_turns(thread, lines, spans, facts, logits, author.name)
     headers = {line.header_line: (line.header, line.header_name) for line in lines if line.header}
