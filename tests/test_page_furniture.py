@@ -350,3 +350,17 @@ def test_a_disqus_section_reads_as_its_comments() -> None:
     names = {s.key: s.name for s in thread.speakers}
     readers = [names[c.speaker_key] for c in thread.comments if not c.is_post_author]
     assert readers == [w for w in ROSES_WRITERS if w != "Nora Lind"]
+
+
+def test_headers_over_some_comments_only_leave_the_others_to_the_start_model() -> None:
+    """A page that dates its top-level comments and not the replies: headers open fewer than two
+    in three of the comments, so a line without one may still start a comment (read as if every
+    comment had one, each reply joined the comment above it)."""
+    lines = [*BREAD[:3]]
+    for k, comment in enumerate(BREAD[3:]):
+        lines += [f"March {k + 3}, 2014 at 9:{k}0 am"] if k % 2 == 0 else []
+        lines.append(comment)
+    thread = process_text("\n".join(lines), "doc.txt")
+    assert [(c.raw_line_start, c.raw_line_end) for c in thread.comments] == [
+        (4, 5), (6, 6), (7, 8), (9, 9), (10, 11), (12, 12)
+    ]

@@ -518,20 +518,36 @@ def start_logits(lines: list[TextLine], first: int, author_name: str | None = No
     }
 
 
+# Comment headers open at least this share of the comments read without them (two in three: the
+# start model splits some comments in two): a page that puts a header over every comment, so that
+# a line without one goes on with the comment above. A page that dates only its top-level comments
+# (about half) leaves its replies to the start model.
+DELIMITING_SHARE = 2 / 3
+
+
 def comment_spans(lines: list[TextLine], first: int, author_name: str | None = None,
                   logits: dict[int, float] | None = None) -> list[Span]:
     """Split lines[first:] into comments; each span gets a Decision on its start. `logits`:
     start_logits(lines, first, author_name), when the caller has them."""
-    spans: list[Span] = []
     if first >= len(lines):
-        return spans
+        return []
     if logits is None:
         logits = start_logits(lines, first, author_name)
+    spans = _decode_spans(lines, first, author_name, logits, delimited=False)
+    headed = sum(1 for span in spans if span.start != lines[first].opening and span.decision.evidence[0]
+                 .startswith("header:"))
+    if headed >= 2 and headed >= DELIMITING_SHARE * (len(spans) - 1):
+        return _decode_spans(lines, first, author_name, logits, delimited=True)
+    return spans
+
+
+def _decode_spans(lines: list[TextLine], first: int, author_name: str | None, logits: dict[int, float],
+                  delimited: bool) -> list[Span]:
+    """comment_spans' decoding, left to right; `delimited`: only headers and widgets open comments."""
+    spans: list[Span] = []
     start = first
     start_decision = Decision(0.9, ("first line after the article cut",))
     prev_signs = False  # the line before is a signature that closes its comment (signed_off)
-    # headers over the comments ("Paul says:"): where a crawl kept them, they open every comment
-    delimited = sum(1 for line in lines[first + 1 :] if line.header) >= 2
     for i in range(first + 1, len(lines)):
         nxt = lines[i + 1].text if i + 1 < len(lines) else None
         p = sigmoid(logits[i])
@@ -542,7 +558,7 @@ def comment_spans(lines: list[TextLine], first: int, author_name: str | None = N
         elif lines[i].after_widget:
             p, closer = max(p, 0.97), "widget"
         elif delimited:
-            p = min(p, 0.1)  # no header of its own: the line goes on with the comment above
+            p = min(p, 0.1)  # no header of its own: it goes on with the comment above
         elif closes_comment(lines[i - 1].text, lines[i].text) or signs:
             p = min(p, 0.05)  # a sign-off or a signature ends the comment it is in
         elif cues.is_quotation(lines[i - 1].text):
