@@ -149,7 +149,7 @@ def author_flags(facts: list[Facts], author_name: str | None, stated: bool = Fal
         )
         said: tuple[str, ...] = (evidence,)
         if on_headers and fact.header_name:  # the header settled it: say so first
-            whose = "the post author's" if fact.header_name.split()[0].lower() == on_headers else "a reader's"
+            whose = "the post author's" if _header_is_author(fact, on_headers) else "a reader's"
             said = (f"header: '{fact.header[:60]}' gives {whose} name", evidence)
         out.append((is_author, Decision(round(max(p, 1 - p), 3), said)))
     return out
@@ -165,9 +165,14 @@ def by_header(emission: float, fact: Facts, author: str | None) -> float:
     first name as the thread's headers write it, or None when no header does)."""
     if not fact.header_name or not author:
         return emission
-    if fact.header_name.split()[0].lower() == author:
+    if _header_is_author(fact, author):
         return max(emission, HEADER_LOGIT)
     return min(emission, -HEADER_LOGIT)
+
+
+def _header_is_author(fact: Facts, author: str) -> bool:
+    """Does the comment's header give the author's first name (lower case, as author_on_headers)?"""
+    return fact.header_name is not None and fact.header_name.split()[0].lower() == author
 
 
 def author_on_headers(facts: list[Facts], author: str | None) -> str | None:
@@ -176,7 +181,7 @@ def author_on_headers(facts: list[Facts], author: str | None) -> str | None:
     if not author:
         return None
     low = author.lower()
-    return low if any(f.header_name and f.header_name.split()[0].lower() == low for f in facts) else None
+    return low if any(_header_is_author(f, low) for f in facts) else None
 
 
 def floored(emission: float, feats: Features, weights: dict[str, float]) -> float:

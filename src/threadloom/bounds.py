@@ -23,7 +23,7 @@ import html
 import unicodedata
 from dataclasses import replace
 
-from .furniture import comment_header, is_form_line, is_widget_line, lone_name
+from .furniture import comment_header, is_furniture_line, lone_name
 from .model import Thread
 
 INFERENCE_LINE_CHARS = 20_000
@@ -44,7 +44,7 @@ _PLAIN = {
 def viewed_text(text: str) -> str:
     """One line as inference reads it (the module's docstring)."""
     text = plain_text(text)
-    if len(text) <= 100 and is_marker_line(text):
+    if len(text) <= 100 and is_furniture_line(text):
         return ""  # a widget's "Reply", a header's "Paul says:": not anyone's words (structure.text_lines)
     if len(text) > INFERENCE_LINE_CHARS:
         half = INFERENCE_LINE_CHARS // 2
@@ -63,19 +63,6 @@ def plain_text(text: str) -> str:
         if not unicodedata.is_normalized("NFC", text):  # "e" + U+0301 reads as "é"
             text = unicodedata.normalize("NFC", text)
     return text.strip()
-
-
-def is_marker_line(text: str) -> bool:
-    """A line a comment widget, a comment's header or the page's reply form left, which only
-    says where a comment ended or begins, or nothing: "Reply", "Reply Share ›"; "Paul says:",
-    "March 3, 2013 at 10:14 am"; "Leave a Reply", "Name *". (Widgets and headers do not end as
-    a sentence does, but for a time's "p.m.": most lines are ruled out by their last character
-    and the form's few words before any pattern is tried.)"""
-    if not text:
-        return False
-    if text[-1] in ".!?" and not text.endswith(("a.m.", "p.m.")):
-        return is_form_line(text)  # "Notify me of follow-up comments by email."
-    return is_widget_line(text) or is_form_line(text) or comment_header(text) is not None
 
 
 def header_name_lines(thread: Thread, texts: list[str]) -> list[int]:

@@ -196,3 +196,17 @@ def is_comments_heading(text: str) -> bool:
     """A line of its own that heads a comment section by counting it ("14 Comments")."""
     stripped = text.strip()
     return len(stripped) <= 240 and COMMENTS_HEADING_RE.fullmatch(stripped.lower()) is not None
+
+
+def is_furniture_line(text: str) -> bool:
+    """A line (stripped) a comment widget, a comment's header or the page's reply form left,
+    which only says where a comment ended or begins, or nothing: "Reply", "Reply Share ›"; "Paul
+    says:", "March 3, 2013 at 10:14 am"; "Leave a Reply", "Name *". The inference view reads it as
+    empty (bounds.viewed_text). (Widgets and headers do not end as a sentence does, but for a
+    time's "p.m.": most lines are ruled out by their last character and the form's few words
+    before any pattern is tried.)"""
+    if not text:
+        return False
+    if text[-1] in ".!?" and not text.endswith(("a.m.", "p.m.")):
+        return is_form_line(text)  # "Notify me of follow-up comments by email."
+    return is_widget_line(text) or is_form_line(text) or comment_header(text) is not None

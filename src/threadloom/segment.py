@@ -534,10 +534,11 @@ def comment_spans(lines: list[TextLine], first: int, author_name: str | None = N
     if logits is None:
         logits = start_logits(lines, first, author_name)
     spans = _decode_spans(lines, first, author_name, logits, delimited=False)
-    headed = sum(1 for span in spans if span.start != lines[first].opening and span.decision.evidence[0]
-                 .startswith("header:"))
-    if headed >= 2 and headed >= DELIMITING_SHARE * (len(spans) - 1):
-        return _decode_spans(lines, first, author_name, logits, delimited=True)
+    header_lines = {line.header_line for line in lines[first + 1 :] if line.header}
+    if len(header_lines) >= 2:  # spans after the first that open at a header
+        headed = sum(1 for span in spans[1:] if span.start in header_lines)
+        if headed >= 2 and headed >= DELIMITING_SHARE * (len(spans) - 1):
+            return _decode_spans(lines, first, author_name, logits, delimited=True)
     return spans
 
 

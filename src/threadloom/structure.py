@@ -33,7 +33,7 @@ def text_lines(thread: Thread) -> list[TextLine]:
         TextLine(raw[first][0], text, raw[last][0] if last > first else 0) for first, last, text in paragraphs
     ]
     # lines the view emptied that a comment widget ("Reply") or a comment's header ("Paul says:")
-    # left (bounds.is_marker_line), by the line read next: it starts a comment
+    # left (furniture.is_furniture_line), by the line read next: it starts a comment
     numbers = [line.number for line in lines]
     runs: dict[int, list[tuple[int, str]]] = {}
     for line in thread.lines:
@@ -56,12 +56,13 @@ def _header(run: list[tuple[int, str]]) -> tuple[int, str, str | None] | None:
     (bounds.header_name_lines emptied it)."""
     parts: list[tuple[int, str]] = []
     name: str | None = None
+    found = [furniture.comment_header(text) for _, text in run]
     for k, (number, text) in enumerate(run):
-        found = furniture.comment_header(text)
-        if found is not None:
+        header = found[k]
+        if header is not None:
             parts.append((number, text))
-            name = name or found.name
-        elif k + 1 < len(run) and furniture.comment_header(run[k + 1][1]):
+            name = name or header.name
+        elif k + 1 < len(run) and found[k + 1] is not None:
             alone = furniture.lone_name(text)  # bounds.header_name_lines emptied it: a name line
             if alone is not None:
                 parts.append((number, text))
