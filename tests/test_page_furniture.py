@@ -13,7 +13,9 @@ from itertools import pairwise
 import pytest
 
 from threadloom import bounds, furniture
+from threadloom.model import Thread
 from threadloom.pipeline import process_text
+from threadloom.records import comment_rows, thread_row
 from threads import BREAD, ROSES, ROSES_ARTICLE_END
 
 COMMENTS_HEADINGS = [  # (line, heads a comment section by counting it)
@@ -364,3 +366,46 @@ def test_headers_over_some_comments_only_leave_the_others_to_the_start_model() -
     assert [(c.raw_line_start, c.raw_line_end) for c in thread.comments] == [
         (4, 5), (6, 6), (7, 8), (9, 9), (10, 11), (12, 12)
     ]
+
+
+def _texts(thread: Thread) -> list[str]:
+    return [row["text"] for row in comment_rows(thread)]
+
+
+# What each comment's writer wrote: BREAD's comments are a line each, ROSES' by ROSES_STARTS.
+BREAD_COMMENTS = BREAD[3:]
+ROSES_COMMENTS = ["\n".join(ROSES[a - 1 : b - 1]) for a, b in pairwise([*ROSES_STARTS, len(ROSES) + 1])]
+
+
+@pytest.mark.parametrize(
+    ("crawled", "comments"),
+    [
+        (_with_widgets(BREAD, 3, "Reply"), BREAD_COMMENTS),
+        (_with_headers(), ROSES_COMMENTS),
+        (_with_headers(says=""), ROSES_COMMENTS),
+        (_as_disqus(), ROSES_COMMENTS),
+        (BREAD + WORDPRESS_FORM, BREAD_COMMENTS),
+    ],
+    ids=["widgets", "headers", "name over date", "disqus", "reply form"],
+)
+def test_a_comments_text_is_its_words_without_the_furniture_around_it(crawled: list[str], comments: list[str]
+                                                                       ) -> None:
+    """The release's `text` of each comment is what its writer wrote, without the header over it
+    or the widget and form lines under it; its span still covers them (and the raw config keeps
+    every byte)."""
+    thread = process_text("\n".join(crawled), "doc.txt")
+    assert _texts(thread) == comments
+    assert thread.comments[-1].raw_line_end == len(crawled)
+    assert thread_row(thread)["article_text"].endswith(("rise overnight.", "outward bud.", "5 Comments"))
+
+
+def test_furniture_inside_a_comment_stays_in_its_text() -> None:
+    """Only the unread lines at a span's edges are left out: one between its words may be quoted
+    (a template's "Comments are closed.", a form pasted to ask about it)."""
+    lines = [*BREAD[:4], "Leave a Reply", BREAD[4], "Reply"]
+    thread = process_text("\n".join(lines), "doc.txt")
+    assert thread.unread_lines == {5, 7}
+    assert thread.content_text(4, 7) == "\n".join([BREAD[3], "Leave a Reply", BREAD[4]])
+    assert thread.content_text(5, 7) == BREAD[4]
+    assert thread.content_text(7, 7) == "Reply"  # nothing else in the span: kept as it is
+    assert thread.span_text(4, 7) == "\n".join([BREAD[3], "Leave a Reply", BREAD[4], "Reply"])

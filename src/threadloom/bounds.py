@@ -112,4 +112,6 @@ def with_lines_of(inferred: Thread, original: Thread) -> Thread:
     the same for both: the wrap width and the paragraph breaks, not scanned for again)."""
     if inferred.lines is original.lines:
         return inferred
-    return replace(inferred, lines=original.lines).with_layout_of(inferred)
+    unread = frozenset(line.number for line, seen in zip(original.lines, inferred.lines, strict=True)
+                       if not seen.text and line.text.strip())
+    return replace(inferred, lines=original.lines, unread_lines=unread).with_layout_of(inferred)

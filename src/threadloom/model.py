@@ -105,6 +105,10 @@ class Thread:
     article_decision: Decision = UNDECIDED
     comments: tuple[Comment, ...] = ()
     speakers: tuple[Speaker, ...] = ()
+    # Lines with text that inference did not read: page furniture ("Reply", "Paul says:", a reply
+    # form's "Name *"), a header's name line, characters that show nothing (bounds.inference_view).
+    # Spans cover them; `content_text` leaves them out at a span's edges.
+    unread_lines: frozenset[int] = frozenset()
 
     @property
     def repairs(self) -> tuple[Repair, ...]:
@@ -166,6 +170,20 @@ class Thread:
                 parts.append(text)
             previous = stripped
         return "\n".join(parts)
+
+    def content_text(self, start: int, end: int) -> str:
+        """`span_text` of the span's words: the unread lines at its edges left out (a comment's
+        header above it, a widget's "Reply" or a reply form below it). One inside stays: there it
+        may be quoted ("Comments are closed." in a pasted template)."""
+        first, last = start, end
+        if self.unread_lines:
+            while first < last and (first in self.unread_lines or self.line(first).is_blank):
+                first += 1
+            while last > first and (last in self.unread_lines or self.line(last).is_blank):
+                last -= 1
+            if first == last and first in self.unread_lines:
+                first, last = start, end  # nothing but furniture (a reviewer's span): kept whole
+        return self.span_text(first, last)
 
     def _lines_between(self, start: int, end: int) -> Sequence[Line]:
         """`self.line(n)` for n in start..end: a slice when both are line numbers of the thread."""
