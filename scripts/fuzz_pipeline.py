@@ -41,7 +41,8 @@ INSERTS = ["\u200b", "\u00ad", "\ufeff", "\u202e", "\x0c", "\x0b", "\r", "\u2028
 FURNITURE = ["Reply", "Reply Share ›", "Paul says:", "March 3, 2013 at 10:14 am", "Paul Smith – 3 days ago",
              "14 Comments", "3 Responses to “A post”", "Posted by Nora Lind", "Anonymous says:",
              "Leave a Reply", "Name *", "Notify me of follow-up comments by email.", "Paul Smith",
-             "Sort by Best", "Avatar", "Paul Smith • 2 years ago", "1 • Reply • Share ›"]
+             "Sort by Best", "Avatar", "Paul Smith • 2 years ago", "1 • Reply • Share ›", "Paul said...",
+             "Anonymous said...", "March 3, 2013 at 10:14 AM", "Newer Post Older Post Home", "Share this:"]
 
 
 def damage(text: str, rng: random.Random) -> str:

@@ -99,6 +99,9 @@ COMMENT_HEADERS = [  # (a line, the writer's name it gives, or "-" when it is no
     ("5 days ago", None),
     ("an hour ago", None),
     ("Anonymous says:", None),  # a header, naming nobody
+    ("Paul Smith said...", "Paul Smith"),  # Blogger's
+    ("Paul said…", "Paul"),
+    ("Anonymous said...", None),
     ("It says:", "-"),  # a sentence of a comment
     ("The documentation says:", "-"),
     ("Steve wrote:", "-"),  # a quotation's introduction, without a date
@@ -134,7 +137,14 @@ FORM_LINES = [  # (a line, is it the page's reply form or a notice around it)
     ("Load more comments", True),
     ("Show 2 more replies", True),
     ("Share", True),
+    ("Newer Post Older Post Home", True),  # Blogger's links under the post
+    ("Subscribe to: Post Comments (Atom)", True),
+    ("Share this:", True),  # WordPress.com's bar over the comments
+    ("Be the first to like this.", True),
+    ("Like Loading...", True),
     ("Share this with your friends", False),
+    ("Like this post, a lot", False),
+    ("Homework first, then the garden.", False),
     ("Leave a comment if you liked it!", False),  # someone's words
     ("Your post made my day.", False),
     ("My name is Paul.", False),
@@ -368,6 +378,31 @@ def test_headers_over_some_comments_only_leave_the_others_to_the_start_model() -
     ]
 
 
+def _as_blogger() -> list[str]:
+    """ROSES as a crawl of a Blogger page gives it: its count over the comments, "NAME said..."
+    over each comment and its date under it, the form and the blog's links after the last."""
+    lines = [*ROSES[:ROSES_ARTICLE_END], "5 comments:"]
+    for k, start in enumerate(ROSES_STARTS):
+        end = ROSES_STARTS[k + 1] if k + 1 < len(ROSES_STARTS) else len(ROSES) + 1
+        date = f"March {k + 3}, 2014 at 9:{k}0 AM"
+        lines += [f"{ROSES_WRITERS[k]} said...", *ROSES[start - 1 : end - 1], date]
+    return [*lines, "Post a Comment", "Newer Post Older Post Home", "Subscribe to: Post Comments (Atom)"]
+
+
+def test_a_blogger_section_dates_each_comment_under_it() -> None:
+    """The date under a comment ends it, and the "NAME said..." under that opens the next: read as
+    one header, each comment began a line early and lost its date to the next."""
+    lines = _as_blogger()
+    thread = process_text("\n".join(lines), "doc.txt")
+    headers = [n for n, line in enumerate(lines, 1) if line.endswith(" said...")]
+    assert thread.article_line_end == headers[0] - 1
+    assert [c.raw_line_start for c in thread.comments] == headers
+    assert [c.raw_line_end for c in thread.comments] == [*(n - 1 for n in headers[1:]), len(lines)]
+    names = {s.key: s.name for s in thread.speakers}
+    readers = [names[c.speaker_key] for c in thread.comments if not c.is_post_author]
+    assert readers == [w for w in ROSES_WRITERS if w != "Nora Lind"]
+
+
 def _texts(thread: Thread) -> list[str]:
     return [row["text"] for row in comment_rows(thread)]
 
@@ -384,9 +419,10 @@ ROSES_COMMENTS = ["\n".join(ROSES[a - 1 : b - 1]) for a, b in pairwise([*ROSES_S
         (_with_headers(), ROSES_COMMENTS),
         (_with_headers(says=""), ROSES_COMMENTS),
         (_as_disqus(), ROSES_COMMENTS),
+        (_as_blogger(), ROSES_COMMENTS),
         (BREAD + WORDPRESS_FORM, BREAD_COMMENTS),
     ],
-    ids=["widgets", "headers", "name over date", "disqus", "reply form"],
+    ids=["widgets", "headers", "name over date", "disqus", "blogger", "reply form"],
 )
 def test_a_comments_text_is_its_words_without_the_furniture_around_it(crawled: list[str], comments: list[str]
                                                                        ) -> None:
@@ -396,7 +432,8 @@ def test_a_comments_text_is_its_words_without_the_furniture_around_it(crawled: l
     thread = process_text("\n".join(crawled), "doc.txt")
     assert _texts(thread) == comments
     assert thread.comments[-1].raw_line_end == len(crawled)
-    assert thread_row(thread)["article_text"].endswith(("rise overnight.", "outward bud.", "5 Comments"))
+    last_words = ("rise overnight.", "outward bud.", "5 Comments", "5 comments:")  # a heading stays
+    assert thread_row(thread)["article_text"].endswith(last_words)
 
 
 def test_furniture_inside_a_comment_stays_in_its_text() -> None:

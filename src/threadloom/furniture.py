@@ -46,7 +46,8 @@ def is_widget_line(text: str) -> bool:
 
 # The reply form and notices a page shows around its comments (WordPress, Blogger, Disqus): "Leave
 # a Reply", "Your email address will not be published. Required fields are marked *", "Name *",
-# "Post Comment", "Notify me of follow-up comments by email.", "Comments are closed.".
+# "Post Comment", "Notify me of follow-up comments by email.", "Comments are closed."; the links and
+# bars around them: "Newer Post Older Post Home", "Share this:", "Be the first to like this."
 FORM_LINE_RE = re.compile(
     r"leave a (?:reply|comment|response)(?: to .{1,100})?|cancel reply|"
     r"(?:post|submit|add|write|leave) (?:a |your )?(?:comment|reply|response)|comments (?:are )?closed\.?|"
@@ -63,14 +64,19 @@ FORM_LINE_RE = re.compile(
     r"join the discussion(?:…|\.\.\.)?|sort by (?:best|newest|oldest|top|votes)|login|log in|sign in|"
     r"recommend|share|avatar|load more comments|show (?:\d+ )?more (?:replies|comments)|"
     r"(?:see|view) (?:all )?(?:\d+ )?(?:more )?(?:comments|replies)|"
-    r"(?:powered by|add) disqus(?: to your site)?|subscribe|privacy|do not sell my data",
+    r"(?:powered by|add) disqus(?: to your site)?|subscribe|privacy|do not sell my data|"
+    # Blogger's links under a post, WordPress.com's share and like bar over the comments
+    r"(?:newer post\s*)?(?:older post\s*)?home|newer post|older post|"
+    r"(?:subscribe to: )?post comments \(atom\)|share this:?|like this:?|(?:like )?loading\.\.\.|"
+    r"be the first to like this\.?",
     re.IGNORECASE,
 )
 # How every form line starts (lower case): most lines are ruled out without the pattern.
 _FORM_STARTS = ("leave", "cancel", "post", "submit", "add", "write", "comment", "your", "mail", "e-mail",
                 "email", "required", "name", "website", "url", "message", "save", "notify", "this site",
                 "you must", "blog", "older", "newer", "←", "«", "join", "sort", "log", "sign", "recommend",
-                "share", "avatar", "load", "show", "see", "view", "powered", "subscribe", "privacy", "do not")
+                "share", "avatar", "load", "show", "see", "view", "powered", "subscribe", "privacy", "do not",
+                "home", "like", "be the")
 
 
 def is_form_line(text: str) -> bool:
@@ -98,10 +104,11 @@ _HANDLE = r"[^\W_][\w.'’-]{0,29}"
 _NAMES = _HANDLE + r"(?:\s" + _HANDLE + r"){0,2}"
 _SAYS = r"(?:says|said|wrote|writes|replied|replies|commented|comments)"
 # A comment's header line, when a crawl kept it: its writer's name and when ("Paul says:", "Paul
-# Smith on March 3, 2013 at 10:14 am said:", "Paul Smith – March 3, 2013"), or the date alone.
+# said...", "Paul Smith on March 3, 2013 at 10:14 am said:", "Paul Smith – March 3, 2013"), or the
+# date alone.
 COMMENT_HEADER_RE = re.compile(
     rf"(?:(?i:{_WHEN})"
-    rf"|(?P<name>{_NAMES})\s+(?:(?i:says|said)|(?i:{_SAYS})\s+(?i:{_WHEN}))\s*:?"
+    rf"|(?P<name>{_NAMES})\s+(?:(?i:says|said)(?:\.\.\.|…)?|(?i:{_SAYS})\s+(?i:{_WHEN}))\s*:?"
     rf"|(?P<name2>{_NAMES})\s*(?:(?i:on)\s+|[|•·,–—-]\s*)(?i:{_WHEN})(?:\s+(?i:{_SAYS}))?\s*:?)"
     r"(?:\s*[|•·]?\s*(?i:permalink|#|link|reply))?"
 )
@@ -129,6 +136,7 @@ class CommentHeader:
 
     line: str
     name: str | None
+    writer: bool = True  # it has a writer's place ("Paul says:", "Anonymous said..."), not a date alone
 
 
 def comment_header(text: str) -> CommentHeader | None:
@@ -145,7 +153,7 @@ def comment_header(text: str) -> CommentHeader | None:
         return None
     name = found.group("name") or found.group("name2")
     if name is None:
-        return CommentHeader(stripped, None)
+        return CommentHeader(stripped, None, writer=False)
     words = name.lower().split()
     if any(word in NOT_WRITERS for word in words):
         return None  # "It says:", "Update on March 3:": a sentence, not a header
@@ -203,10 +211,10 @@ def is_furniture_line(text: str) -> bool:
     which only says where a comment ended or begins, or nothing: "Reply", "Reply Share ›"; "Paul
     says:", "March 3, 2013 at 10:14 am"; "Leave a Reply", "Name *". The inference view reads it as
     empty (bounds.viewed_text). (Widgets and headers do not end as a sentence does, but for a
-    time's "p.m.": most lines are ruled out by their last character and the form's few words
+    time's "p.m." and a "said...": most lines are ruled out by their last character and the form's few words
     before any pattern is tried.)"""
     if not text:
         return False
-    if text[-1] in ".!?" and not text.endswith(("a.m.", "p.m.")):
+    if text[-1] in ".!?" and not text.endswith(("a.m.", "p.m.", "...")):
         return is_form_line(text)  # "Notify me of follow-up comments by email."
     return is_widget_line(text) or is_form_line(text) or comment_header(text) is not None

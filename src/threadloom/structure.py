@@ -57,6 +57,11 @@ def _header(run: list[tuple[int, str]]) -> tuple[int, str, str | None] | None:
     parts: list[tuple[int, str]] = []
     name: str | None = None
     found = [furniture.comment_header(text) for _, text in run]
+    # Dates over a writer's header ("March 3, 2013 at 10:14 am", then "Paul said..."): the dates
+    # end the comment above (a theme that dates a comment under it), the writer's line opens this.
+    writers = [k for k, header in enumerate(found) if header is not None and header.writer]
+    if writers and all(header is None or not header.writer for header in found[: writers[0]]):
+        run, found = run[writers[0] :], found[writers[0] :]
     for k, (number, text) in enumerate(run):
         header = found[k]
         if header is not None:
