@@ -102,6 +102,16 @@ COMMENT_HEADERS = [  # (a line, the writer's name it gives, or "-" when it is no
     ("Paul Smith said...", "Paul Smith"),  # Blogger's
     ("Paul said…", "Paul"),
     ("Anonymous said...", None),
+    ("Paul Smith March 3, 2013 at 10:14 AM", "Paul Smith"),  # a name and a date a crawl joined
+    ("Sean F. March 3, 2013", "Sean F."),
+    ("Unknown March 3, 2013 at 10:14 AM", None),
+    ("pg 3 hours ago", "pg"),
+    ("JohnW 2 years ago", "JohnW"),
+    ("Comment by Paul Smith — March 3, 2013 @ 10:14 am", "Paul Smith"),
+    ("Updated March 3, 2013", "-"),  # an article's dated line
+    ("Fixed 3 days ago", "-"),
+    ("Great post 3 days ago", "-"),
+    ("Patch 5.4.10", "-"),  # a version, not a date
     ("It says:", "-"),  # a sentence of a comment
     ("The documentation says:", "-"),
     ("Steve wrote:", "-"),  # a quotation's introduction, without a date
@@ -303,7 +313,8 @@ def test_without_a_byline_headers_do_not_decide_the_post_author() -> None:
 
 
 HEADERS = ["Ivy says:", "Ivy – March 3, 2014", "Ivy on March 3, 2014 at 9:00 am said:",
-           "March 3, 2014 at 9:00 am", "3 days ago"]
+           "March 3, 2014 at 9:00 am", "3 days ago", "Ivy said...", "Ivy March 3, 2014 at 9:00 AM",
+           "ivy_g 3 years ago", "Comment by Ivy — March 3, 2014 @ 9:00 am"]
 
 
 @pytest.mark.parametrize("header", HEADERS)

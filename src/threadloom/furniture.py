@@ -109,9 +109,22 @@ _SAYS = r"(?:says|said|wrote|writes|replied|replies|commented|comments)"
 COMMENT_HEADER_RE = re.compile(
     rf"(?:(?i:{_WHEN})"
     rf"|(?P<name>{_NAMES})\s+(?:(?i:says|said)(?:\.\.\.|…)?|(?i:{_SAYS})\s+(?i:{_WHEN}))\s*:?"
-    rf"|(?P<name2>{_NAMES})\s*(?:(?i:on)\s+|[|•·,–—-]\s*)(?i:{_WHEN})(?:\s+(?i:{_SAYS}))?\s*:?)"
+    rf"|(?i:comment\s+by\s+)?(?P<name2>{_NAMES})\s*(?:(?i:on)\s+|[|•·,–—-]\s*)(?i:{_WHEN})(?:\s+(?i:{_SAYS}))?\s*:?"
+    rf"|(?P<name3>{_NAMES})\s+(?P<when3>(?i:{_WHEN})))"
     r"(?:\s*[|•·]?\s*(?i:permalink|#|link|reply))?"
 )
+# Words that open a dated line of an article or a comment, not a header's name ("Updated March 3,
+# 2013", "Since 2 years ago"): with nothing between a name and its date ("Paul Smith March 3, 2013
+# at 10:14 AM", as a crawl joins Blogger's name and date), the name must read as one.
+DATED_NOT_WRITERS = frozenset(
+    {
+        "posted", "updated", "published", "edited", "written", "modified", "created", "launched",
+        "released", "dated", "since", "until", "from", "on", "by", "last", "first", "next", "today",
+        "yesterday", "tomorrow", "as", "of", "in", "at", "before", "after", "ended", "started", "began",
+        "born", "died", "joined", "registered", "member", "due", "closed", "opened", "expires", "expired",
+        "deadline", "effective", "copyright", "version", "release", "issue", "vol", "no",
+    }
+)  # fmt: skip
 # Who a header names when a commenter gave no name: a header all the same, naming nobody.
 UNNAMED_WRITERS = frozenset({"anonymous", "admin", "guest", "unknown"})
 # Words that say "says:" in a sentence of a comment, not over one ("It says:", "The docs say:").
@@ -151,15 +164,46 @@ def comment_header(text: str) -> CommentHeader | None:
     found = COMMENT_HEADER_RE.fullmatch(stripped)
     if found is None:
         return None
-    name = found.group("name") or found.group("name2")
+    joined = found.group("name3")
+    name = found.group("name") or found.group("name2") or joined
     if name is None:
         return CommentHeader(stripped, None, writer=False)
     words = name.lower().split()
     if any(word in NOT_WRITERS for word in words):
         return None  # "It says:", "Update on March 3:": a sentence, not a header
+    if joined and _is_dated_line(name, found.group("when3")):
+        return None
     if words[0] in UNNAMED_WRITERS:
         return CommentHeader(stripped, None)
     return CommentHeader(stripped, name)
+
+
+_VERSION_RE = re.compile(r"[\d.]+")  # "5.4.10" reads as a date, but after a word it is a version
+
+
+def _is_dated_line(name: str, when: str) -> bool:
+    """A name and a date with nothing between them that are a line of text, not a header: a
+    version ("Patch 5.4.10"), a word that dates ("Updated March 3, 2013"), a name that does not
+    read as one ("Fixed 3 days ago")."""
+    words = name.lower().split()
+    if _VERSION_RE.fullmatch(when):
+        return True
+    if words[0] in UNNAMED_WRITERS:
+        return False  # "Unknown March 3, 2013 at 10:14 AM"
+    return any(word in DATED_NOT_WRITERS for word in words) or not _reads_as_writer(name)
+
+# A word of a name as commenters type it: an initial ("Sean F.", "Matt G"), a handle in camel case
+# or capitals ("JohnW", "TheProgressiveTroll", "PICMAR"), or with digits ("Mike77").
+_NAME_PART_RE = re.compile(r"[A-Z]\.?|[A-Z][a-z]+(?:[A-Z][a-z]*)+|[A-Z]{2,10}|[A-Za-z]+\d+")
+
+
+def _reads_as_writer(name: str) -> bool:
+    """A name with no separator before its date: capitalised names ("Paul Smith", "Sean F."), or
+    a handle of one word as commenters type them ("pg", "andylockran", "JohnW", "Mike77")."""
+    words = name.split()
+    if all(is_name(word) or _NAME_PART_RE.fullmatch(word) for word in words):
+        return True
+    return len(words) == 1 and not name[0].isupper()
 
 
 _LONE_NAME_RE = re.compile(_NAMES)
