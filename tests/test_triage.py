@@ -34,6 +34,24 @@ def test_an_article_without_comments_is_skipped() -> None:
     assert result.reason == "no comment openers"
 
 
+@pytest.mark.parametrize("comments", [[4, 5, 7, 9], [4, 5, 9]], ids=["four comments", "three"])
+def test_a_headers_name_over_its_date_is_read_as_inference_reads_it(comments: list[int]) -> None:
+    """A theme that shows each comment's writer and date on lines of their own ("Ivy", then
+    "March 3, 2014 at 9:00 am"): the name lines are the headers' (bounds.header_name_lines), so
+    the page is triaged as it is without them. (Read as text, they made the comments look like
+    a list of short lines after the article cut: 9 of 43 bench threads with them were skipped.)"""
+    def page(names: bool) -> str:
+        lines = ROSES[:ROSES_ARTICLE_END]
+        for k, index in enumerate(comments):
+            lines += ([f"Writer{k}"] if names else []) + [f"March {k + 3}, 2014 at 9:{k}0 am", ROSES[index]]
+        return "\n".join(lines)
+
+    with_names = triage_text(page(True))
+    assert 0 < with_names.openers < TriageConfig().strong_openers  # decided by stage 2
+    assert with_names == triage_text(page(False))
+    assert with_names.has_comments
+
+
 def test_lines_opening_like_comments_are_counted_anywhere_in_the_page() -> None:
     assert count_openers("Intro line.\nThanks, Nora!\n  @pete agreed\nGreat post.") == 3
 

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import html
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import replace
 
 from .furniture import comment_header, is_furniture_line, lone_name
@@ -65,22 +66,23 @@ def plain_text(text: str) -> str:
     return text.strip()
 
 
-def header_name_lines(thread: Thread, texts: list[str]) -> list[int]:
+def header_name_lines(raws: Sequence[str], texts: list[str]) -> list[int]:
     """The indexes of lines that hold a name and nothing else right above a dated comment header
     with no name in it ("Paul Smith", then "March 3, 2013 at 10:14 am"): the header's first line,
-    where a theme shows the writer's name and the date on lines of their own. `texts`: the lines
-    as viewed_text reads them. Only when at least two of the thread's dated headers, and two in
-    three, have one: a signature that ends a comment above one date header stays the comment's."""
+    where a theme shows the writer's name and the date on lines of their own. `raws`: the lines as
+    received; `texts`: as viewed_text reads them. Only when at least two of the thread's dated
+    headers, and two in three, have one: a signature that ends a comment above one date header
+    stays the comment's."""
     names: list[int] = []
     dated = 0
     above = None  # the last line read, if it has text
-    for i, line in enumerate(thread.lines):
+    for i, raw in enumerate(raws):
         if texts[i]:
             above = i
             continue
-        if not line.raw.strip():
+        if not raw.strip():
             continue  # a blank line: what is above stays above
-        found = comment_header(plain_text(line.raw))
+        found = comment_header(plain_text(raw))
         if found is not None and found.name is None:
             dated += 1
             if above is not None and lone_name(texts[above]) is not None:
@@ -95,7 +97,7 @@ def inference_view(thread: Thread) -> Thread:
     tail when longer than INFERENCE_LINE_CHARS). Put the full lines back into the result with
     `with_lines_of`."""
     texts = [viewed_text(line.text) for line in thread.lines]
-    for i in header_name_lines(thread, texts):
+    for i in header_name_lines([line.raw for line in thread.lines], texts):
         texts[i] = ""  # "Paul Smith" over "March 3, 2013": the header's first line
     if all(text == line.text for text, line in zip(texts, thread.lines, strict=True)):
         return thread
