@@ -8,7 +8,7 @@ the figures, and read the diff before committing it.
 
 from __future__ import annotations
 
-import sys
+import argparse
 import tempfile
 from pathlib import Path
 
@@ -16,9 +16,13 @@ from threadloom.api import build
 from threadloom.card import replace_figures
 
 
-def main(argv: list[str]) -> None:
-    raw = Path(argv[0]) if argv else Path("raw")
-    datasheet = Path(argv[1]) if len(argv) > 1 else Path("DATASHEET.md")
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("raw", nargs="?", type=Path, default=Path("raw"), help="the raw folder (default: raw)")
+    ap.add_argument("datasheet", nargs="?", type=Path, default=Path("DATASHEET.md"),
+                    help="the datasheet to update (default: DATASHEET.md)")
+    args = ap.parse_args()
+    raw, datasheet = args.raw, args.datasheet
     with tempfile.TemporaryDirectory() as tmp:
         result = build(raw, Path(tmp) / "release", datasheet=datasheet)
     text = datasheet.read_text(encoding="utf-8")
@@ -31,4 +35,4 @@ def main(argv: list[str]) -> None:
 
 
 if __name__ == "__main__":
-    main(sys.argv[1:])
+    main()
