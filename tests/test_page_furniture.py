@@ -70,6 +70,10 @@ WIDGET_LINES = [  # (a line, is it a comment widget's links and nothing else)
     ("Log in to Reply", True),
     ("Like Reply 3", True),
     ("Permalink | Reply", True),
+    ("Like · Reply · 3y", True),  # Facebook's comment box: the links, then the comment's age
+    ("Like · Reply · 5 · 2 years ago", True),
+    ("Like · Reply · Mar 3, 2013 at 10:14am", True),
+    ("I agree · 3y", False),
     ("Report", False),  # alone, it may head an article's section
     ("Share", False),
     ("Reply to Nora: I agree", False),  # someone's words
@@ -193,7 +197,7 @@ def _with_widgets(lines: list[str], article_end: int, widget: str) -> list[str]:
     return out
 
 
-@pytest.mark.parametrize("widget", ["Reply", "Reply ↓", "Like Reply 2"])
+@pytest.mark.parametrize("widget", ["Reply", "Reply ↓", "Like Reply 2", "Like · Reply · 3y"])
 def test_a_widgets_reply_line_ends_each_comment_and_joins_it(widget: str) -> None:
     """Read as a break between comments: each comment keeps its widget line (nothing of the page
     is left out), ends there, and says so. Without it the same comments read as one."""

@@ -38,10 +38,16 @@ _WIDGET_ANCHOR_RE = re.compile(r"repl|permalink", re.IGNORECASE)  # "Report" alo
 
 
 def is_widget_line(text: str) -> bool:
-    """A line of a comment widget's links only ("Reply", "Reply Share ›"), not of anyone's words."""
-    stripped = text.strip()
-    return (len(stripped) <= 40 and WIDGET_LINE_RE.fullmatch(stripped) is not None
-            and _WIDGET_ANCHOR_RE.search(stripped) is not None)
+    """A line of a comment widget's links only ("Reply", "Reply Share ›"), or of its links and
+    the comment's age ("Like · Reply · 3y", as Facebook's comment box shows them): not anyone's
+    words."""
+    links = text.strip()
+    if len(links) > 40 and (len(links) > 80 or _WIDGET_SEPARATORS.isdisjoint(links)):
+        return False
+    if not _WIDGET_SEPARATORS.isdisjoint(links) and (aged := _WIDGET_AGE_RE.fullmatch(links)):
+        links = aged.group("links")
+    return (len(links) <= 40 and WIDGET_LINE_RE.fullmatch(links) is not None
+            and _WIDGET_ANCHOR_RE.search(links) is not None)
 
 
 # The reply form and notices a page shows around its comments (WordPress, Blogger, Disqus): "Leave
@@ -98,6 +104,12 @@ _DATE = (rf"(?:{_WEEKDAY})?(?:{_MONTH}\s+{_DAY},?\s+{_YEAR}|{_DAY}\s+(?:of\s+)?{
          rf"{_YEAR}[-/.]\d{{1,2}}[-/.]\d{{1,2}}|\d{{1,2}}[-/.]\d{{1,2}}[-/.](?:{_YEAR}|\d\d))")
 _WHEN = (rf"(?:(?:on\s+)?{_DATE}(?:(?:\s*(?:at|@|,|-|–|—)\s*|\s+){_TIME})?|{_TIME}\s*(?:on\s+|,\s*)?{_DATE}|"
          r"(?:\d{1,3}|an?|one)\s+(?:second|minute|min|hour|day|week|month|year)s?\s+ago)")
+# A widget's links, then the comment's age or date after a separator: "Like · Reply · 3y", "Like ·
+# Reply · Mar 3, 2013 at 10:14am".
+_WIDGET_SEPARATORS = frozenset("·•|")
+_WIDGET_AGE_RE = re.compile(
+    rf"(?P<links>.{{1,40}}?)\s*[·•|]\s*(?:(?i:{_WHEN})|\d{{1,3}}\s?(?:y|yr|yrs|w|wk|d|h|hr|hrs|m|min|mins|mo|s))"
+)
 # A header's name: what the commenter typed, a name or a handle ("Paul Smith", "andylockran",
 # "MrPokeboy8"), one to three words.
 _HANDLE = r"[^\W_][\w.'’-]{0,29}"
