@@ -43,7 +43,7 @@ FURNITURE = ["Reply", "Reply Share ›", "Paul says:", "March 3, 2013 at 10:14 a
              "Leave a Reply", "Name *", "Notify me of follow-up comments by email.", "Paul Smith",
              "Sort by Best", "Avatar", "Paul Smith • 2 years ago", "1 • Reply • Share ›", "Paul said...",
              "Anonymous said...", "March 3, 2013 at 10:14 AM", "Newer Post Older Post Home", "Share this:",
-             "Like · Reply · 3y",
+             "Like · Reply · 3y", "Posted by: Paul Smith | March 03, 2013 at 10:14 AM",
              "Paul Smith March 3, 2013 at 10:14 AM", "pg 3 hours ago"]
 
 

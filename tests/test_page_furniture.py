@@ -131,6 +131,22 @@ def test_comment_header(line: str, expected: str | None) -> None:
     assert (found.name if found else "-") == expected
 
 
+COMMENT_FOOTERS = [  # (a line, the writer's name it gives, or "-" when it is no comment footer)
+    ("Posted by: Paul Smith | March 03, 2013 at 10:14 AM", "Paul Smith"),  # Typepad's, under a comment
+    ("Posted by: Paul | 03/03/2013 at 10:14 AM", "Paul"),
+    ("Posted by: Anonymous | March 03, 2013 at 10:14 AM", None),
+    ("Posted by Paul Smith on March 03, 2013 at 10:14 AM in Gardening | Permalink", "-"),  # the post's
+    ("Posted by: the editors", "-"),
+    ("Paul says:", "-"),  # a header: over the comment, not under it
+]
+
+
+@pytest.mark.parametrize(("line", "expected"), COMMENT_FOOTERS)
+def test_comment_footer(line: str, expected: str | None) -> None:
+    found = furniture.comment_footer(line)
+    assert (found.name if found else "-") == expected
+
+
 FORM_LINES = [  # (a line, is it the page's reply form or a notice around it)
     ("Leave a Reply", True),
     ("Leave a Reply to Paul", True),
@@ -156,6 +172,8 @@ FORM_LINES = [  # (a line, is it the page's reply form or a notice around it)
     ("Share this:", True),  # WordPress.com's bar over the comments
     ("Be the first to like this.", True),
     ("Like Loading...", True),
+    ("The comments to this entry are closed.", True),
+    ("Comments are moderated, and will not appear until the author has approved them.", True),
     ("Share this with your friends", False),
     ("Like this post, a lot", False),
     ("Homework first, then the garden.", False),
@@ -418,6 +436,49 @@ def test_a_blogger_section_dates_each_comment_under_it() -> None:
     assert readers == [w for w in ROSES_WRITERS if w != "Nora Lind"]
 
 
+# Who wrote each of BREAD's comments: Jonas, Ada (the post author) answering him, a reader, Pia's
+# question, Ada's answer, a reader.
+BREAD_WRITERS = ["Jonas", "Ada", "Rudi", "Pia", "Ada", "Mira"]
+
+
+def _as_typepad() -> list[str]:
+    """BREAD as a crawl of a Typepad page gives it: each comment's writer and date under it."""
+    lines = [*BREAD[:3]]
+    for k, comment in enumerate(BREAD[3:]):
+        lines += [comment, f"Posted by: {BREAD_WRITERS[k]} | March 0{k + 3}, 2014 at 09:{k}0 AM"]
+    return [*lines, "The comments to this entry are closed."]
+
+
+def test_a_footer_under_each_comment_ends_it_and_names_its_writer() -> None:
+    """Typepad's "Posted by: NAME | DATE" under each comment: the comment ends there, and the
+    footer names its writer as a header over it would."""
+    lines = _as_typepad()
+    thread = process_text("\n".join(lines), "doc.txt")
+    footers = [n for n, line in enumerate(lines, 1) if line.startswith("Posted by:")]
+    assert thread.article_line_end == 3
+    assert [c.raw_line_end for c in thread.comments] == [*footers[:-1], len(lines)]
+    assert [c.raw_line_start for c in thread.comments] == [4, *(n + 1 for n in footers[:-1])]
+    names = {s.key: s.name for s in thread.speakers}
+    readers = [names[c.speaker_key] for c in thread.comments if not c.is_post_author]
+    assert readers == [w for w in BREAD_WRITERS if w != "Ada"]
+    assert thread.comments[1].boundary.evidence[0].startswith("footer: 'Posted by: Jonas | ")
+
+
+def test_comments_the_page_delimits_are_not_split_at_speaker_turns() -> None:
+    """ROSES with a footer under each comment: Nora's two-line answer reads, to the speaker-turn
+    stage, as the author's thanks then a reader's advice; but the page ends every comment with
+    a footer, so its comments are as the page shows them."""
+    lines = [*ROSES[:ROSES_ARTICLE_END]]
+    for k, start in enumerate(ROSES_STARTS):
+        end = ROSES_STARTS[k + 1] if k + 1 < len(ROSES_STARTS) else len(ROSES) + 1
+        footer = f"Posted by: {ROSES_WRITERS[k]} | March 0{k + 3}, 2014 at 09:{k}0 AM"
+        lines += [*ROSES[start - 1 : end - 1], footer]
+    thread = process_text("\n".join(lines), "doc.txt")
+    footers = [n for n, line in enumerate(lines, 1) if line.startswith("Posted by:")]
+    assert [c.raw_line_end for c in thread.comments] == footers
+    assert not any(c.boundary.evidence[0].startswith("speaker-turn") for c in thread.comments)
+
+
 def _texts(thread: Thread) -> list[str]:
     return [row["text"] for row in comment_rows(thread)]
 
@@ -435,9 +496,10 @@ ROSES_COMMENTS = ["\n".join(ROSES[a - 1 : b - 1]) for a, b in pairwise([*ROSES_S
         (_with_headers(says=""), ROSES_COMMENTS),
         (_as_disqus(), ROSES_COMMENTS),
         (_as_blogger(), ROSES_COMMENTS),
+        (_as_typepad(), BREAD_COMMENTS),
         (BREAD + WORDPRESS_FORM, BREAD_COMMENTS),
     ],
-    ids=["widgets", "headers", "name over date", "disqus", "blogger", "reply form"],
+    ids=["widgets", "headers", "name over date", "disqus", "blogger", "typepad", "reply form"],
 )
 def test_a_comments_text_is_its_words_without_the_furniture_around_it(crawled: list[str], comments: list[str]
                                                                        ) -> None:

@@ -74,7 +74,8 @@ FORM_LINE_RE = re.compile(
     # Blogger's links under a post, WordPress.com's share and like bar over the comments
     r"(?:newer post\s*)?(?:older post\s*)?home|newer post|older post|"
     r"(?:subscribe to: )?post comments \(atom\)|share this:?|like this:?|(?:like )?loading\.\.\.|"
-    r"be the first to like this\.?",
+    r"be the first to like this\.?|the comments to this (?:entry|post) are closed\.?|"
+    r"comments? (?:is|are) moderated.{0,80}",
     re.IGNORECASE,
 )
 # How every form line starts (lower case): most lines are ruled out without the pattern.
@@ -82,7 +83,7 @@ _FORM_STARTS = ("leave", "cancel", "post", "submit", "add", "write", "comment", 
                 "email", "required", "name", "website", "url", "message", "save", "notify", "this site",
                 "you must", "blog", "older", "newer", "←", "«", "join", "sort", "log", "sign", "recommend",
                 "share", "avatar", "load", "show", "see", "view", "powered", "subscribe", "privacy", "do not",
-                "home", "like", "be the")
+                "home", "like", "be the", "the comme")
 
 
 def is_form_line(text: str) -> bool:
@@ -193,6 +194,30 @@ def comment_header(text: str) -> CommentHeader | None:
 _VERSION_RE = re.compile(r"[\d.]+")  # "5.4.10" reads as a date, but after a word it is a version
 
 
+# A comment's footer: Typepad and Movable Type name a comment's writer and date under it ("Posted by:
+# Paul Smith | March 03, 2013 at 10:14 AM"). (A post's own footer reads "Posted by Paul Smith on
+# ...", with no colon, and goes on: "in Gardening | Permalink | Comments (3)".)
+COMMENT_FOOTER_RE = re.compile(
+    rf"(?i:posted\s+by|comment\s+by|written\s+by)\s*:\s*(?P<name>{_NAMES})\s*(?:[|•·,–—-]|(?i:on|at))\s*(?i:{_WHEN})"
+)
+
+
+def comment_footer(text: str) -> CommentHeader | None:
+    """The comment footer this line is, if it is one ("Posted by: Paul | March 3, 2013"): it ends
+    the comment above it and names its writer."""
+    stripped = text.strip()
+    if len(stripped) > 120 or stripped[:6].lower() not in ("posted", "commen", "writte"):
+        return None
+    found = COMMENT_FOOTER_RE.fullmatch(stripped)
+    if found is None:
+        return None
+    name = found.group("name")
+    words = name.lower().split()
+    if any(word in NOT_WRITERS for word in words):
+        return None
+    return CommentHeader(stripped, None if words[0] in UNNAMED_WRITERS else name)
+
+
 def _is_dated_line(name: str, when: str) -> bool:
     """A name and a date with nothing between them that are a line of text, not a header: a
     version ("Patch 5.4.10"), a word that dates ("Updated March 3, 2013"), a name that does not
@@ -273,4 +298,5 @@ def is_furniture_line(text: str) -> bool:
         return False
     if text[-1] in ".!?" and not text.endswith(("a.m.", "p.m.", "...")):
         return is_form_line(text)  # "Notify me of follow-up comments by email."
-    return is_widget_line(text) or is_form_line(text) or comment_header(text) is not None
+    return (is_widget_line(text) or is_form_line(text) or comment_header(text) is not None
+            or comment_footer(text) is not None)

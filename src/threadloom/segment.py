@@ -32,6 +32,7 @@ class TextLine:
     header: str = ""  # a comment header ("Paul says:") right before it, as read: it opens a comment
     header_line: int = 0  # that header's (first) raw line number, where the comment it opens begins
     header_name: str | None = None  # the writer's name the header gives
+    footer: str = ""  # a comment footer right before it ("Posted by: Paul | March 3, 2013"): one ended
 
     @property
     def opening(self) -> int:
@@ -342,9 +343,9 @@ def article_cut(lines: list[TextLine]) -> tuple[int, Decision]:
     """Index (into `lines`) of the first comment line, chosen as the most likely single split."""
     if not lines:
         return 0, Decision(1.0, ("empty document",))
-    # a comment widget's "Reply" under the first comment: the comments begin above it; the
+    # a comment widget's "Reply" (or a footer) under the first comment: the comments begin above it; the
     # first comment header below a post's own header lines ("May 3, 2013"): they begin there
-    widget = next((i - 1 for i, line in enumerate(lines) if i and line.after_widget), None)
+    widget = next((i - 1 for i, line in enumerate(lines) if i and (line.after_widget or line.footer)), None)
     header = next((i for i, line in enumerate(lines) if i >= HEADER_LINES and line.header), None)
     limits = [i for i in (widget, header) if i is not None]
     best, confidence, _ = best_cut([line.text for line in lines], last=min(limits) if limits else None,
@@ -534,9 +535,10 @@ def comment_spans(lines: list[TextLine], first: int, author_name: str | None = N
     if logits is None:
         logits = start_logits(lines, first, author_name)
     spans = _decode_spans(lines, first, author_name, logits, delimited=False)
-    header_lines = {line.header_line for line in lines[first + 1 :] if line.header}
-    if len(header_lines) >= 2:  # spans after the first that open at a header
-        headed = sum(1 for span in spans[1:] if span.start in header_lines)
+    # where a header opens a comment, or a footer ends the one before
+    delimiters = {line.opening for line in lines[first + 1 :] if line.header or line.footer}
+    if len(delimiters) >= 2:  # spans after the first that open at one
+        headed = sum(1 for span in spans[1:] if span.start in delimiters)
         if headed >= 2 and headed >= DELIMITING_SHARE * (len(spans) - 1):
             return _decode_spans(lines, first, author_name, logits, delimited=True)
     return spans
@@ -558,6 +560,8 @@ def _decode_spans(lines: list[TextLine], first: int, author_name: str | None, lo
             p, closer = max(p, 0.97), "header"
         elif lines[i].after_widget:
             p, closer = max(p, 0.97), "widget"
+        elif lines[i].footer:
+            p, closer = max(p, 0.97), "footer"
         elif delimited:
             p = min(p, 0.1)  # no header of its own: it goes on with the comment above
         elif closes_comment(lines[i - 1].text, lines[i].text) or signs:
@@ -575,6 +579,8 @@ def _decode_spans(lines: list[TextLine], first: int, author_name: str | None, lo
                 evidence = f"header: '{lines[i].header[:60]}' opens this comment"
             elif closer == "widget":
                 evidence = "widget: a comment widget's line (\"Reply\") closes the comment before"
+            elif closer == "footer":
+                evidence = f"footer: '{lines[i].footer[:60]}' closes the comment before"
             elif closer:
                 evidence = f"{closer}: '{lines[i - 1].text[:40]}' closes the comment before"
             else:

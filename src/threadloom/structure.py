@@ -41,12 +41,28 @@ def text_lines(thread: Thread) -> list[TextLine]:
             runs.setdefault(index, []).append((line.number, bounds.plain_text(line.raw)))
     for index, run in runs.items():
         widget = any(furniture.is_widget_line(text) for _, text in run)
+        footer = next((text for _, text in run if furniture.comment_footer(text)), "")
         header = _header(run)
-        if widget or header:
+        if widget or footer or header:
             number, said, name = header or (0, "", None)
             lines[index] = replace(lines[index], after_widget=widget, header=said, header_line=number,
-                                   header_name=name)
+                                   header_name=name, footer=footer)
     return lines
+
+
+def _with_footers(thread: Thread, spans: list[Span], facts: list[Facts]) -> list[Facts]:
+    """Each comment's footer ("Posted by: Paul | March 3, 2013", under it) names its writer, as a
+    header over it does (the view emptied it; the comment's span covers it)."""
+    footers = [(line.number, found) for line in thread.lines if not line.text and line.raw.strip()
+               and (found := furniture.comment_footer(bounds.plain_text(line.raw)))]
+    if not footers:
+        return facts
+    out = list(facts)
+    for number, footer in footers:
+        i = bisect_right([span.start for span in spans], number) - 1
+        if i >= 0 and number <= spans[i].end and not out[i].header:
+            out[i] = out[i]._replace(header=footer.line, header_name=footer.name)
+    return out
 
 
 def _header(run: list[tuple[int, str]]) -> tuple[int, str, str | None] | None:
@@ -119,14 +135,20 @@ def infer_structure(thread: Thread) -> Thread:
     short_name = author.name.split()[0] if author.name else None
     logits = start_logits(lines, first, short_name)
     spans = comment_spans(lines, first, short_name, logits)
+    # the page's furniture (a header, a footer, a widget's "Reply") opens every comment after the
+    # first: the page says where its comments meet, and no span is split at a speaker turn
+    opened = {line.opening for line in lines[first + 1 :] if line.header or line.footer or line.after_widget}
+    delimited = len(spans) > 1 and all(span.start in opened for span in spans[1:])
     headed = first < len(lines) and bool(lines[first].header)
     article_end, spans = cover_emptied_lines(thread, article_end, spans, headed)
     facts = [comment_facts(thread.span_text(s.start, s.end)) for s in spans]
-    spans, facts = split_at_speaker_turns(thread, lines, spans, facts, logits, author.name)
+    if not delimited:
+        spans, facts = split_at_speaker_turns(thread, lines, spans, facts, logits, author.name)
     headers = {line.header_line: (line.header, line.header_name) for line in lines if line.header}
     if headers:
         facts = [f._replace(header=headers[span.start][0], header_name=headers[span.start][1])
                  if span.start in headers else f for span, f in zip(spans, facts, strict=True)]
+    facts = _with_footers(thread, spans, facts)
     return structure_from_spans(thread, article_end, article_decision, spans, author, facts)
 
 
