@@ -74,6 +74,9 @@ WIDGET_LINES = [  # (a line, is it a comment widget's links and nothing else)
     ("Like · Reply · 5 · 2 years ago", True),
     ("Like · Reply · Mar 3, 2013 at 10:14am", True),
     ("I agree · 3y", False),
+    ("Liked by 2 people", True),  # WordPress.com's likes under a comment
+    ("Liked by you and 3 others", True),
+    ("Liked by many readers", False),
     ("Report", False),  # alone, it may head an article's section
     ("Share", False),
     ("Reply to Nora: I agree", False),  # someone's words

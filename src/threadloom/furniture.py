@@ -35,17 +35,21 @@ WIDGET_LINE_RE = re.compile(
     re.IGNORECASE,
 )
 _WIDGET_ANCHOR_RE = re.compile(r"repl|permalink", re.IGNORECASE)  # "Report" alone may head a section
+# WordPress.com's count of a comment's likes, under it: "Liked by 2 people", "Liked by you"
+_LIKED_BY_RE = re.compile(r"(?i:liked by (?:\d{1,5} (?:person|people)|you(?: and \d{1,5} others?)?))")
 
 
 def is_widget_line(text: str) -> bool:
-    """A line of a comment widget's links only ("Reply", "Reply Share ›"), or of its links and
-    the comment's age ("Like · Reply · 3y", as Facebook's comment box shows them): not anyone's
-    words."""
+    """A line of a comment widget's links only ("Reply", "Reply Share ›"), of its links and the
+    comment's age ("Like · Reply · 3y", as Facebook's comment box shows them), or of its likes
+    ("Liked by 2 people"): not anyone's words."""
     links = text.strip()
     if len(links) > 40 and (len(links) > 80 or _WIDGET_SEPARATORS.isdisjoint(links)):
         return False
     if not _WIDGET_SEPARATORS.isdisjoint(links) and (aged := _WIDGET_AGE_RE.fullmatch(links)):
         links = aged.group("links")
+    elif links[:8].lower() == "liked by":
+        return _LIKED_BY_RE.fullmatch(links) is not None
     return (len(links) <= 40 and WIDGET_LINE_RE.fullmatch(links) is not None
             and _WIDGET_ANCHOR_RE.search(links) is not None)
 
