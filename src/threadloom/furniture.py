@@ -2,8 +2,9 @@
 
 A counted comments heading ("14 Comments") heads the comment section; a byline ("By Nora Lind")
 names the post author; a comment widget's links ("Reply") end a comment; a comment's header ("Paul
-says:", "March 3, 2013 at 10:14 am") opens one and may name its writer; the reply form ("Leave a
-Reply", "Name *") says nothing. None is anyone's words: inference reads the widget, header and form
+says:", "March 3, 2013 at 10:14 am") opens one and may name its writer, and a footer ("Posted by:
+Paul | March 3, 2013") ends one and names its writer; the reply form ("Leave a Reply", "Name *")
+says nothing. None is anyone's words: inference reads the widget, header and form
 lines as empty (bounds.viewed_text) and uses what they say (segment, structure, speakers,
 authorship). Each is recognised on its own line, cheaply, with the
 most common forms; a line that only looks like one is left as text.
@@ -198,6 +199,32 @@ def comment_header(text: str) -> CommentHeader | None:
 _VERSION_RE = re.compile(r"[\d.]+")  # "5.4.10" reads as a date, but after a word it is a version
 
 
+def _is_dated_line(name: str, when: str) -> bool:
+    """A name and a date with nothing between them that are a line of text, not a header: a
+    version ("Patch 5.4.10"), a word that dates ("Updated March 3, 2013"), a name that does not
+    read as one ("Fixed 3 days ago")."""
+    words = name.lower().split()
+    if _VERSION_RE.fullmatch(when):
+        return True
+    if words[0] in UNNAMED_WRITERS:
+        return False  # "Unknown March 3, 2013 at 10:14 AM"
+    return any(word in DATED_NOT_WRITERS for word in words) or not _reads_as_writer(name)
+
+
+# A word of a name as commenters type it: an initial ("Sean F.", "Matt G"), a handle in camel case
+# or capitals ("JohnW", "TheProgressiveTroll", "PICMAR"), or with digits ("Mike77").
+_NAME_PART_RE = re.compile(r"[A-Z]\.?|[A-Z][a-z]+(?:[A-Z][a-z]*)+|[A-Z]{2,10}|[A-Za-z]+\d+")
+
+
+def _reads_as_writer(name: str) -> bool:
+    """A name with no separator before its date: capitalised names ("Paul Smith", "Sean F."), or
+    a handle of one word as commenters type them ("pg", "andylockran", "JohnW", "Mike77")."""
+    words = name.split()
+    if all(is_name(word) or _NAME_PART_RE.fullmatch(word) for word in words):
+        return True
+    return len(words) == 1 and not name[0].isupper()
+
+
 # A comment's footer: Typepad and Movable Type name a comment's writer and date under it ("Posted by:
 # Paul Smith | March 03, 2013 at 10:14 AM"). (A post's own footer reads "Posted by Paul Smith on
 # ...", with no colon, and goes on: "in Gardening | Permalink | Comments (3)".)
@@ -220,31 +247,6 @@ def comment_footer(text: str) -> CommentHeader | None:
     if any(word in NOT_WRITERS for word in words):
         return None
     return CommentHeader(stripped, None if words[0] in UNNAMED_WRITERS else name)
-
-
-def _is_dated_line(name: str, when: str) -> bool:
-    """A name and a date with nothing between them that are a line of text, not a header: a
-    version ("Patch 5.4.10"), a word that dates ("Updated March 3, 2013"), a name that does not
-    read as one ("Fixed 3 days ago")."""
-    words = name.lower().split()
-    if _VERSION_RE.fullmatch(when):
-        return True
-    if words[0] in UNNAMED_WRITERS:
-        return False  # "Unknown March 3, 2013 at 10:14 AM"
-    return any(word in DATED_NOT_WRITERS for word in words) or not _reads_as_writer(name)
-
-# A word of a name as commenters type it: an initial ("Sean F.", "Matt G"), a handle in camel case
-# or capitals ("JohnW", "TheProgressiveTroll", "PICMAR"), or with digits ("Mike77").
-_NAME_PART_RE = re.compile(r"[A-Z]\.?|[A-Z][a-z]+(?:[A-Z][a-z]*)+|[A-Z]{2,10}|[A-Za-z]+\d+")
-
-
-def _reads_as_writer(name: str) -> bool:
-    """A name with no separator before its date: capitalised names ("Paul Smith", "Sean F."), or
-    a handle of one word as commenters type them ("pg", "andylockran", "JohnW", "Mike77")."""
-    words = name.split()
-    if all(is_name(word) or _NAME_PART_RE.fullmatch(word) for word in words):
-        return True
-    return len(words) == 1 and not name[0].isupper()
 
 
 _LONE_NAME_RE = re.compile(_NAMES)
@@ -296,8 +298,8 @@ def is_furniture_line(text: str) -> bool:
     which only says where a comment ended or begins, or nothing: "Reply", "Reply Share ›"; "Paul
     says:", "March 3, 2013 at 10:14 am"; "Leave a Reply", "Name *". The inference view reads it as
     empty (bounds.viewed_text). (Widgets and headers do not end as a sentence does, but for a
-    time's "p.m." and a "said...": most lines are ruled out by their last character and the form's few words
-    before any pattern is tried.)"""
+    time's "p.m." and a "said...": most lines are ruled out by their last character and the form's
+    few words before any pattern is tried.)"""
     if not text:
         return False
     if text[-1] in ".!?" and not text.endswith(("a.m.", "p.m.", "...")):

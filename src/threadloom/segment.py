@@ -32,7 +32,7 @@ class TextLine:
     header: str = ""  # a comment header ("Paul says:") right before it, as read: it opens a comment
     header_line: int = 0  # that header's (first) raw line number, where the comment it opens begins
     header_name: str | None = None  # the writer's name the header gives
-    footer: str = ""  # a comment footer right before it ("Posted by: Paul | March 3, 2013"): one ended
+    footer: str = ""  # a comment footer right before it ("Posted by: Paul | March 3, 2013"): a comment ended
 
     @property
     def opening(self) -> int:
@@ -343,8 +343,8 @@ def article_cut(lines: list[TextLine]) -> tuple[int, Decision]:
     """Index (into `lines`) of the first comment line, chosen as the most likely single split."""
     if not lines:
         return 0, Decision(1.0, ("empty document",))
-    # a comment widget's "Reply" (or a footer) under the first comment: the comments begin above it; the
-    # first comment header below a post's own header lines ("May 3, 2013"): they begin there
+    # a comment widget's "Reply" or a footer under the first comment: the comments begin above
+    # it; the first comment header below a post's own header lines ("May 3, 2013"): they begin there
     widget = next((i - 1 for i, line in enumerate(lines) if i and (line.after_widget or line.footer)), None)
     header = next((i for i, line in enumerate(lines) if i >= HEADER_LINES and line.header), None)
     limits = [i for i in (widget, header) if i is not None]
