@@ -32,8 +32,9 @@ def text_lines(thread: Thread) -> list[TextLine]:
     lines = [
         TextLine(raw[first][0], text, raw[last][0] if last > first else 0) for first, last, text in paragraphs
     ]
-    # lines the view emptied that a comment widget ("Reply") or a comment's header ("Paul says:")
-    # left (furniture.is_furniture_line), by the line read next: it starts a comment
+    # lines the view emptied that a comment widget ("Reply"), a comment's header ("Paul says:") or
+    # its footer ("Posted by: Paul | March 3, 2013") left (furniture.is_furniture_line), by the line
+    # read next: it starts a comment
     numbers = [line.number for line in lines]
     runs: dict[int, list[tuple[int, str]]] = {}
     for line in thread.lines:
@@ -58,8 +59,9 @@ def _with_footers(thread: Thread, spans: list[Span], facts: list[Facts]) -> list
     if not footers:
         return facts
     out = list(facts)
+    starts = [span.start for span in spans]
     for number, footer in footers:
-        i = bisect_right([span.start for span in spans], number) - 1
+        i = bisect_right(starts, number) - 1
         if i >= 0 and number <= spans[i].end and not out[i].header:
             out[i] = out[i]._replace(header=footer.line, header_name=footer.name)
     return out
