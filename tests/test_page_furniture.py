@@ -8,6 +8,7 @@ name: test_speakers.py.)"""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from itertools import pairwise
 
 import pytest
@@ -386,34 +387,6 @@ def _as_disqus() -> list[str]:
     return [*lines, "Load more comments", "Powered by Disqus", "Subscribe", "Privacy"]
 
 
-def test_a_disqus_section_reads_as_its_comments() -> None:
-    """The bar between the article and the first header joins the article; each comment opens at
-    its header, names its writer from it, and ends with its widget line (and the next avatar)."""
-    lines = _as_disqus()
-    thread = process_text("\n".join(lines), "doc.txt")
-    headers = [n for n, line in enumerate(lines, 1) if " years ago" in line]
-    assert thread.article_line_end == headers[0] - 1
-    assert [c.raw_line_start for c in thread.comments] == headers
-    assert [c.raw_line_end for c in thread.comments] == [*(n - 1 for n in headers[1:]), len(lines)]
-    names = {s.key: s.name for s in thread.speakers}
-    readers = [names[c.speaker_key] for c in thread.comments if not c.is_post_author]
-    assert readers == [w for w in ROSES_WRITERS if w != "Nora Lind"]
-
-
-def test_headers_over_some_comments_only_leave_the_others_to_the_start_model() -> None:
-    """A page that dates its top-level comments and not the replies: headers open fewer than two
-    in three of the comments, so a line without one may still start a comment (read as if every
-    comment had one, each reply joined the comment above it)."""
-    lines = [*BREAD[:3]]
-    for k, comment in enumerate(BREAD[3:]):
-        lines += [f"March {k + 3}, 2014 at 9:{k}0 am"] if k % 2 == 0 else []
-        lines.append(comment)
-    thread = process_text("\n".join(lines), "doc.txt")
-    assert [(c.raw_line_start, c.raw_line_end) for c in thread.comments] == [
-        (4, 5), (6, 6), (7, 8), (9, 9), (10, 11), (12, 12)
-    ]
-
-
 def _as_blogger() -> list[str]:
     """ROSES as a crawl of a Blogger page gives it: its count over the comments, "NAME said..."
     over each comment and its date under it, the form and the blog's links after the last."""
@@ -425,12 +398,21 @@ def _as_blogger() -> list[str]:
     return [*lines, "Post a Comment", "Newer Post Older Post Home", "Subscribe to: Post Comments (Atom)"]
 
 
-def test_a_blogger_section_dates_each_comment_under_it() -> None:
-    """The date under a comment ends it, and the "NAME said..." under that opens the next: read as
-    one header, each comment began a line early and lost its date to the next."""
-    lines = _as_blogger()
+@pytest.mark.parametrize(
+    ("page", "header"),
+    [(_as_disqus, " years ago"), (_as_blogger, " said...")],
+    ids=["disqus", "blogger"],
+)
+def test_a_section_with_a_header_over_each_comment_reads_as_its_comments(page: Callable[[], list[str]],
+                                                                       header: str) -> None:
+    """Disqus: the bar between the article and the first header joins the article; each comment
+    opens at its header ("Ivy • 2 years ago"), names its writer from it, and ends with its widget
+    line (and the next avatar). Blogger: the date under a comment ends it, and the "NAME said..."
+    under that opens the next (read as one header, each comment began a line early and lost its
+    date to the next)."""
+    lines = page()
     thread = process_text("\n".join(lines), "doc.txt")
-    headers = [n for n, line in enumerate(lines, 1) if line.endswith(" said...")]
+    headers = [n for n, line in enumerate(lines, 1) if header in line]
     assert thread.article_line_end == headers[0] - 1
     assert [c.raw_line_start for c in thread.comments] == headers
     assert [c.raw_line_end for c in thread.comments] == [*(n - 1 for n in headers[1:]), len(lines)]
