@@ -75,19 +75,17 @@ def header_name_lines(raws: Sequence[str], texts: list[str]) -> list[int]:
     stays the comment's."""
     names: list[int] = []
     dated = 0
-    above = None  # the last line read, if it has text
-    for i, raw in enumerate(raws):
-        if texts[i]:
-            above = i
-            continue
-        if not raw.strip():
-            continue  # a blank line: what is above stays above
-        found = comment_header(plain_text(raw))
+    for i in [i for i, text in enumerate(texts) if not text]:  # the lines not read: few
+        if not raws[i].strip():
+            continue  # a blank line
+        found = comment_header(plain_text(raws[i]))
         if found is not None and found.name is None:
             dated += 1
-            if above is not None and lone_name(texts[above]) is not None:
+            above = i - 1  # the line read last before it, over blank lines only
+            while above >= 0 and not texts[above] and not raws[above].strip():
+                above -= 1
+            if above >= 0 and texts[above] and lone_name(texts[above]) is not None:
                 names.append(above)
-        above = None
     return names if len(names) >= 2 and 3 * len(names) >= 2 * dated else []
 
 

@@ -45,14 +45,19 @@ def is_widget_line(text: str) -> bool:
     comment's age ("Like · Reply · 3y", as Facebook's comment box shows them), or of its likes
     ("Liked by 2 people"): not anyone's words."""
     links = text.strip()
-    if len(links) > 40 and (len(links) > 80 or _WIDGET_SEPARATORS.isdisjoint(links)):
+    if len(links) <= 40:
+        if WIDGET_LINE_RE.fullmatch(links) is not None:
+            return _WIDGET_ANCHOR_RE.search(links) is not None
+        if links.startswith(("Liked by", "liked by")):
+            return _LIKED_BY_RE.fullmatch(links) is not None
+    elif len(links) > 80:
         return False
-    if not _WIDGET_SEPARATORS.isdisjoint(links) and (aged := _WIDGET_AGE_RE.fullmatch(links)):
-        links = aged.group("links")
-    elif links[:8].lower() == "liked by":
-        return _LIKED_BY_RE.fullmatch(links) is not None
-    return (len(links) <= 40 and WIDGET_LINE_RE.fullmatch(links) is not None
-            and _WIDGET_ANCHOR_RE.search(links) is not None)
+    # links and an age: a "Reply" among them and a separator before the age (most lines have
+    # neither, and are ruled out by a scan or two before any pattern is tried)
+    if ("eply" not in links and "EPLY" not in links) or not ("·" in links or "•" in links or "|" in links):
+        return False
+    aged = _WIDGET_AGE_RE.fullmatch(links)
+    return aged is not None and WIDGET_LINE_RE.fullmatch(aged.group("links")) is not None
 
 
 # The reply form and notices a page shows around its comments (WordPress, Blogger, Disqus): "Leave
@@ -112,7 +117,6 @@ _WHEN = (rf"(?:(?:on\s+)?{_DATE}(?:(?:\s*(?:at|@|,|-|–|—)\s*|\s+){_TIME})?|{
          r"(?:\d{1,3}|an?|one)\s+(?:second|minute|min|hour|day|week|month|year)s?\s+ago)")
 # A widget's links, then the comment's age or date after a separator: "Like · Reply · 3y", "Like ·
 # Reply · Mar 3, 2013 at 10:14am".
-_WIDGET_SEPARATORS = frozenset("·•|")
 _WIDGET_AGE_RE = re.compile(
     rf"(?P<links>.{{1,40}}?)\s*[·•|]\s*(?:(?i:{_WHEN})|\d{{1,3}}\s?(?:y|yr|yrs|w|wk|d|h|hr|hrs|m|min|mins|mo|s))"
 )
@@ -233,11 +237,15 @@ COMMENT_FOOTER_RE = re.compile(
 )
 
 
+_FOOTER_STARTS = ("Posted", "posted", "POSTED", "Comment", "comment", "COMMENT", "Written", "written",
+                  "WRITTEN")
+
+
 def comment_footer(text: str) -> CommentHeader | None:
     """The comment footer this line is, if it is one ("Posted by: Paul | March 3, 2013"): it ends
     the comment above it and names its writer."""
     stripped = text.strip()
-    if len(stripped) > 120 or stripped[:6].lower() not in ("posted", "commen", "writte"):
+    if len(stripped) > 120 or stripped[:1] not in "PpCcWw" or not stripped.startswith(_FOOTER_STARTS):
         return None
     found = COMMENT_FOOTER_RE.fullmatch(stripped)
     if found is None:
@@ -305,4 +313,4 @@ def is_furniture_line(text: str) -> bool:
     if text[-1] in ".!?" and not text.endswith(("a.m.", "p.m.", "...")):
         return is_form_line(text)  # "Notify me of follow-up comments by email."
     return (is_widget_line(text) or is_form_line(text) or comment_header(text) is not None
-            or comment_footer(text) is not None)
+            or (text[0] in "PpCcWw" and comment_footer(text) is not None))  # "Posted by: ..."
