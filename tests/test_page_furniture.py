@@ -387,6 +387,20 @@ def _as_disqus() -> list[str]:
     return [*lines, "Load more comments", "Powered by Disqus", "Subscribe", "Privacy"]
 
 
+def test_headers_over_some_comments_only_leave_the_others_to_the_start_model() -> None:
+    """A page that dates its top-level comments and not the replies: headers open fewer than two
+    in three of the comments, so a line without one may still start a comment (read as if every
+    comment had one, each reply joined the comment above it)."""
+    lines = [*BREAD[:3]]
+    for k, comment in enumerate(BREAD[3:]):
+        lines += [f"March {k + 3}, 2014 at 9:{k}0 am"] if k % 2 == 0 else []
+        lines.append(comment)
+    thread = process_text("\n".join(lines), "doc.txt")
+    assert [(c.raw_line_start, c.raw_line_end) for c in thread.comments] == [
+        (4, 5), (6, 6), (7, 8), (9, 9), (10, 11), (12, 12)
+    ]
+
+
 def _as_blogger() -> list[str]:
     """ROSES as a crawl of a Blogger page gives it: its count over the comments, "NAME said..."
     over each comment and its date under it, the form and the blog's links after the last."""
