@@ -75,6 +75,9 @@ WIDGET_LINES = [  # (a line, is it a comment widget's links and nothing else)
     ("Like · Reply · 5 · 2 years ago", True),
     ("Like · Reply · Mar 3, 2013 at 10:14am", True),
     ("I agree · 3y", False),
+    ("2 replies · active 5 weeks ago", True),  # IntenseDebate's fold under a comment
+    ("+1 Reply", True),
+    ("Vote up Vote down Reply", True),
     ("Liked by 2 people", True),  # WordPress.com's likes under a comment
     ("Liked by you and 3 others", True),
     ("Liked by many readers", False),

@@ -32,7 +32,7 @@ COMMENTS_HEADING_RE = re.compile(
 # "Reply ↓", "Reply Share ›", "Log in to Reply", "Like Reply 3". Each ends a comment.
 WIDGET_LINE_RE = re.compile(
     r"(?:(?:log ?in to reply|reply|replies|report|permalink|flag|share|like|likes|delete|edit|quote|"
-    r"upvote|downvote|vote|\d{1,4}|[↓↑›»•·|▲▼^])\s*)+",
+    r"upvote|downvote|vote(?: up| down)?|[+-]?\d{1,4}|[↓↑›»•·|▲▼^])\s*)+",
     re.IGNORECASE,
 )
 _WIDGET_ANCHOR_RE = re.compile(r"repl|permalink", re.IGNORECASE)  # "Report" alone may head a section
@@ -54,7 +54,7 @@ def is_widget_line(text: str) -> bool:
         return False
     # links and an age: a "Reply" among them and a separator before the age (most lines have
     # neither, and are ruled out by a scan or two before any pattern is tried)
-    if ("eply" not in links and "EPLY" not in links) or not ("·" in links or "•" in links or "|" in links):
+    if ("epl" not in links and "EPL" not in links) or not ("·" in links or "•" in links or "|" in links):
         return False
     aged = _WIDGET_AGE_RE.fullmatch(links)
     return aged is not None and WIDGET_LINE_RE.fullmatch(aged.group("links")) is not None
@@ -116,9 +116,9 @@ _DATE = (rf"(?:{_WEEKDAY})?(?:{_MONTH}\s+{_DAY},?\s+{_YEAR}|{_DAY}\s+(?:of\s+)?{
 _WHEN = (rf"(?:(?:on\s+)?{_DATE}(?:(?:\s*(?:at|@|,|-|–|—)\s*|\s+){_TIME})?|{_TIME}\s*(?:on\s+|,\s*)?{_DATE}|"
          r"(?:\d{1,3}|an?|one)\s+(?:second|minute|min|hour|day|week|month|year)s?\s+ago)")
 # A widget's links, then the comment's age or date after a separator: "Like · Reply · 3y", "Like ·
-# Reply · Mar 3, 2013 at 10:14am".
+# Reply · Mar 3, 2013 at 10:14am", "1 reply · active 3 years ago" (IntenseDebate's).
 _WIDGET_AGE_RE = re.compile(
-    rf"(?P<links>.{{1,40}}?)\s*[·•|]\s*(?:(?i:{_WHEN})|\d{{1,3}}\s?(?:y|yr|yrs|w|wk|d|h|hr|hrs|m|min|mins|mo|s))"
+    rf"(?P<links>.{{1,40}}?)\s*[·•|]\s*(?i:active\s+)?(?:(?i:{_WHEN})|\d{{1,3}}\s?(?:y|yr|yrs|w|wk|d|h|hr|hrs|m|min|mins|mo|s))"
 )
 # A header's name: what the commenter typed, a name or a handle ("Paul Smith", "andylockran",
 # "MrPokeboy8"), one to three words.
