@@ -9,8 +9,8 @@ Builds with the same locked versions give byte-identical releases (tests/test_ve
 
 from __future__ import annotations
 
+import argparse
 import re
-import sys
 from importlib import metadata
 from pathlib import Path
 
@@ -43,8 +43,11 @@ def runtime_closure(root: str = "threadloom") -> dict[str, str]:
     return dict(sorted(seen.items()))
 
 
-def main(argv: list[str]) -> None:
-    out = Path(argv[0]) if argv else Path("requirements.lock")
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("out", nargs="?", type=Path, default=Path("requirements.lock"),
+                    help="the file to write (default: requirements.lock)")
+    out = ap.parse_args().out
     lines = [f"{name}=={version}" for name, version in runtime_closure().items()]
     header = ("# Runtime dependencies of threadloom, pinned for reproducible builds.\n"
               "# Written by scripts/lock_requirements.py; install: pip install -c requirements.lock -e .\n")
@@ -53,4 +56,4 @@ def main(argv: list[str]) -> None:
 
 
 if __name__ == "__main__":
-    main(sys.argv[1:])
+    main()
