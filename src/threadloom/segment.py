@@ -519,10 +519,10 @@ def start_logits(lines: list[TextLine], first: int, author_name: str | None = No
     }
 
 
-# Comment headers open at least this share of the comments read without them (two in three: the
-# start model splits some comments in two): a page that puts a header over every comment, so that
-# a line without one goes on with the comment above. A page that dates only its top-level comments
-# (about half) leaves its replies to the start model.
+# Comment headers (or footers) open at least this share of the comments read without them (two in
+# three: the start model splits some comments in two): a page that puts a header over every
+# comment, so that a line without one goes on with the comment above. A page that dates only its
+# top-level comments (about half) leaves its replies to the start model.
 DELIMITING_SHARE = 2 / 3
 
 
@@ -544,9 +544,18 @@ def comment_spans(lines: list[TextLine], first: int, author_name: str | None = N
     return spans
 
 
+def furniture_opens_each(lines: list[TextLine], first: int, spans: list[Span]) -> bool:
+    """Does the page's furniture (a header, a footer, a widget's "Reply") open every comment of
+    `spans` (comment_spans of lines[first:]) after the first? Then the page says where its
+    comments meet."""
+    opened = {line.opening for line in lines[first + 1 :] if line.header or line.footer or line.after_widget}
+    return len(spans) > 1 and all(span.start in opened for span in spans[1:])
+
+
 def _decode_spans(lines: list[TextLine], first: int, author_name: str | None, logits: dict[int, float],
                   delimited: bool) -> list[Span]:
-    """comment_spans' decoding, left to right; `delimited`: only headers and widgets open comments."""
+    """comment_spans' decoding, left to right; `delimited`: only the page's furniture (a header, a
+    widget's line, a footer) opens comments."""
     spans: list[Span] = []
     start = first
     start_decision = Decision(0.9, ("first line after the article cut",))

@@ -16,7 +16,7 @@ from .facts import Facts, comment_facts
 from .model import Comment, Decision, Speaker, Thread
 from .names import Identity, identify
 from .replies import CommentView, infer_parents
-from .segment import Span, TextLine, article_cut, comment_spans, start_logits
+from .segment import Span, TextLine, article_cut, comment_spans, furniture_opens_each, start_logits
 from .speakers import POST_AUTHOR_KEY, AuthorName, learn_author_name
 from .turns import split_at_speaker_turns
 
@@ -137,10 +137,7 @@ def infer_structure(thread: Thread) -> Thread:
     short_name = author.name.split()[0] if author.name else None
     logits = start_logits(lines, first, short_name)
     spans = comment_spans(lines, first, short_name, logits)
-    # the page's furniture (a header, a footer, a widget's "Reply") opens every comment after the
-    # first: the page says where its comments meet, and no span is split at a speaker turn
-    opened = {line.opening for line in lines[first + 1 :] if line.header or line.footer or line.after_widget}
-    delimited = len(spans) > 1 and all(span.start in opened for span in spans[1:])
+    delimited = furniture_opens_each(lines, first, spans)  # then no span is split at a speaker turn
     headed = first < len(lines) and bool(lines[first].header)
     article_end, spans = cover_emptied_lines(thread, article_end, spans, headed)
     facts = [comment_facts(thread.span_text(s.start, s.end)) for s in spans]
