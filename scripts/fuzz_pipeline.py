@@ -44,7 +44,8 @@ FURNITURE = ["Reply", "Reply Share ›", "Paul says:", "March 3, 2013 at 10:14 a
              "Sort by Best", "Avatar", "Paul Smith • 2 years ago", "1 • Reply • Share ›", "Paul said...",
              "Anonymous said...", "March 3, 2013 at 10:14 AM", "Newer Post Older Post Home", "Share this:",
              "Like · Reply · 3y", "Posted by: Paul Smith | March 03, 2013 at 10:14 AM",
-             "Paul Smith March 3, 2013 at 10:14 AM", "pg 3 hours ago"]
+             "Paul Smith March 3, 2013 at 10:14 AM", "pg 3 hours ago", "#12", "12. Paul says:",
+             "• 3 years ago", "Paul Smith · Works at Acme"]
 
 
 def damage(text: str, rng: random.Random) -> str:

@@ -119,6 +119,17 @@ COMMENT_HEADERS = [  # (a line, the writer's name it gives, or "-" when it is no
     ("pg 3 hours ago", "pg"),
     ("JohnW 2 years ago", "JohnW"),
     ("Comment by Paul Smith — March 3, 2013 @ 10:14 am", "Paul Smith"),
+    ("#12 Paul says:", "Paul"),  # a numbered theme's
+    ("12. Paul Smith says:", "Paul Smith"),
+    ("· March 3, 2013 at 10:14 am", None),  # a separator before the date (Disqus dots the age)
+    ("• 3 years ago", None),
+    ("Paul Smith · Works at Acme", "Paul Smith"),  # Facebook's comment box: name and profile
+    ("Shauna · Top Commenter", "Shauna"),
+    ("1. It says:", "-"),
+    ("3. Install the package", "-"),  # a numbered step of an article
+    ("Paul · I agree with this", "-"),
+    ("Paris · London", "-"),
+    ("• Great post!", "-"),
     ("Updated March 3, 2013", "-"),  # an article's dated line
     ("Fixed 3 days ago", "-"),
     ("Great post 3 days ago", "-"),
@@ -196,12 +207,22 @@ def test_is_form_line(line: str, expected: bool) -> None:
     assert furniture.is_form_line(line) is expected
 
 
+COMMENT_NUMBERS = [("#12", True), ("12.", True), ("Comment #3", True), ("# 7", True), ("12:30", False),
+                   ("#hashtag", False), ("12 monkeys", False), ("1.5", False)]
+
+
+@pytest.mark.parametrize(("line", "expected"), COMMENT_NUMBERS)
+def test_is_comment_number(line: str, expected: bool) -> None:
+    assert furniture.is_comment_number(line) is expected
+
+
 LONE_NAMES = [  # (a line, the name it holds and nothing else; "" names nobody; None: not one)
     ("Pete Hall", "Pete Hall"),
     ("andylockran", "andylockran"),
     ("Anonymous", ""),
     ("5 Comments", None),  # the section's heading, not a writer
     ("Reply", None),
+    ("Like", None),  # a widget's word
     ("Website", None),
     ("It", None),
     ("Thanks, Pete.", None),
@@ -404,6 +425,23 @@ def test_headers_over_some_comments_only_leave_the_others_to_the_start_model() -
     ]
 
 
+def test_headers_over_some_comments_and_a_reply_under_each_delimit_every_comment() -> None:
+    """Headers over every other comment (the others' not recognised), a widget's "Reply" under
+    each: the page's furniture opens every comment, so a paragraph that reads like a new
+    comment ("Great post, by the way.") goes on with the comment above (read with the headers
+    alone, it opened a comment of its own)."""
+    lines = [*BREAD[:3]]
+    for k, comment in enumerate(BREAD[3:]):
+        lines += [f"{BREAD_WRITERS[k]} says:"] if k % 2 == 0 else []
+        lines.append(comment)
+        lines += ["Great post, by the way. I shared it with my baking group."] if k == 2 else []
+        lines.append("Reply")
+    thread = process_text("\n".join(lines), "doc.txt")
+    assert [(c.raw_line_start, c.raw_line_end) for c in thread.comments] == [
+        (4, 6), (7, 8), (9, 12), (13, 14), (15, 17), (18, 19)
+    ]
+
+
 def _as_blogger() -> list[str]:
     """ROSES as a crawl of a Blogger page gives it: its count over the comments, "NAME said..."
     over each comment and its date under it, the form and the blog's links after the last."""
@@ -436,6 +474,50 @@ def test_a_section_with_a_header_over_each_comment_reads_as_its_comments(page: C
     names = {s.key: s.name for s in thread.speakers}
     readers = [names[c.speaker_key] for c in thread.comments if not c.is_post_author]
     assert readers == [w for w in ROSES_WRITERS if w != "Nora Lind"]
+
+
+def _roses_page(top: list[str], head: Callable[[int, str], list[str]], foot: list[str]
+                ) -> tuple[list[str], list[int]]:
+    """ROSES as a crawl of a comment section gives it (the lines `top` over the comments, `head(k,
+    writer)` over comment k, `foot` under each), and the raw line each comment opens at."""
+    lines, opens = [*ROSES[:ROSES_ARTICLE_END], *top], []
+    for k, start in enumerate(ROSES_STARTS):
+        end = ROSES_STARTS[k + 1] if k + 1 < len(ROSES_STARTS) else len(ROSES) + 1
+        opens.append(len(lines) + 1)
+        lines += [*head(k, ROSES_WRITERS[k]), *ROSES[start - 1 : end - 1], *foot]
+    return lines, opens
+
+
+SECTIONS = {  # a comment section's layout: (the page, the first comment its header names)
+    "numbered": (_roses_page(["5 Responses"], lambda k, w: [f"#{k + 1}", f"{w} says:", f"May {k + 3}, 2014"],
+                             ["Reply"]), 0),
+    "numbered header": (_roses_page([], lambda k, w: [f"{k + 1}. {w} says:", f"March {k + 3}, 2014"], []), 0),
+    "name over dotted age": (_roses_page(["5 Comments", "Sort by Best"],
+                                         lambda k, w: [w, f"• {k + 2} years ago"], ["Reply • Share ›"]), 0),
+    "widget words": (_roses_page([], lambda k, w: [w, f"May {k + 3}, 2014"], ["Reply", "Like"]), 0),
+    "facebook profile": (_roses_page(["5 Comments"], lambda k, w: [f"{w} · Lives in Leeds"],
+                                     ["Like · Reply · 3y"]), 0),
+    "facebook name": (_roses_page(["5 Comments", "Sort by Oldest"], lambda k, w: [w], ["Like · Reply · 3y"]),
+                      0),
+}
+
+
+@pytest.mark.parametrize("layout", SECTIONS)
+def test_a_comments_header_may_take_several_lines_or_none(layout: str) -> None:
+    """A comment's number over its header ("#3", then "Pete says:"), the header's name alone over
+    its date, or a name alone under the widget line of the comment above (read as text, each
+    was the comment above's last line, or a comment of its own): the comment opens at the
+    header's first line, and the header names its writer. A widget's word beside its "Reply"
+    ("Like") is the widget's, not a comment."""
+    (lines, opens), named_from = SECTIONS[layout]
+    thread = process_text("\n".join(lines), "doc.txt")
+    assert thread.article_line_end == opens[0] - 1
+    assert [c.raw_line_start for c in thread.comments] == opens
+    assert [c.raw_line_end for c in thread.comments] == [*(n - 1 for n in opens[1:]), len(lines)]
+    names = {s.key: s.name for s in thread.speakers}
+    readers = [names[c.speaker_key] for c in thread.comments[named_from:] if not c.is_post_author]
+    assert readers == [w for w in ROSES_WRITERS[named_from:] if w != "Nora Lind"]
+    assert _texts(thread)[named_from:] == ROSES_COMMENTS[named_from:]
 
 
 # Who wrote each of BREAD's comments: Jonas, Ada (the post author) answering him, a reader, Pia's

@@ -37,7 +37,7 @@ def test_an_article_without_comments_is_skipped() -> None:
 @pytest.mark.parametrize("comments", [[4, 5, 7, 9], [4, 5, 9]], ids=["four comments", "three"])
 def test_a_headers_name_over_its_date_is_read_as_inference_reads_it(comments: list[int]) -> None:
     """A theme that shows each comment's writer and date on lines of their own ("Ivy", then
-    "March 3, 2014 at 9:00 am"): the name lines are the headers' (bounds.header_name_lines), so
+    "March 3, 2014 at 9:00 am"): the name lines are the headers' (bounds.furniture_in_context), so
     the page is triaged as it is without them. (Read as text, they made the comments look like
     a list of short lines after the article cut: 9 of 43 bench threads with them were skipped.)"""
     def page(names: bool) -> str:

@@ -24,7 +24,15 @@ import unicodedata
 from collections.abc import Sequence
 from dataclasses import replace
 
-from .furniture import comment_header, is_furniture_line, lone_name
+from .furniture import (
+    comment_header,
+    is_comment_number,
+    is_comments_heading,
+    is_furniture_line,
+    is_widget_line,
+    is_widget_word,
+    lone_name,
+)
 from .model import Thread
 
 INFERENCE_LINE_CHARS = 20_000
@@ -66,27 +74,88 @@ def plain_text(text: str) -> str:
     return text.strip()
 
 
-def header_name_lines(raws: Sequence[str], texts: list[str]) -> list[int]:
-    """The indexes of lines that hold a name and nothing else right above a dated comment header
-    with no name in it ("Paul Smith", then "March 3, 2013 at 10:14 am"): the header's first line,
-    where a theme shows the writer's name and the date on lines of their own. `raws`: the lines as
-    received; `texts`: as viewed_text reads them. Only when at least two of the thread's dated
-    headers, and two in three, have one: a signature that ends a comment above one date header
-    stays the comment's."""
+def furniture_in_context(raws: Sequence[str], texts: list[str]) -> list[int]:
+    """The indexes of lines that read as text but are page furniture where they stand: a comment
+    header's first lines, where a theme gives the header's parts lines of their own (a name alone
+    over a dated header with no name in it: "Paul Smith", then "March 3, 2013 at 10:14 am"; a
+    comment's number over a header or over such a name: "#12"; a name alone between a widget's
+    line and the comment's words: "Like · Reply · 3y", then "Paul Smith", as Facebook's comment
+    box shows them), and a widget's words beside its line ("Reply", then "Like"). `raws`: the
+    lines as received; `texts`: as viewed_text reads them. Each kind of header part only when at
+    least two of the places it may stand, and two in three, have one: a signature that ends a
+    comment above one date header stays the comment's, as a one-word comment after a "Reply"
+    stays a comment."""
     names: list[int] = []
-    dated = 0
+    numbers: list[int] = []
+    after_widgets: list[int] = []
+    widget_words: list[int] = []
+    dated = headed = widgets = 0
     for i in [i for i, text in enumerate(texts) if not text]:  # the lines not read: few
         if not raws[i].strip():
             continue  # a blank line
-        found = comment_header(plain_text(raws[i]))
-        if found is not None and found.name is None:
+        plain = plain_text(raws[i])
+        found = comment_header(plain)
+        if found is None:
+            if is_widget_line(plain):
+                widget_words += [k for k in (_last_read(raws, texts, i), _next_read(raws, texts, i))
+                                 if k is not None and texts[k] and is_widget_word(texts[k])]
+                below = _next_read(raws, texts, i)
+                if below is not None and not is_widget_word(texts[below]):
+                    widgets += 1  # a widget's line with words under it: a name may open them
+                    if _next_read(raws, texts, below) is not None and lone_name(texts[below]) is not None:
+                        after_widgets.append(below)
+            continue
+        above = _last_read(raws, texts, i)
+        if above is not None and not texts[above] and comment_header(plain_text(raws[above])) is not None:
+            continue  # the header's second line ("Paul says:", then the date)
+        headed += 1
+        if found.name is None:
             dated += 1
-            above = i - 1  # the line read last before it, over blank lines only
-            while above >= 0 and not texts[above] and not raws[above].strip():
-                above -= 1
-            if above >= 0 and texts[above] and lone_name(texts[above]) is not None:
+            if above is not None and texts[above] and lone_name(texts[above]) is not None:
                 names.append(above)
-    return names if len(names) >= 2 and 3 * len(names) >= 2 * dated else []
+                above = _last_read(raws, texts, above)
+        if above is not None and texts[above] and is_comment_number(texts[above]):
+            numbers.append(above)
+    names = names if _most(len(names), dated) else []
+    if _most(len(after_widgets), widgets):
+        after_widgets += _name_under_heading(texts, after_widgets[0])
+    else:
+        after_widgets = []
+    return sorted({*names, *(numbers if _most(len(numbers), headed) else []), *after_widgets, *widget_words})
+
+
+def _name_under_heading(texts: list[str], second: int) -> list[int]:
+    """The first comment's name, where a name under a widget's line opens every other one: the
+    first name alone with words under it below the section's counted heading ("5 Comments") and
+    its bar ("Sort by Oldest"), above the second comment's name."""
+    heading = next((k for k in range(second - 1, -1, -1) if texts[k] and is_comments_heading(texts[k])), None)
+    if heading is None:
+        return []
+    below = next((k for k in range(heading + 1, second) if texts[k]), None)
+    after = next((k for k in range(below + 1, second) if texts[k]), None) if below is not None else None
+    return [below] if below is not None and after is not None and lone_name(texts[below]) is not None else []
+
+
+def _most(found: int, places: int) -> bool:
+    """Found at two places at least, and at two in three of them."""
+    return found >= 2 and 3 * found >= 2 * places
+
+
+def _last_read(raws: Sequence[str], texts: list[str], i: int) -> int | None:
+    """The line read last before line i, over blank lines only."""
+    above = i - 1
+    while above >= 0 and not texts[above] and not raws[above].strip():
+        above -= 1
+    return above if above >= 0 else None
+
+
+def _next_read(raws: Sequence[str], texts: list[str], i: int) -> int | None:
+    """The first line with text after line i, over blank lines only (None at a furniture line or
+    the end)."""
+    below = i + 1
+    while below < len(texts) and not texts[below] and not raws[below].strip():
+        below += 1
+    return below if below < len(texts) and texts[below] else None
 
 
 def inference_view(thread: Thread) -> Thread:
@@ -95,8 +164,8 @@ def inference_view(thread: Thread) -> Thread:
     tail when longer than INFERENCE_LINE_CHARS). Put the full lines back into the result with
     `with_lines_of`."""
     texts = [viewed_text(line.text) for line in thread.lines]
-    for i in header_name_lines([line.raw for line in thread.lines], texts):
-        texts[i] = ""  # "Paul Smith" over "March 3, 2013": the header's first line
+    for i in furniture_in_context([line.raw for line in thread.lines], texts):
+        texts[i] = ""  # "Paul Smith" over "March 3, 2013": the header's first line; "Like" by "Reply"
     if all(text == line.text for text, line in zip(texts, thread.lines, strict=True)):
         return thread
     lines = tuple(line if text == line.text else replace(line, text=text)

@@ -2,12 +2,14 @@
 
 A counted comments heading ("14 Comments") heads the comment section; a byline ("By Nora Lind")
 names the post author; a comment widget's links ("Reply") end a comment; a comment's header ("Paul
-says:", "March 3, 2013 at 10:14 am") opens one and may name its writer, and a footer ("Posted by:
-Paul | March 3, 2013") ends one and names its writer; the reply form ("Leave a Reply", "Name *")
-says nothing. None is anyone's words: inference reads the widget, header and form
-lines as empty (bounds.viewed_text) and uses what they say (segment, structure, speakers,
-authorship). Each is recognised on its own line, cheaply, with the
-most common forms; a line that only looks like one is left as text.
+says:", "March 3, 2013 at 10:14 am", "#12 Paul says:", "Paul Smith · Works at Acme") opens one and
+may name its writer, and a footer ("Posted by: Paul | March 3, 2013") ends one and names its
+writer; the reply form ("Leave a Reply", "Name *") says nothing. Some lines are furniture only
+where they stand (a name alone over a date, a comment's number "#12", a widget's "Like" beside its
+"Reply"): bounds.furniture_in_context finds those. None is anyone's words: inference reads the
+widget, header and form lines as empty (bounds.viewed_text) and uses what they say (segment,
+structure, speakers, authorship). Each is recognised on its own line, cheaply, with the most
+common forms; a line that only looks like one is left as text.
 """
 
 from __future__ import annotations
@@ -36,6 +38,13 @@ WIDGET_LINE_RE = re.compile(
     re.IGNORECASE,
 )
 _WIDGET_ANCHOR_RE = re.compile(r"repl|permalink", re.IGNORECASE)  # "Report" alone may head a section
+def is_widget_word(text: str) -> bool:
+    """A line of a widget's words without its "Reply" ("Like", "Share", "Report"): a widget's
+    only beside a widget's line (bounds.furniture_in_context); alone, it may be a word."""
+    stripped = text.strip()
+    return len(stripped) <= 40 and WIDGET_LINE_RE.fullmatch(stripped) is not None
+
+
 # WordPress.com's count of a comment's likes, under it: "Liked by 2 people", "Liked by you"
 _LIKED_BY_RE = re.compile(r"(?i:liked by (?:\d{1,5} (?:person|people)|you(?: and \d{1,5} others?)?))")
 
@@ -128,6 +137,8 @@ _SAYS = r"(?:says|said|wrote|writes|replied|replies|commented|comments)"
 # A comment's header line, when a crawl kept it: its writer's name and when ("Paul says:", "Paul
 # said...", "Paul Smith on March 3, 2013 at 10:14 am said:", "Paul Smith – March 3, 2013"), or the
 # date alone.
+# What Facebook's comment box shows after a commenter's name: "Paul Smith · Works at Acme".
+_PROFILE = r"(?:works|worked|studies|studied) at|studied|attended|went to|lives in|top (?:commenter|fan)"
 COMMENT_HEADER_RE = re.compile(
     rf"(?:(?i:{_WHEN})"
     rf"|(?P<name>{_NAMES})\s+(?:(?i:says|said)(?:\.\.\.|…)?|(?i:{_SAYS})\s+(?i:{_WHEN}))\s*:?"
@@ -135,6 +146,15 @@ COMMENT_HEADER_RE = re.compile(
     rf"|(?P<name3>{_NAMES})\s+(?P<when3>(?i:{_WHEN})))"
     r"(?:\s*[|•·]?\s*(?i:permalink|#|link|reply))?"
 )
+# Facebook's comment box heads a comment with its writer's name and profile: "Paul Smith · Works at
+# Acme", "Shauna · Top Commenter".
+_PROFILE_HEADER_RE = re.compile(rf"(?P<name>{_NAMES})\s+·\s+(?i:{_PROFILE})\b.{{0,60}}")
+# What may come before a header on its line: the comment's number ("#12", "12."), as numbered
+# themes count comments, or a separator ("· 3 years ago", as Disqus dots a comment's age).
+_HEADER_LEAD_RE = re.compile(r"(?:#\s?\d{1,5}\.?\s+|\d{1,5}\.\s+|[•·|–—-]\s*)")
+_LEADS = frozenset("#•·|–—-")
+# A line that only numbers a comment ("#12", "12.", "Comment #12"), over its header.
+_COMMENT_NUMBER_RE = re.compile(r"(?i:comment\s*)?#\s?\d{1,5}|\d{1,5}\.?")
 # Words that open a dated line of an article or a comment, not a header's name ("Updated March 3,
 # 2013", "Since 2 years ago"): with nothing between a name and its date ("Paul Smith March 3, 2013
 # at 10:14 AM", as a crawl joins Blogger's name and date), the name must read as one.
@@ -177,30 +197,57 @@ class CommentHeader:
 def comment_header(text: str) -> CommentHeader | None:
     """The comment header this line is, if it is one ("Paul says:", "March 3, 2013 at 10:14 am")."""
     stripped = text.strip()
-    if not stripped or len(stripped) > 100 or not (stripped[0].isalnum()):
+    if not stripped or len(stripped) > 100:
         return None
-    if _DIGITS.isdisjoint(stripped):  # no date: "Paul says:", "a day ago", or no header at all
-        low = stripped.lower()
-        if " says" not in low and " said" not in low and " ago" not in low:
+    body = stripped
+    if not stripped[0].isalpha():
+        first = stripped[0]
+        if first not in _LEADS and first not in _DIGITS:
             return None
-    found = COMMENT_HEADER_RE.fullmatch(stripped)
+        lead = _HEADER_LEAD_RE.match(stripped)  # "#12 Paul says:", "12. Paul says:", "· 3 years ago"
+        if lead is not None:
+            body = stripped[lead.end() :]
+        elif first in _LEADS:
+            return None
+    if _DIGITS.isdisjoint(body):  # no date: "Paul says:", "a day ago", or no header at all
+        low = body.lower()
+        if " says" not in low and " said" not in low and " ago" not in low:
+            return _profile_header(stripped, body) if "·" in body else None
+    found = COMMENT_HEADER_RE.fullmatch(body)
     if found is None:
-        return None
+        return _profile_header(stripped, body)
     joined = found.group("name3")
     name = found.group("name") or found.group("name2") or joined
     if name is None:
         return CommentHeader(stripped, None, writer=False)
-    words = name.lower().split()
-    if any(word in NOT_WRITERS for word in words):
-        return None  # "It says:", "Update on March 3:": a sentence, not a header
     if joined and _is_dated_line(name, found.group("when3")):
         return None
-    if words[0] in UNNAMED_WRITERS:
-        return CommentHeader(stripped, None)
-    return CommentHeader(stripped, name)
+    return _named_header(stripped, name)
+
+
+def _profile_header(line: str, body: str) -> CommentHeader | None:
+    """The header `body` is in Facebook's comment box ("Paul Smith · Works at Acme"), if it is one."""
+    found = _PROFILE_HEADER_RE.fullmatch(body) if "·" in body else None
+    return None if found is None else _named_header(line, found.group("name"))
+
+
+def _named_header(line: str, name: str) -> CommentHeader | None:
+    """A header or footer line naming `name`, unless its words make it a sentence ("It says:",
+    "Update on March 3:"); a header all the same, naming nobody, for "Anonymous"."""
+    words = name.lower().split()
+    if any(word in NOT_WRITERS for word in words):
+        return None
+    return CommentHeader(line, None if words[0] in UNNAMED_WRITERS else name)
 
 
 _VERSION_RE = re.compile(r"[\d.]+")  # "5.4.10" reads as a date, but after a word it is a version
+
+
+def is_comment_number(text: str) -> bool:
+    """A line that only numbers a comment ("#12", "12.", "Comment #12"): a numbered theme's, over
+    a comment's header (bounds.furniture_in_context says when it is one)."""
+    stripped = text.strip()
+    return len(stripped) <= 14 and _COMMENT_NUMBER_RE.fullmatch(stripped) is not None
 
 
 def _is_dated_line(name: str, when: str) -> bool:
@@ -248,13 +295,7 @@ def comment_footer(text: str) -> CommentHeader | None:
     if len(stripped) > 120 or stripped[:1] not in "PpCcWw" or not stripped.startswith(_FOOTER_STARTS):
         return None
     found = COMMENT_FOOTER_RE.fullmatch(stripped)
-    if found is None:
-        return None
-    name = found.group("name")
-    words = name.lower().split()
-    if any(word in NOT_WRITERS for word in words):
-        return None
-    return CommentHeader(stripped, None if words[0] in UNNAMED_WRITERS else name)
+    return None if found is None else _named_header(stripped, found.group("name"))
 
 
 _LONE_NAME_RE = re.compile(_NAMES)
@@ -262,14 +303,14 @@ _LONE_NAME_RE = re.compile(_NAMES)
 
 def lone_name(text: str) -> str | None:
     """The name a line holds and nothing else ("Paul Smith", "andylockran"; "" for "Anonymous"):
-    a comment header's first line where its date has a line of its own (bounds.header_name_lines
+    a comment header's first line where its date has a line of its own (bounds.furniture_in_context
     says when it is one)."""
     stripped = text.strip()
     if len(stripped) > 40 or not stripped[:1].isalpha() or _LONE_NAME_RE.fullmatch(stripped) is None:
         return None
     words = stripped.lower().split()
-    if (any(word in NOT_WRITERS for word in words) or is_widget_line(stripped) or is_form_line(stripped)
-            or is_comments_heading(stripped)):
+    if (any(word in NOT_WRITERS for word in words) or is_widget_word(stripped) or is_widget_line(stripped)
+            or is_form_line(stripped) or is_comments_heading(stripped)):
         return None
     return "" if words[0] in UNNAMED_WRITERS else stripped
 

@@ -522,7 +522,9 @@ def start_logits(lines: list[TextLine], first: int, author_name: str | None = No
 # Comment headers (or footers) open at least this share of the comments read without them (two in
 # three: the start model splits some comments in two): a page that puts a header over every
 # comment, so that a line without one goes on with the comment above. A page that dates only its
-# top-level comments (about half) leaves its replies to the start model.
+# top-level comments (about half) leaves its replies to the start model. Where the page has
+# headers or footers, a widget's line ("Reply") counts too: a comment whose header was not
+# recognised, or that has none, still ends at the widget under the comment above.
 DELIMITING_SHARE = 2 / 3
 
 
@@ -535,9 +537,10 @@ def comment_spans(lines: list[TextLine], first: int, author_name: str | None = N
     if logits is None:
         logits = start_logits(lines, first, author_name)
     spans = _decode_spans(lines, first, author_name, logits, delimited=False)
-    # where a header opens a comment, or a footer ends the one before
+    # where a header opens a comment, or a footer ends the one before (then a widget's line too)
     delimiters = {line.opening for line in lines[first + 1 :] if line.header or line.footer}
     if len(delimiters) >= 2:  # spans after the first that open at one
+        delimiters |= {line.opening for line in lines[first + 1 :] if line.after_widget}
         headed = sum(1 for span in spans[1:] if span.start in delimiters)
         if headed >= 2 and headed >= DELIMITING_SHARE * (len(spans) - 1):
             return _decode_spans(lines, first, author_name, logits, delimited=True)

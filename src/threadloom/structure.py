@@ -69,27 +69,40 @@ def _with_footers(thread: Thread, spans: list[Span], facts: list[Facts]) -> list
 
 def _header(run: list[tuple[int, str]]) -> tuple[int, str, str | None] | None:
     """The comment header among lines the view emptied (line number and text, in order): its
-    first line's number, its lines as read ("Paul Smith / March 3, 2013"), the name it gives. A
-    line with a name and nothing else is the header's first line when a dated one follows it
-    (bounds.header_name_lines emptied it)."""
-    parts: list[tuple[int, str]] = []
-    name: str | None = None
+    first line's number, its lines as read ("Paul Smith / March 3, 2013"), the name it gives.
+    bounds.furniture_in_context emptied the parts that read as text: a line with a name and nothing
+    else is the header's first line when a dated one follows it, or the whole header when the
+    comment's words do (under a widget's line, or the section's heading); a comment's number
+    ("#12") over either is its first."""
     found = [furniture.comment_header(text) for _, text in run]
     # Dates over a writer's header ("March 3, 2013 at 10:14 am", then "Paul said..."): the dates
     # end the comment above (a theme that dates a comment under it), the writer's line opens this.
     writers = [k for k, header in enumerate(found) if header is not None and header.writer]
     if writers and all(header is None or not header.writer for header in found[: writers[0]]):
-        run, found = run[writers[0] :], found[writers[0] :]
+        first = writers[0]
+        if first and furniture.is_comment_number(run[first - 1][1]):
+            first -= 1  # "#12" over "Paul said..."
+        run, found = run[first:], found[first:]
+    names = [furniture.lone_name(text) if header is None else None
+             for (_, text), header in zip(run, found, strict=True)]
+    last = len(run) - 1
+
+    def name_over_date(k: int) -> bool:
+        return k < last and names[k] is not None and found[k + 1] is not None
+
+    parts: list[tuple[int, str]] = []
+    name: str | None = None
     for k, (number, text) in enumerate(run):
         header = found[k]
         if header is not None:
             parts.append((number, text))
             name = name or header.name
-        elif k + 1 < len(run) and found[k + 1] is not None:
-            alone = furniture.lone_name(text)  # bounds.header_name_lines emptied it: a name line
-            if alone is not None:
-                parts.append((number, text))
-                name = name or alone or None
+        elif name_over_date(k) or (k == last and names[k] is not None):
+            parts.append((number, text))  # a name over a date, or over the words (under a "Reply")
+            name = name or names[k] or None
+        elif (k < last and furniture.is_comment_number(text)
+              and (found[k + 1] is not None or name_over_date(k + 1))):
+            parts.append((number, text))  # "#12" over its header
     if not parts:
         return None
     return parts[0][0], " / ".join(text for _, text in parts), name
