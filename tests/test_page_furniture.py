@@ -71,6 +71,7 @@ WIDGET_LINES = [  # (a line, is it a comment widget's links and nothing else)
     ("Log in to Reply", True),
     ("Like Reply 3", True),
     ("Permalink | Reply", True),
+    ("Reply (2)", True),
     ("Like · Reply · 3y", True),  # Facebook's comment box: the links, then the comment's age
     ("Like · Reply · 5 · 2 years ago", True),
     ("Like · Reply · Mar 3, 2013 at 10:14am", True),
@@ -494,7 +495,8 @@ SECTIONS = {  # a comment section's layout: (the page, the first comment its hea
     "numbered header": (_roses_page([], lambda k, w: [f"{k + 1}. {w} says:", f"March {k + 3}, 2014"], []), 0),
     "name over dotted age": (_roses_page(["5 Comments", "Sort by Best"],
                                          lambda k, w: [w, f"• {k + 2} years ago"], ["Reply • Share ›"]), 0),
-    "widget words": (_roses_page([], lambda k, w: [w, f"May {k + 3}, 2014"], ["Reply", "Like"]), 0),
+    "widget words": (_roses_page([], lambda k, w: [w, f"May {k + 3}, 2014"], ["Like (3)", "Reply", "Share"]),
+                     0),
     "facebook profile": (_roses_page(["5 Comments"], lambda k, w: [f"{w} · Lives in Leeds"],
                                      ["Like · Reply · 3y"]), 0),
     "facebook name": (_roses_page(["5 Comments", "Sort by Oldest"], lambda k, w: [w], ["Like · Reply · 3y"]),
@@ -507,8 +509,8 @@ def test_a_comments_header_may_take_several_lines_or_none(layout: str) -> None:
     """A comment's number over its header ("#3", then "Pete says:"), the header's name alone over
     its date, or a name alone under the widget line of the comment above (read as text, each
     was the comment above's last line, or a comment of its own): the comment opens at the
-    header's first line, and the header names its writer. A widget's word beside its "Reply"
-    ("Like") is the widget's, not a comment."""
+    header's first line, and the header names its writer. A widget's words beside its "Reply"
+    ("Like (3)", "Share") are the widget's, not a comment's."""
     (lines, opens), named_from = SECTIONS[layout]
     thread = process_text("\n".join(lines), "doc.txt")
     assert thread.article_line_end == opens[0] - 1

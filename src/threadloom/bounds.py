@@ -97,9 +97,9 @@ def furniture_in_context(raws: Sequence[str], texts: list[str]) -> list[int]:
         found = comment_header(plain)
         if found is None:
             if is_widget_line(plain):
-                widget_words += [k for k in (_last_read(raws, texts, i), _next_read(raws, texts, i))
+                above, below = _last_read(raws, texts, i), _next_read(raws, texts, i)
+                widget_words += [k for k in (above, below)
                                  if k is not None and texts[k] and is_widget_word(texts[k])]
-                below = _next_read(raws, texts, i)
                 if below is not None and not is_widget_word(texts[below]):
                     widgets += 1  # a widget's line with words under it: a name may open them
                     if _next_read(raws, texts, below) is not None and lone_name(texts[below]) is not None:

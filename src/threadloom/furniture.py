@@ -31,13 +31,15 @@ COMMENTS_HEADING_RE = re.compile(
 
 
 # What a comment widget leaves on a line of its own when a crawl keeps its links: "Reply",
-# "Reply ↓", "Reply Share ›", "Log in to Reply", "Like Reply 3". Each ends a comment.
+# "Reply ↓", "Reply Share ›", "Log in to Reply", "Like Reply 3", "Reply (2)". Each ends a comment.
 WIDGET_LINE_RE = re.compile(
     r"(?:(?:log ?in to reply|reply|replies|report|permalink|flag|share|like|likes|delete|edit|quote|"
-    r"upvote|downvote|vote(?: up| down)?|[+-]?\d{1,4}|[↓↑›»•·|▲▼^])\s*)+",
+    r"upvote|downvote|vote(?: up| down)?|[+-]?\d{1,4}|\(\d{1,4}\)|[↓↑›»•·|▲▼^])\s*)+",
     re.IGNORECASE,
 )
 _WIDGET_ANCHOR_RE = re.compile(r"repl|permalink", re.IGNORECASE)  # "Report" alone may head a section
+
+
 def is_widget_word(text: str) -> bool:
     """A line of a widget's words without its "Reply" ("Like", "Share", "Report"): a widget's
     only beside a widget's line (bounds.furniture_in_context); alone, it may be a word."""
@@ -137,8 +139,6 @@ _SAYS = r"(?:says|said|wrote|writes|replied|replies|commented|comments)"
 # A comment's header line, when a crawl kept it: its writer's name and when ("Paul says:", "Paul
 # said...", "Paul Smith on March 3, 2013 at 10:14 am said:", "Paul Smith – March 3, 2013"), or the
 # date alone.
-# What Facebook's comment box shows after a commenter's name: "Paul Smith · Works at Acme".
-_PROFILE = r"(?:works|worked|studies|studied) at|studied|attended|went to|lives in|top (?:commenter|fan)"
 COMMENT_HEADER_RE = re.compile(
     rf"(?:(?i:{_WHEN})"
     rf"|(?P<name>{_NAMES})\s+(?:(?i:says|said)(?:\.\.\.|…)?|(?i:{_SAYS})\s+(?i:{_WHEN}))\s*:?"
@@ -148,6 +148,7 @@ COMMENT_HEADER_RE = re.compile(
 )
 # Facebook's comment box heads a comment with its writer's name and profile: "Paul Smith · Works at
 # Acme", "Shauna · Top Commenter".
+_PROFILE = r"(?:works|worked|studies|studied) at|studied|attended|went to|lives in|top (?:commenter|fan)"
 _PROFILE_HEADER_RE = re.compile(rf"(?P<name>{_NAMES})\s+·\s+(?i:{_PROFILE})\b.{{0,60}}")
 # What may come before a header on its line: the comment's number ("#12", "12."), as numbered
 # themes count comments, or a separator ("· 3 years ago", as Disqus dots a comment's age).
@@ -303,8 +304,8 @@ _LONE_NAME_RE = re.compile(_NAMES)
 
 def lone_name(text: str) -> str | None:
     """The name a line holds and nothing else ("Paul Smith", "andylockran"; "" for "Anonymous"):
-    a comment header's first line where its date has a line of its own (bounds.furniture_in_context
-    says when it is one)."""
+    a comment header's first line where its date has a line of its own, or the whole header under
+    a widget's "Like · Reply · 3y" (bounds.furniture_in_context says when it is one)."""
     stripped = text.strip()
     if len(stripped) > 40 or not stripped[:1].isalpha() or _LONE_NAME_RE.fullmatch(stripped) is None:
         return None
