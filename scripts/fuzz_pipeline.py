@@ -45,7 +45,7 @@ FURNITURE = ["Reply", "Reply Share ›", "Paul says:", "March 3, 2013 at 10:14 a
              "Anonymous said...", "March 3, 2013 at 10:14 AM", "Newer Post Older Post Home", "Share this:",
              "Like · Reply · 3y", "Posted by: Paul Smith | March 03, 2013 at 10:14 AM",
              "Paul Smith March 3, 2013 at 10:14 AM", "pg 3 hours ago", "#12", "12. Paul says:",
-             "• 3 years ago", "Paul Smith · Works at Acme"]
+             "• 3 years ago", "Paul Smith · Works at Acme", "↳ Reply", "Like (3)"]
 
 
 def damage(text: str, rng: random.Random) -> str:

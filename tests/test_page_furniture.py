@@ -72,6 +72,11 @@ WIDGET_LINES = [  # (a line, is it a comment widget's links and nothing else)
     ("Like Reply 3", True),
     ("Permalink | Reply", True),
     ("Reply (2)", True),
+    ("Reply →", True),
+    ("↳ Reply", True),
+    ("Reply to this comment", True),
+    ("Report abuse", False),  # a widget's words without its "Reply": only beside one (is_widget_word)
+    ("Reply to Paul", False),
     ("Like · Reply · 3y", True),  # Facebook's comment box: the links, then the comment's age
     ("Like · Reply · 5 · 2 years ago", True),
     ("Like · Reply · Mar 3, 2013 at 10:14am", True),
@@ -93,6 +98,15 @@ WIDGET_LINES = [  # (a line, is it a comment widget's links and nothing else)
 @pytest.mark.parametrize(("line", "expected"), WIDGET_LINES)
 def test_is_widget_line(line: str, expected: bool) -> None:
     assert furniture.is_widget_line(line) is expected
+
+
+WIDGET_WORDS = [("Like", True), ("Like (3)", True), ("Share", True), ("Report abuse", True),
+                ("Flag as inappropriate", True), ("Reply", True), ("Pete", False), ("Like it", False)]
+
+
+@pytest.mark.parametrize(("line", "expected"), WIDGET_WORDS)
+def test_is_widget_word(line: str, expected: bool) -> None:
+    assert furniture.is_widget_word(line) is expected
 
 
 COMMENT_HEADERS = [  # (a line, the writer's name it gives, or "-" when it is no header)

@@ -31,10 +31,12 @@ COMMENTS_HEADING_RE = re.compile(
 
 
 # What a comment widget leaves on a line of its own when a crawl keeps its links: "Reply",
-# "Reply ↓", "Reply Share ›", "Log in to Reply", "Like Reply 3", "Reply (2)". Each ends a comment.
+# "Reply ↓", "Reply Share ›", "Log in to Reply", "Like Reply 3", "Reply (2)", "↳ Reply", "Reply to
+# this comment". Each ends a comment.
 WIDGET_LINE_RE = re.compile(
-    r"(?:(?:log ?in to reply|reply|replies|report|permalink|flag|share|like|likes|delete|edit|quote|"
-    r"upvote|downvote|vote(?: up| down)?|[+-]?\d{1,4}|\(\d{1,4}\)|[↓↑›»•·|▲▼^])\s*)+",
+    r"(?:(?:log ?in to reply|reply(?: to this(?: comment)?| with quote)?|replies|report(?: abuse)?|permalink|"
+    r"flag(?: as inappropriate)?|share|like|likes|retweet|delete|edit|quote|"
+    r"upvote|downvote|vote(?: up| down)?|[+-]?\d{1,4}|\(\d{1,4}\)|[↓↑›»•·|▲▼^→↳⤷↩])\s*)+",
     re.IGNORECASE,
 )
 _WIDGET_ANCHOR_RE = re.compile(r"repl|permalink", re.IGNORECASE)  # "Report" alone may head a section
