@@ -613,6 +613,15 @@ def test_a_comments_text_is_its_words_without_the_furniture_around_it(crawled: l
     assert thread_row(thread)["article_text"].endswith(last_words)
 
 
+def test_a_line_of_invisible_characters_is_no_furniture() -> None:
+    """A line the view empties because nothing in it shows (a no-break space and a byte-order
+    mark, repaired from mojibake) is not left out of the text as furniture is: every line's text
+    stays in its comment's (found by tests/test_properties.py)."""
+    thread = process_text("the\nÂ  ï»¿", "doc.txt")
+    assert thread.unread_lines == frozenset()
+    assert _texts(thread) == ["the\n\u00a0 \ufeff"]
+
+
 def test_furniture_inside_a_comment_stays_in_its_text() -> None:
     """Only the unread lines at a span's edges are left out: one between its words may be quoted
     (a template's "Comments are closed.", a form pasted to ask about it)."""

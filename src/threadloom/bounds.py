@@ -181,6 +181,8 @@ def with_lines_of(inferred: Thread, original: Thread) -> Thread:
     the same for both: the wrap width and the paragraph breaks, not scanned for again)."""
     if inferred.lines is original.lines:
         return inferred
+    # the lines the view emptied as furniture: a line of invisible characters only ("\u00a0\ufeff")
+    # is emptied too, but it is nobody's furniture, and its text stays where it is
     unread = frozenset(line.number for line, seen in zip(original.lines, inferred.lines, strict=True)
-                       if not seen.text and line.text.strip())
+                       if not seen.text and line.text.strip() and plain_text(line.text))
     return replace(inferred, lines=original.lines, unread_lines=unread).with_layout_of(inferred)

@@ -105,9 +105,10 @@ class Thread:
     article_decision: Decision = UNDECIDED
     comments: tuple[Comment, ...] = ()
     speakers: tuple[Speaker, ...] = ()
-    # Lines with text that inference did not read: page furniture ("Reply", "Paul says:", a reply
-    # form's "Name *"), a header's name line, characters that show nothing (bounds.inference_view).
-    # Spans cover them; `content_text` leaves them out at a span's edges.
+    # Lines with text that inference did not read as anyone's words: page furniture ("Reply", "Paul
+    # says:", a reply form's "Name *"), a header's name line (bounds.inference_view). Spans cover
+    # them; `content_text` leaves them out at a span's edges. (A line of characters that show
+    # nothing is not read either, but it is no furniture: its text stays in the span's.)
     unread_lines: frozenset[int] = frozenset()
 
     @property
