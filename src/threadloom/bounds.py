@@ -74,6 +74,16 @@ def plain_text(text: str) -> str:
     return text.strip()
 
 
+def viewed_texts(texts: Sequence[str], raws: Sequence[str]) -> list[str]:
+    """Every line of a document as inference reads it: `viewed_text` of each of `texts`, and the
+    lines that are furniture where they stand emptied (`furniture_in_context`; `raws`: the lines
+    as received). The inference view and triage read a page through it."""
+    viewed = [viewed_text(text) for text in texts]
+    for i in furniture_in_context(raws, viewed):
+        viewed[i] = ""  # "Paul Smith" over "March 3, 2013": the header's first line; "Like" by "Reply"
+    return viewed
+
+
 def furniture_in_context(raws: Sequence[str], texts: list[str]) -> list[int]:
     """The indexes of lines that read as text but are page furniture where they stand: a comment
     header's first lines, where a theme gives the header's parts lines of their own (a name alone
@@ -89,6 +99,7 @@ def furniture_in_context(raws: Sequence[str], texts: list[str]) -> list[int]:
     numbers: list[int] = []
     after_widgets: list[int] = []
     widget_words: list[int] = []
+    headers: set[int] = set()  # the header lines met so far
     dated = headed = widgets = 0
     for i in [i for i, text in enumerate(texts) if not text]:  # the lines not read: few
         if not raws[i].strip():
@@ -105,8 +116,9 @@ def furniture_in_context(raws: Sequence[str], texts: list[str]) -> list[int]:
                     if _next_read(raws, texts, below) is not None and lone_name(texts[below]) is not None:
                         after_widgets.append(below)
             continue
+        headers.add(i)
         above = _last_read(raws, texts, i)
-        if above is not None and not texts[above] and comment_header(plain_text(raws[above])) is not None:
+        if above in headers:
             continue  # the header's second line ("Paul says:", then the date)
         headed += 1
         if found.name is None:
@@ -163,9 +175,7 @@ def inference_view(thread: Thread) -> Thread:
     entities decoded, its spaces plain, its quotes straight, its accents composed, its head and
     tail when longer than INFERENCE_LINE_CHARS). Put the full lines back into the result with
     `with_lines_of`."""
-    texts = [viewed_text(line.text) for line in thread.lines]
-    for i in furniture_in_context([line.raw for line in thread.lines], texts):
-        texts[i] = ""  # "Paul Smith" over "March 3, 2013": the header's first line; "Like" by "Reply"
+    texts = viewed_texts([line.text for line in thread.lines], [line.raw for line in thread.lines])
     if all(text == line.text for text, line in zip(texts, thread.lines, strict=True)):
         return thread
     lines = tuple(line if text == line.text else replace(line, text=text)
@@ -184,5 +194,5 @@ def with_lines_of(inferred: Thread, original: Thread) -> Thread:
     # the lines the view emptied as furniture: a line of invisible characters only ("\u00a0\ufeff")
     # is emptied too, but it is nobody's furniture, and its text stays where it is
     unread = frozenset(line.number for line, seen in zip(original.lines, inferred.lines, strict=True)
-                       if not seen.text and line.text.strip() and plain_text(line.text))
+                       if not seen.text and plain_text(line.text))
     return replace(inferred, lines=original.lines, unread_lines=unread).with_layout_of(inferred)

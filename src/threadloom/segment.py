@@ -538,10 +538,9 @@ def comment_spans(lines: list[TextLine], first: int, author_name: str | None = N
         logits = start_logits(lines, first, author_name)
     spans = _decode_spans(lines, first, author_name, logits, delimited=False)
     # where a header opens a comment, or a footer ends the one before (then a widget's line too)
-    delimiters = {line.opening for line in lines[first + 1 :] if line.header or line.footer}
-    if len(delimiters) >= 2:  # spans after the first that open at one
-        delimiters |= {line.opening for line in lines[first + 1 :] if line.after_widget}
-        headed = sum(1 for span in spans[1:] if span.start in delimiters)
+    if len(_openings(lines, first, widgets=False)) >= 2:
+        delimiters = _openings(lines, first, widgets=True)
+        headed = sum(1 for span in spans[1:] if span.start in delimiters)  # spans that open at one
         if headed >= 2 and headed >= DELIMITING_SHARE * (len(spans) - 1):
             return _decode_spans(lines, first, author_name, logits, delimited=True)
     return spans
@@ -551,8 +550,15 @@ def furniture_opens_each(lines: list[TextLine], first: int, spans: list[Span]) -
     """Does the page's furniture (a header, a footer, a widget's "Reply") open every comment of
     `spans` (comment_spans of lines[first:]) after the first? Then the page says where its
     comments meet."""
-    opened = {line.opening for line in lines[first + 1 :] if line.header or line.footer or line.after_widget}
+    opened = _openings(lines, first, widgets=True)
     return len(spans) > 1 and all(span.start in opened for span in spans[1:])
+
+
+def _openings(lines: list[TextLine], first: int, widgets: bool) -> set[int]:
+    """The raw lines where the page's furniture opens a comment after lines[first]: a header over
+    it, a footer under the comment before, and (`widgets`) a widget's line under that."""
+    return {line.opening for line in lines[first + 1 :]
+            if line.header or line.footer or (widgets and line.after_widget)}
 
 
 def _decode_spans(lines: list[TextLine], first: int, author_name: str | None, logits: dict[int, float],

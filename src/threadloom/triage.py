@@ -33,7 +33,7 @@ from dataclasses import dataclass
 from typing import NamedTuple
 
 from . import cues
-from .bounds import furniture_in_context, viewed_text
+from .bounds import viewed_texts
 from .segment import best_cut
 from .unwrap import blank_line_breaks, line_kind, paragraphs, wrap_width
 
@@ -133,9 +133,7 @@ def triage_text(text: str, config: TriageConfig = DEFAULT_TRIAGE) -> TriageResul
     if openers >= config.strong_openers:
         return TriageResult(True, "threaded", openers)
     lines = text.split("\n")
-    viewed = [viewed_text(line) for line in lines]  # as inference reads them
-    for i in furniture_in_context(lines, viewed):
-        viewed[i] = ""  # a header's name over its date ("Paul Smith", then "March 3, 2013"), "#12"
+    viewed = viewed_texts(lines, lines)  # as inference reads them
     texts = [line for line in viewed if line]
     width = wrap_width(texts)
     if width is not None:  # read a hard-wrapped page paragraph by paragraph
