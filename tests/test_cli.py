@@ -192,6 +192,31 @@ def test_show_respects_the_width(small_release: Path) -> None:
     assert body and all(len(line) <= 40 for line in body)
 
 
+def test_build_validate_and_show_a_page_that_dates_its_comments(tmp_path: Path) -> None:
+    """A crawled page with a header over each comment: the release dates each comment, validates,
+    and `show` prints the dates; a release of schema 1.0.0 (no dates) shows as before."""
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    article = ["Pruning roses is easier than most gardeners think, and late winter is the time.",
+               "Start by removing any dead or damaged canes, cutting back to healthy white pith."]
+    comments = [("Ivy", "Great post! I always wondered when to prune mine."),
+                ("Pete Hall", "Do you seal the cuts afterwards, or leave them open to the air?"),
+                ("Marta", "I leave mine open and they heal fine by spring.")]
+    lines = [*article, "3 Responses"]
+    for k, (name, words) in enumerate(comments):
+        lines += [f"{name} says:", f"March {k + 3}, 2014 at 9:{k}5 pm", words, "Reply"]
+    (raw / "roses.txt").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    out = tmp_path / "release"
+    assert run("build", raw, "--out", out).exit_code == 0
+    assert run("validate", out).exit_code == 0
+    assert [r["published"] for r in read_rows(out, "comments")] == [
+        "2014-03-03T21:05", "2014-03-04T21:15", "2014-03-05T21:25"]
+    shown = run("show", out).stdout
+    assert "└ L4-7 Ivy 2014-03-03T21:05 (span" in shown
+    old = run("show", Path(__file__).parent / "data" / "release_schema_1_0_0", "sourdough")
+    assert old.exit_code == 0 and "└ L" in old.stdout
+
+
 def _command_paths(group: click.Group, prefix: tuple[str, ...] = ()) -> list[list[str]]:
     paths = [list(prefix)]
     for name, command in sorted(group.commands.items()):

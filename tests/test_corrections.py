@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import shutil
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -17,7 +18,7 @@ from threadloom.api import build
 from threadloom.cli import main
 from threadloom.corrections import apply_corrections, corrections_from_options
 from threadloom.errors import ThreadloomError
-from threadloom.model import Thread
+from threadloom.model import Comment, Thread
 from threadloom.pipeline import process_text
 from threadloom.release import parquet_path
 from threadloom.sources import load_collection
@@ -126,6 +127,23 @@ def test_boundary_correction_splits_a_comment_and_keeps_every_line_covered(infer
     covered = {n for c in fixed.comments for n in range(c.raw_line_start, c.raw_line_end + 1)}
     lines = [line.number for line in fixed.lines[fixed.article_line_end:] if not line.is_blank]
     assert set(lines) <= covered
+
+
+def test_a_split_comments_date_stays_with_its_first_piece(inferred: Thread) -> None:
+    """The header that dates a comment is over its first line: the pieces after it are undated."""
+    def lines(c: Comment) -> int:
+        return sum(not inferred.line(n).is_blank for n in range(c.raw_line_start, c.raw_line_end + 1))
+
+    multi = next(c for c in inferred.comments if lines(c) > 1)
+    evidence = ("date: 'March 3, 2014' in 'Ivy, March 3, 2014'",)
+    dated = replace(inferred, comments=tuple(replace(c, published="2014-03-03", published_evidence=evidence)
+                                             if c == multi else c for c in inferred.comments))
+    fixed = apply_corrections(dated, {"boundaries": [
+        {"raw_line_start": multi.raw_line_start, "raw_line_end": multi.raw_line_start}]})
+    head = fixed.comments[_by_start(fixed, multi.raw_line_start)]
+    rest = fixed.comments[head.position + 1]
+    assert (head.published, head.published_evidence) == ("2014-03-03", evidence)
+    assert (rest.published, rest.published_evidence) == (None, ())
 
 
 def test_boundary_correction_merges_two_comments(inferred: Thread) -> None:

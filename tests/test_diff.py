@@ -16,14 +16,16 @@ from threadloom.diff import diff_releases, render_diff
 
 
 def _changed_copy(release_copy: Callable[[Path], Path], release: Path) -> Path:
-    """A copy of `release` with one comment removed and one each of boundary, parent, speaker and
-    text changed."""
+    """A copy of `release` with one comment removed and one each of boundary, parent, speaker, text
+    and date changed."""
     folder = release_copy(release)
     rows = read_rows(folder, "comments")
     rows[1]["raw_line_end"] += 1
     rows[2]["parent_id"] = rows[0]["comment_id"]
     rows[3]["speaker_name"] = "Someone Else"
     rows[4]["text"] = rows[4]["text"] + " (repaired differently)"
+    rows[0]["published"] = "2013-03-03"
+    rows[0]["published_evidence"] = ["date: 'March 3, 2013' in 'Ann, March 3, 2013'"]
     del rows[5]
     rewrite_config(folder, "comments", rows)
     return folder
@@ -33,7 +35,7 @@ def test_a_release_against_itself_has_no_changes(small_release: Path) -> None:
     result = diff_releases(small_release, small_release)
     assert result.same_data
     assert result.files_changed == []
-    assert "no boundary, parent, speaker, text or thread field changed" in render_diff(result)
+    assert "no boundary, parent, speaker, text, date or thread field changed" in render_diff(result)
 
 
 def test_rescored_decisions_are_counted_apart_from_changed_data(
@@ -65,16 +67,27 @@ def test_threads_and_comments_added_are_listed(small_release: Path, mixed_releas
     assert reverse.comments_removed == seed_comments
 
 
-def test_changed_boundaries_parents_speakers_and_text_are_each_reported(
+def test_changed_boundaries_parents_speakers_text_and_dates_are_each_reported(
         small_release: Path, release_copy: Callable[[Path], Path]) -> None:
     old_rows = read_rows(small_release, "comments")
     result = diff_releases(small_release, _changed_copy(release_copy, small_release))
     changes = {kind: [e["id"] for e in entries] for kind, entries in result.comment_changes.items()}
     assert changes == {"boundary": [old_rows[1]["comment_id"]], "parent": [old_rows[2]["comment_id"]],
-                       "speaker": [old_rows[3]["comment_id"]], "text": [old_rows[4]["comment_id"]]}
+                       "speaker": [old_rows[3]["comment_id"]], "text": [old_rows[4]["comment_id"]],
+                       "date": [old_rows[0]["comment_id"]]}
     assert result.comments_removed == [old_rows[5]["comment_id"]]
     assert result.comment_changes["parent"][0]["new"] == {"parent_id": old_rows[0]["comment_id"]}
     assert "data/comments/train-00000-of-00001.parquet" in result.files_changed
+
+
+def test_a_release_of_an_earlier_schema_version_is_compared_without_the_columns_it_lacks(
+        small_release: Path) -> None:
+    """A 1.0.0 release's comments have no `published`: it reads as null, so only a date this
+    version read shows as changed (the small documents have none)."""
+    old = Path(__file__).parent / "data" / "release_schema_1_0_0"  # built by 0.6.7 from the same raw
+    result = diff_releases(old, small_release)
+    assert result.comment_changes["date"] == []
+    assert diff_releases(small_release, old).comment_changes["date"] == []
 
 
 def test_releases_whose_threads_come_in_the_same_order_are_compared_thread_by_thread(
@@ -98,7 +111,8 @@ def test_releases_whose_threads_come_in_the_same_order_are_compared_thread_by_th
     assert result.comments_removed == [*seed_comments, old_rows[5]["comment_id"]]
     changes = {kind: [e["id"] for e in entries] for kind, entries in result.comment_changes.items()}
     assert changes == {"boundary": [old_rows[1]["comment_id"]], "parent": [old_rows[2]["comment_id"]],
-                       "speaker": [old_rows[3]["comment_id"]], "text": [old_rows[4]["comment_id"]]}
+                       "speaker": [old_rows[3]["comment_id"]], "text": [old_rows[4]["comment_id"]],
+                       "date": [old_rows[0]["comment_id"]]}
     assert diff_releases(new, mixed_release).comments_added == [*seed_comments, old_rows[5]["comment_id"]]
 
 
@@ -134,7 +148,7 @@ def test_diff_command_json_is_machine_readable(small_release: Path, mixed_releas
     data = json.loads(result.output)
     assert data["threads"]["added"] == ["000_d56ce07caea43617"]
     assert data["same_data"] is False
-    assert set(data["comments"]["changed"]) == {"boundary", "parent", "speaker", "text"}
+    assert set(data["comments"]["changed"]) == {"boundary", "parent", "speaker", "text", "date"}
 
 
 def test_diff_of_a_folder_that_is_not_a_release_is_one_line_exit_1(tmp_path: Path,

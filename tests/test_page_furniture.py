@@ -127,6 +127,9 @@ COMMENT_HEADERS = [  # (a line, the writer's name it gives, or "-" when it is no
     ("Anonymous says:", None),  # a header, naming nobody
     ("Paul Smith said...", "Paul Smith"),  # Blogger's
     ("Paul said…", "Paul"),
+    ("Marit van der Sleen says:", "Marit van der Sleen"),  # a name of four words
+    ("Idris (@idrisraja) said...", "Idris (@idrisraja)"),  # a handle in brackets after the name
+    ("Posted by: Alessandro Amato del Monte | March 3, 2013", "-"),  # a footer, not a header
     ("Anonymous said...", None),
     ("Paul Smith March 3, 2013 at 10:14 AM", "Paul Smith"),  # a name and a date a crawl joined
     ("Sean F. March 3, 2013", "Sean F."),
@@ -168,6 +171,7 @@ COMMENT_FOOTERS = [  # (a line, the writer's name it gives, or "-" when it is no
     ("Posted by: Paul Smith | March 03, 2013 at 10:14 AM", "Paul Smith"),  # Typepad's, under a comment
     ("Posted by: Paul | 03/03/2013 at 10:14 AM", "Paul"),
     ("Posted by: Anonymous | March 03, 2013 at 10:14 AM", None),
+    ("Posted by: Alessandro Amato del Monte | March 3, 2013", "Alessandro Amato del Monte"),
     ("Posted by Paul Smith on March 03, 2013 at 10:14 AM in Gardening | Permalink", "-"),  # the post's
     ("Posted by: the editors", "-"),
     ("Paul says:", "-"),  # a header: over the comment, not under it
@@ -241,6 +245,8 @@ LONE_NAMES = [  # (a line, the name it holds and nothing else; "" names nobody; 
     ("Website", None),
     ("It", None),
     ("Thanks, Pete.", None),
+    ("Marit van der Sleen", "Marit van der Sleen"),
+    ("Posted by Nora Lind", None),  # a byline, over the post's date
 ]
 
 
@@ -562,6 +568,23 @@ def test_a_footer_under_each_comment_ends_it_and_names_its_writer() -> None:
     readers = [names[c.speaker_key] for c in thread.comments if not c.is_post_author]
     assert readers == [w for w in BREAD_WRITERS if w != "Ada"]
     assert thread.comments[1].boundary.evidence[0].startswith("footer: 'Posted by: Jonas | ")
+
+
+def test_each_comment_is_dated_as_its_header_or_footer_says() -> None:
+    """The date in a comment's header (over it) or footer (under it) is its `published`, with the
+    words it was read from; an age ("• 2 years ago") or no header dates nothing."""
+    (lines, _), _ = SECTIONS["numbered"]
+    numbered = process_text("\n".join(lines), "doc.txt")
+    dates = [f"2014-05-{k + 3:02d}" for k in range(len(ROSES_STARTS))]
+    assert [c.published for c in numbered.comments] == dates
+    assert comment_rows(numbered)[1]["published_evidence"] == [
+        f"date: 'May 4, 2014' in '#2 / {ROSES_WRITERS[1]} says: / May 4, 2014'"]
+    typepad = process_text("\n".join(_as_typepad()), "doc.txt")
+    assert [c.published for c in typepad.comments] == [f"2014-03-{k + 3:02d}T09:{k}0" for k in range(6)]
+    (aged, _), _ = SECTIONS["name over dotted age"]
+    for lines in (aged, ROSES):
+        rows = comment_rows(process_text("\n".join(lines), "doc.txt"))
+        assert rows and all(r["published"] is None and r["published_evidence"] == [] for r in rows)
 
 
 def test_comments_the_page_delimits_are_not_split_at_speaker_turns() -> None:

@@ -21,7 +21,7 @@ from release_tools import read_rows
 from threadloom import release
 from threadloom.api import build, default_release_dir
 from threadloom.errors import ThreadloomError
-from threadloom.schemas import CONFIGS, SCHEMA_VERSION, arrow_schema, load_schema
+from threadloom.schemas import CONFIGS, SCHEMA_VERSION, SCHEMA_VERSIONS, arrow_schema, load_schema
 
 SEED_VERSION = json.loads((SEED_RAW / "dataset.json").read_text(encoding="utf-8"))["version"]
 
@@ -105,10 +105,24 @@ def test_every_json_schema_property_is_a_column_with_its_nullability(config: str
 
 
 @pytest.mark.parametrize("config", CONFIGS)
-def test_every_json_schema_column_is_required(config: str) -> None:
+def test_every_json_schema_column_is_required_but_those_added_later(config: str) -> None:
+    """A column added by a later schema version is optional, so that the rows of releases made
+    before it stay valid against the schema; the Arrow schema of each version requires it."""
     schema = load_schema(config)
-    assert sorted(schema["required"]) == sorted(schema["properties"])
+    added = {name for name, prop in schema["properties"].items() if "x-since" in prop}
+    assert sorted(schema["required"]) == sorted(set(schema["properties"]) - added)
     assert schema["additionalProperties"] is False
+    assert {schema["properties"][name]["x-since"] for name in added} <= set(SCHEMA_VERSIONS[1:])
+
+
+def test_each_schema_version_has_the_columns_it_had() -> None:
+    """An earlier schema version's Arrow schema is the current one without the columns added since."""
+    for config in ("threads", "speakers"):
+        assert arrow_schema(config, "1.0.0") == arrow_schema(config)
+    assert arrow_schema("comments", "1.0.0") == pa.schema(list(arrow_schema("comments"))[:-2])
+    assert arrow_schema("comments", SCHEMA_VERSION).names[-2:] == ["published", "published_evidence"]
+    with pytest.raises(ValueError, match=r"unknown schema version '2\.0\.0'"):
+        arrow_schema("comments", "2.0.0")
 
 
 def test_integer_widths_come_from_x_arrow_type() -> None:

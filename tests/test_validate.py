@@ -10,6 +10,7 @@ import json
 from collections.abc import Callable
 from pathlib import Path
 
+import pyarrow.parquet as pq
 import pytest
 
 from release_tools import Row, raw_line_offsets, raw_lines, read_rows, refresh_manifest, rewrite_config
@@ -88,6 +89,41 @@ def test_an_untouched_copy_is_valid(copy: Path) -> None:
 
 def test_rewriting_rows_unchanged_keeps_the_release_valid(copy: Path) -> None:
     assert _break(copy, "comments", lambda rows, folder: None) == []
+
+
+# A release built by threadloom 0.6.7 (commit 4d09d7e) from tests/data/raw_small, before the
+# comments' `published` columns (schema 1.1.0): kept byte for byte as that version wrote it.
+RELEASE_1_0_0 = Path(__file__).parent / "data" / "release_schema_1_0_0"
+
+
+def test_a_release_of_an_earlier_schema_version_is_valid(small_release: Path) -> None:
+    """Releases made before a minor schema version stay valid: their files have the columns of
+    the version they declare, and their rows lack only the columns added since."""
+    assert json.loads((RELEASE_1_0_0 / MANIFEST).read_text(encoding="utf-8"))["schema_version"] == "1.0.0"
+    report = validate_release(RELEASE_1_0_0)
+    assert report.problems == []
+    assert report.counts == validate_release(small_release).counts
+
+
+def test_a_release_missing_a_column_of_its_schema_version_is_reported(copy: Path) -> None:
+    """A release that says it is of this schema version must have all of its columns."""
+    path = copy / COMMENTS
+    table = pq.read_table(path)
+    pq.write_table(table.drop_columns(["published_evidence"]), path)
+    refresh_manifest(copy)
+    _assert_reported(validate_release(copy).problems, COMMENTS, "Arrow schema differs")
+
+
+def test_a_release_of_a_schema_version_this_threadloom_does_not_know_is_reported(
+        release_copy: Copy) -> None:
+    copy = release_copy(RELEASE_1_0_0)
+    path = copy / COMMENTS
+    table = pq.read_table(path)
+    metadata = {**table.schema.metadata, b"threadloom.schema_version": b"2.0.0"}
+    pq.write_table(table.replace_schema_metadata(metadata), path)
+    refresh_manifest(copy)
+    _assert_reported(validate_release(copy).problems, COMMENTS,
+                     "schema_version '2.0.0' is not one this threadloom reads (1.0.0, 1.1.0)")
 
 
 # --- files against the manifest ---------------------------------------------------------------

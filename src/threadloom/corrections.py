@@ -168,8 +168,11 @@ def _comments_for(thread: Thread, spans: list[_Span], fixes: list[dict[str, Any]
                 parent = earlier[-1]
             else:
                 parent_decision = Decision(0.0, (f"parent merged into this comment by a {HUMAN}",))
+        dated = sp.start == base.raw_line_start  # the header that dates a comment is over its first piece
         comments.append(replace(base, position=i, raw_line_start=sp.start, raw_line_end=sp.end,
-                                boundary=boundary, parent=parent, parent_decision=parent_decision))
+                                boundary=boundary, parent=parent, parent_decision=parent_decision,
+                                published=base.published if dated else None,
+                                published_evidence=base.published_evidence if dated else ()))
     return tuple(comments)
 
 

@@ -1,5 +1,5 @@
 """What changed between two releases: threads and comments added or removed, and for the comments
-both have, changed boundaries, parents, speakers and repaired text; and how many decisions were
+both have, changed boundaries, parents, speakers, repaired text and dates; and how many decisions were
 re-scored (the same values, another confidence or evidence), counted only: a new model re-scores
 nearly every row.
 
@@ -27,6 +27,7 @@ COMMENT_FIELDS: dict[str, tuple[str, ...]] = {
     "parent": ("parent_id",),
     "speaker": ("speaker_id", "speaker_name", "is_post_author"),
     "text": ("text", "repairs"),
+    "date": ("published",),
 }
 THREAD_FIELDS: dict[str, tuple[str, ...]] = {
     "raw": ("source_sha256",),
@@ -86,10 +87,11 @@ def _add_changes(result: dict[str, list[Row]], old: dict[str, Row], new: dict[st
     """Per kind, one entry per id both have whose fields of that kind differ (in `old`'s order)."""
     for key in (k for k in old if k in new):
         for kind, names in kinds.items():
-            before = {n: old[key][n] for n in names if old[key][n] != new[key][n]}
+            # a column an earlier schema lacks ("published" before 1.1.0) reads as null
+            before = {n: old[key].get(n) for n in names if old[key].get(n) != new[key].get(n)}
             if before:
                 result[kind].append({"id": key, "old": before,
-                                     "new": {n: new[key][n] for n in before}})
+                                     "new": {n: new[key].get(n) for n in before}})
 
 
 DECISION_SUFFIXES = ("_confidence", "_evidence")  # the columns that re-scoring changes
@@ -182,7 +184,8 @@ def render_diff(result: ReleaseDiff, limit: int = 20) -> str:
     lines = [f"{result.old} (version {result.old_version}) -> "
              f"{result.new} (version {result.new_version})"]
     if result.same_data:
-        lines.append("same threads and comments; no boundary, parent, speaker, text or thread field changed")
+        lines.append("same threads and comments; "
+                     "no boundary, parent, speaker, text, date or thread field changed")
     for scope, count in (("threads", result.threads_rescored), ("comments", result.comments_rescored)):
         if count:
             lines.append(f"{scope} with a changed confidence or evidence: {count}")

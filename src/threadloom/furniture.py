@@ -18,6 +18,7 @@ import re
 from dataclasses import dataclass
 
 from .cues import NAME_RE, is_name
+from .dates import WHEN
 
 # The page's own heading over its comment section, when a crawl kept it: "14 Comments", "3 Responses
 # to “Title”", "One thought on “Title”", "Comments (4)". Only headings that count the comments: a
@@ -116,36 +117,25 @@ def is_form_line(text: str) -> bool:
             and FORM_LINE_RE.fullmatch(stripped) is not None)
 
 
-# A date, a time or both, as a comment header gives them: "March 3, 2013 at 10:14 am", "3 March
-# 2013", "2013-03-03 10:14", "03/03/2013", "Sunday, March 3, 2013", "5 days ago".
-_MONTH = (r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|"
-          r"sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?")
-_DAY = r"\d{1,2}(?:st|nd|rd|th)?"
-_YEAR = r"(?:19|20)\d\d"
-_TIME = r"\d{1,2}[:.]\d\d(?::\d\d)?\s*(?:[ap]\.?m\.?)?(?:\s+[a-z]{2,4})?"
-_WEEKDAY = r"(?:mon|tue|tues|wed|wednes|thu|thurs|fri|sat|satur|sun)(?:day)?\.?,?\s+"
-_DATE = (rf"(?:{_WEEKDAY})?(?:{_MONTH}\s+{_DAY},?\s+{_YEAR}|{_DAY}\s+(?:of\s+)?{_MONTH},?\s+{_YEAR}|"
-         rf"{_YEAR}[-/.]\d{{1,2}}[-/.]\d{{1,2}}|\d{{1,2}}[-/.]\d{{1,2}}[-/.](?:{_YEAR}|\d\d))")
-_WHEN = (rf"(?:(?:on\s+)?{_DATE}(?:(?:\s*(?:at|@|,|-|–|—)\s*|\s+){_TIME})?|{_TIME}\s*(?:on\s+|,\s*)?{_DATE}|"
-         r"(?:\d{1,3}|an?|one)\s+(?:second|minute|min|hour|day|week|month|year)s?\s+ago)")
 # A widget's links, then the comment's age or date after a separator: "Like · Reply · 3y", "Like ·
 # Reply · Mar 3, 2013 at 10:14am", "1 reply · active 3 years ago" (IntenseDebate's).
 _WIDGET_AGE_RE = re.compile(
-    rf"(?P<links>.{{1,40}}?)\s*[·•|]\s*(?i:active\s+)?(?:(?i:{_WHEN})|\d{{1,3}}\s?(?:y|yr|yrs|w|wk|d|h|hr|hrs|m|min|mins|mo|s))"
+    rf"(?P<links>.{{1,40}}?)\s*[·•|]\s*(?i:active\s+)?(?:(?i:{WHEN})|\d{{1,3}}\s?(?:y|yr|yrs|w|wk|d|h|hr|hrs|m|min|mins|mo|s))"
 )
 # A header's name: what the commenter typed, a name or a handle ("Paul Smith", "andylockran",
-# "MrPokeboy8"), one to three words.
+# "MrPokeboy8", "Marit van der Sleen"), one to four words, and a handle in brackets after them
+# ("Idris (@idrisraja)").
 _HANDLE = r"[^\W_][\w.'’-]{0,29}"
-_NAMES = _HANDLE + r"(?:\s" + _HANDLE + r"){0,2}"
+_NAMES = _HANDLE + r"(?:\s" + _HANDLE + r"){0,3}(?:\s\(@?" + _HANDLE + r"\))?"
 _SAYS = r"(?:says|said|wrote|writes|replied|replies|commented|comments)"
 # A comment's header line, when a crawl kept it: its writer's name and when ("Paul says:", "Paul
 # said...", "Paul Smith on March 3, 2013 at 10:14 am said:", "Paul Smith – March 3, 2013"), or the
 # date alone.
 COMMENT_HEADER_RE = re.compile(
-    rf"(?:(?i:{_WHEN})"
-    rf"|(?P<name>{_NAMES})\s+(?:(?i:says|said)(?:\.\.\.|…)?|(?i:{_SAYS})\s+(?i:{_WHEN}))\s*:?"
-    rf"|(?i:comment\s+by\s+)?(?P<name2>{_NAMES})\s*(?:(?i:on)\s+|[|•·,–—-]\s*)(?i:{_WHEN})(?:\s+(?i:{_SAYS}))?\s*:?"
-    rf"|(?P<name3>{_NAMES})\s+(?P<when3>(?i:{_WHEN})))"
+    rf"(?:(?i:{WHEN})"
+    rf"|(?P<name>{_NAMES})\s+(?:(?i:says|said)(?:\.\.\.|…)?|(?i:{_SAYS})\s+(?i:{WHEN}))\s*:?"
+    rf"|(?i:comment\s+by\s+)?(?P<name2>{_NAMES})\s*(?:(?i:on)\s+|[|•·,–—-]\s*)(?i:{WHEN})(?:\s+(?i:{_SAYS}))?\s*:?"
+    rf"|(?P<name3>{_NAMES})\s+(?P<when3>(?i:{WHEN})))"
     r"(?:\s*[|•·]?\s*(?i:permalink|#|link|reply))?"
 )
 # Facebook's comment box heads a comment with its writer's name and profile: "Paul Smith · Works at
@@ -180,7 +170,7 @@ NOT_WRITERS = frozenset(
         "article", "post", "author", "page", "paper", "study", "report", "answer", "documentation",
         "docs", "manual", "wiki", "source", "error", "message", "log", "output", "code", "update",
         "edit", "note", "ps", "also", "and", "but", "so", "then", "now", "here", "there", "my", "your",
-        "his", "her", "their", "our", "its",
+        "his", "her", "their", "our", "its", "by",
     }
 )  # fmt: skip
 
@@ -283,7 +273,7 @@ def _reads_as_writer(name: str) -> bool:
 # Paul Smith | March 03, 2013 at 10:14 AM"). (A post's own footer reads "Posted by Paul Smith on
 # ...", with no colon, and goes on: "in Gardening | Permalink | Comments (3)".)
 COMMENT_FOOTER_RE = re.compile(
-    rf"(?i:posted\s+by|comment\s+by|written\s+by)\s*:\s*(?P<name>{_NAMES})\s*(?:[|•·,–—-]|(?i:on|at))\s*(?i:{_WHEN})"
+    rf"(?i:posted\s+by|comment\s+by|written\s+by)\s*:\s*(?P<name>{_NAMES})\s*(?:[|•·,–—-]|(?i:on|at))\s*(?i:{WHEN})"
 )
 
 

@@ -79,6 +79,8 @@ class Comment:
     speaker_decision: Decision = UNDECIDED
     is_post_author: bool = False
     post_author_decision: Decision = UNDECIDED
+    published: str | None = None  # when it was written, as its header or footer says (dates.py)
+    published_evidence: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

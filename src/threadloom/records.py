@@ -103,6 +103,8 @@ def comment_rows(thread: Thread) -> list[Row]:
                 **_decision("speaker", comment.speaker_decision),
                 **_decision("post_author", comment.post_author_decision),
                 "repairs": _repairs_in(thread, comment.raw_line_start, comment.raw_line_end),
+                "published": comment.published,
+                "published_evidence": list(comment.published_evidence),
             }
         )
     return rows

@@ -23,7 +23,10 @@ CONFIGS = ("threads", "comments", "speakers")
 # The raw documents as a config of their own: a crawl's release may hold them in Parquet instead
 # of one raw/ file per thread (crawl --raw-as parquet), for releases too large for one file each.
 RAW_CONFIG = "raw"
-SCHEMA_VERSION = "1.0.0"
+SCHEMA_VERSION = "1.1.0"
+# The schema versions whose releases this version reads and validates. A minor version adds
+# columns (each property says since when with `x-since`); rows of earlier releases lack them.
+SCHEMA_VERSIONS = ("1.0.0", "1.1.0")
 
 
 def release_configs(raw_rows: bool) -> tuple[str, ...]:
@@ -71,7 +74,7 @@ def validate_instance(name: str, value: Any) -> str | None:
 
 Check = Callable[[Any], bool]
 # Keywords that only annotate: they never make an instance invalid.
-_ANNOTATIONS = frozenset({"$schema", "$id", "title", "description", "x-arrow-type"})
+_ANNOTATIONS = frozenset({"$schema", "$id", "title", "description", "x-arrow-type", "x-since"})
 _TYPE_TESTS: dict[str, Check] = {
     "string": lambda v: isinstance(v, str),
     # bool is an int in Python, never in JSON Schema; an integral float is an integer to
@@ -151,7 +154,7 @@ def quick_check(schema: dict[str, Any]) -> Check:
     return lambda v: all(test(v) for test in tests)
 
 
-def batch_is_valid(name: str, batch: pa.RecordBatch) -> bool:
+def batch_is_valid(name: str, batch: pa.RecordBatch, version: str = SCHEMA_VERSION) -> bool:
     """True only if every row of `batch` is valid against schema `name`, decided a column at a
     time with Arrow compute: a batch with the config's own Arrow schema already has its types,
     required properties and no others, so what is left is nulls, bounds, lengths, patterns and
@@ -161,11 +164,11 @@ def batch_is_valid(name: str, batch: pa.RecordBatch) -> bool:
     if not set(schema) <= _ANNOTATIONS | {"type", "properties", "required", "additionalProperties"}:
         return False
     if schema.get("additionalProperties", False) is not False or not batch.schema.remove_metadata().equals(
-        arrow_schema(name)
+        arrow_schema(name, version)
     ):
         return False
     properties = schema["properties"]
-    return set(schema.get("required", ())) <= set(properties) and all(
+    return set(schema.get("required", ())) <= set(batch.schema.names) and all(
         _array_is_valid(properties[field.name], batch.column(i)) for i, field in enumerate(batch.schema)
     )
 
@@ -252,15 +255,25 @@ def _arrow_type(prop: dict[str, Any]) -> tuple[pa.DataType, bool]:
     raise ValueError(f"no Arrow type for JSON Schema type {kind!r}")
 
 
-def _fields(schema: dict[str, Any]) -> list[pa.Field]:
+def _fields(schema: dict[str, Any], version: str = SCHEMA_VERSION) -> list[pa.Field]:
     fields = []
     for name, prop in schema["properties"].items():
+        if _version_key(prop.get("x-since", "1.0.0")) > _version_key(version):
+            continue  # a column added after `version`
         dtype, nullable = _arrow_type(prop)
         fields.append(pa.field(name, dtype, nullable=nullable))
     return fields
 
 
+def _version_key(version: str) -> tuple[int, ...]:
+    return tuple(int(part) for part in version.split("."))
+
+
 @cache
-def arrow_schema(config: str) -> pa.Schema:
-    """The Arrow schema of a config's Parquet files, derived from its JSON Schema."""
-    return pa.schema(_fields(load_schema(config)))
+def arrow_schema(config: str, version: str = SCHEMA_VERSION) -> pa.Schema:
+    """The Arrow schema of a config's Parquet files, derived from its JSON Schema: as this
+    version writes them, or as a release of an earlier schema `version` has them."""
+    if version not in SCHEMA_VERSIONS:
+        known = ", ".join(SCHEMA_VERSIONS)
+        raise ValueError(f"unknown schema version {version!r} (this threadloom reads {known})")
+    return pa.schema(_fields(load_schema(config), version))

@@ -34,8 +34,9 @@ def render_tree(folder: Path, thread_id: str | None = None, *, width: int = 100)
         indent = "    " * (c["depth"] - 1)
         who = c["speaker_name"] or c["speaker_id"].rsplit("/", 1)[-1]
         mark = " [post author]" if c["is_post_author"] else ""
+        when = f" {c['published']}" if c.get("published") else ""  # (releases of schema 1.0.0: none)
         head = (
-            f"{indent}└ L{c['raw_line_start']}-{c['raw_line_end']} {who}{mark} "
+            f"{indent}└ L{c['raw_line_start']}-{c['raw_line_end']} {who}{mark}{when} "
             f"(span {c['boundary_confidence']:.2f}, parent {c['parent_confidence']:.2f}, "
             f"speaker {c['speaker_confidence']:.2f})"
         )

@@ -12,6 +12,7 @@ from dataclasses import replace
 
 from . import bounds, cues, furniture, unwrap
 from .authorship import author_flags
+from .dates import comment_dates
 from .facts import Facts, comment_facts
 from .model import Comment, Decision, Speaker, Thread
 from .names import Identity, identify
@@ -188,6 +189,8 @@ def structure_from_spans(
     article = thread.raw_text[: thread.lines[article_end - 1].raw_char_end] if article_end else ""
     identities = identify(facts, [p for p, _ in parents], is_author, author.name, article)
     keys, speakers = _speaker_keys(is_author, identities, author)
+    furniture = [(f.header, *under) for f, under in zip(facts, _furniture_under(thread, spans), strict=True)]
+    dates = [(d.published, d.evidence) if d else (None, ()) for d in comment_dates(furniture)]
     comments = tuple(
         Comment(
             position=i,
@@ -200,6 +203,8 @@ def structure_from_spans(
             speaker_decision=_speaker_decision(flags[i][1], identities[i], is_author[i], author),
             is_post_author=is_author[i],
             post_author_decision=flags[i][1],
+            published=dates[i][0],
+            published_evidence=dates[i][1],
         )
         for i, span in enumerate(spans)
     )
@@ -209,6 +214,22 @@ def structure_from_spans(
         comments=comments,
         speakers=speakers,
     )
+
+
+def _furniture_under(thread: Thread, spans: list[Span]) -> list[list[str]]:
+    """The furniture under each comment's words, in its span (the view emptied it): a widget's bar
+    ("Like · Reply · Mar 3, 2013"), the date a theme prints under a comment over the next one's
+    header ("Paul said...", the words, "March 3, 2013 at 10:14 AM")."""
+    out = []
+    for span in spans:
+        lines = []
+        number = span.end
+        while number > span.start and not (line := thread.line(number)).text:
+            if line.raw.strip():
+                lines.append(bounds.plain_text(line.raw))
+            number -= 1
+        out.append(lines[::-1])
+    return out
 
 
 def _with_author_doubt(

@@ -21,7 +21,16 @@ from .intake import safe_child
 from .reading import Stray, ThreadRows, batch_rows
 from .release import MANIFEST, file_digest, parquet_path, raw_in_parquet
 from .repair import split_raw_lines
-from .schemas import CONFIGS, RAW_CONFIG, arrow_schema, batch_is_valid, release_configs, validate_instance
+from .schemas import (
+    CONFIGS,
+    RAW_CONFIG,
+    SCHEMA_VERSION,
+    SCHEMA_VERSIONS,
+    arrow_schema,
+    batch_is_valid,
+    release_configs,
+    validate_instance,
+)
 from .skipped import check_skipped
 from .sources import sha256_hex
 
@@ -148,8 +157,13 @@ def open_config(folder: Path, config: str, report: Report) -> pq.ParquetFile | N
         report.add(rel, f"not a readable Parquet file ({type(err).__name__}: {err})")
         return None
     schema = file.schema_arrow
-    if not schema.remove_metadata().equals(arrow_schema(config)):
-        report.add(rel, f"Arrow schema differs from schemas/{config}.schema.json")
+    version = schema_version_of(file)
+    if version not in SCHEMA_VERSIONS:
+        report.add(rel, f"schema_version {version!r} is not one this threadloom reads "
+                        f"({', '.join(SCHEMA_VERSIONS)}): a newer threadloom may read it")
+        return None
+    if not schema.remove_metadata().equals(arrow_schema(config, version)):
+        report.add(rel, f"Arrow schema differs from schemas/{config}.schema.json (schema {version})")
         return None
     meta = schema.metadata or {}
     for key in (b"threadloom.dataset_version", b"threadloom.schema_version", b"threadloom.version"):
@@ -158,15 +172,23 @@ def open_config(folder: Path, config: str, report: Report) -> pq.ParquetFile | N
     return file
 
 
+def schema_version_of(file: pq.ParquetFile) -> str:
+    """The schema version a config's file was written with (this version's when it does not say:
+    its metadata is then reported missing)."""
+    value = (file.schema_arrow.metadata or {}).get(b"threadloom.schema_version")
+    return SCHEMA_VERSION if value is None else value.decode("utf-8", "replace")
+
+
 def config_rows(file: pq.ParquetFile, config: str, report: Report) -> Iterator[Row]:
     """The rows of a config, a batch at a time, each checked against the config's JSON Schema (a
     column at a time; row by row, for the messages, in a batch that fails); counted in the report.
     A file damaged part-way is reported, and its rows end there."""
     rel = parquet_path(config)
     index = 0
+    version = schema_version_of(file)
     try:
         for batch in file.iter_batches(batch_size=batch_rows(config)):
-            checked = batch_is_valid(config, batch)
+            checked = batch_is_valid(config, batch, version)
             for row in batch.to_pylist():
                 problem = None if checked else validate_instance(config, row)
                 if problem:
