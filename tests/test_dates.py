@@ -4,8 +4,12 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
+from datetime import date, datetime
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from threadloom import furniture
 from threadloom.dates import comment_dates, read_date
@@ -97,3 +101,34 @@ def test_a_date_inside_a_longer_number_is_no_date() -> None:
     assert read_date("build 12013-03-03") is None
     assert read_date("v2.03/04/2013") is None
     assert read_date("2013-03-035") is None
+
+
+MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September",
+          "October", "November", "December"]
+# How pages print a date and time, and how much of it they print: (header, ISO 8601 of what it says)
+FORMATS: list[Callable[[datetime], tuple[str, str]]] = [
+    lambda t: (f"Paul on {MONTHS[t.month - 1]} {t.day}, {t.year} at {(t.hour + 11) % 12 + 1}:{t.minute:02d} "
+               f"{'am' if t.hour < 12 else 'pm'} said:", t.strftime("%Y-%m-%dT%H:%M")),
+    lambda t: (f"Paul Smith – {t.day} {MONTHS[t.month - 1][:3]} {t.year} {t.hour}:{t.minute:02d}",
+               t.strftime("%Y-%m-%dT%H:%M")),
+    lambda t: (f"Posted by: Paul | {t:%Y-%m-%d %H:%M:%S}", t.strftime("%Y-%m-%dT%H:%M:%S")),
+    lambda t: (f"Paul · {t.day:02d}.{t.month:02d}.{t.year}", t.strftime("%Y-%m-%d")),
+]
+
+
+@given(st.datetimes(min_value=datetime(1970, 1, 1), max_value=datetime(2068, 12, 31)),
+       st.sampled_from(range(len(FORMATS))))
+def test_any_date_a_header_prints_reads_back(when: datetime, form: int) -> None:
+    header, expected = FORMATS[form](when)
+    (found,) = comment_dates([[header]])
+    assert found is not None and found.published == expected, header
+
+
+@given(st.lists(st.text(alphabet=st.sampled_from("0123456789/.-: apmAPMonJanDec,@|·"), max_size=40),
+                max_size=4))
+def test_whatever_a_line_says_a_date_read_is_one_that_exists(lines: list[str]) -> None:
+    for found in comment_dates([[line] for line in lines]):
+        if found is not None:
+            assert ISO_8601.fullmatch(found.published)
+            if len(found.published) >= 10:
+                date.fromisoformat(found.published[:10])
