@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 from click.testing import CliRunner
 
-from threads import ROSES, ROSES_ARTICLE_END
+from threads import ROSES, ROSES_ARTICLE_END, ROSES_STARTS
 
 pytest.importorskip("datatrove")
 
@@ -379,6 +379,26 @@ def test_txt_documents_are_crawl_inputs_too(tmp_path: Path) -> None:
     assert result.summary.threaded == 1
     copies = list((tmp_path / "out" / "raw").rglob("roses.txt"))
     assert [p.read_text(encoding="utf-8") for p in copies] == ["\n".join(ROSES)]
+
+
+def test_a_crawled_page_that_dates_its_comments_gives_a_dated_valid_release(tmp_path: Path) -> None:
+    """A page with a header over each comment ("Ivy says:", then its date): the crawl's release
+    dates each comment (schema 1.1.0) and validates."""
+    import pyarrow.parquet as pq
+
+    lines = list(ARTICLE)
+    for k, start in enumerate(ROSES_STARTS):
+        end = ROSES_STARTS[k + 1] if k + 1 < len(ROSES_STARTS) else len(ROSES) + 1
+        header = [f"Reader{k} says:", f"March {k + 3}, 2014 at 9:{k}0 am"]
+        lines += [*header, *ROSES[start - 1 : end - 1], "Reply"]
+    path = tmp_path / "in.jsonl"
+    path.write_text(json.dumps({"text": "\n".join(lines), "id": "roses"}) + "\n", encoding="utf-8")
+    result = crawl([path], tmp_path / "out")
+    assert result.summary.threaded == 1
+    assert validate_release(tmp_path / "out").ok
+    rows = pq.read_table(tmp_path / "out/data/comments/train-00000-of-00001.parquet").to_pylist()
+    dates = [f"2014-03-{k + 3:02d}T09:{k}0" for k in range(len(ROSES_STARTS))]
+    assert [r["published"] for r in rows] == dates
 
 
 def test_crawl_without_crawl_files_fails_with_one_line(tmp_path: Path) -> None:
