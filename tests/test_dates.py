@@ -36,6 +36,9 @@ DATES = [  # (a comment's header or footer, its date in ISO 8601 or None)
     ("03/04/2013", "2013"),  # April 3 or March 4: only the year is certain
     ("March 3, 2013 at 25:14", "2013-03-03"),  # no such time: the date alone
     ("February 30, 2013", None),  # no such day
+    ("00/05/2013", None),
+    ("13/13/2013", None),
+    ("31/02/2013", None),
     ("Paul · 3 years ago", None),  # an age: when depends on when the page was read
     ("Paul says:", None),
     ("", None),

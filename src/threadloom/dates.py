@@ -62,16 +62,18 @@ class CommentDate:
 
 
 @dataclass(frozen=True)
-class _Reading:
+class PrintedDate:
+    """A date as a line prints it, read into its parts."""
+
     words: str  # the date (and time) as the page prints them
     year: int
     month: int  # 0: not known yet (a numeric date whose order the page must settle)
     day: int
     time: str  # "T10:14", "T10:14:33" or ""
-    numbers: tuple[int, int] = (0, 0)  # a numeric date's first two numbers, before its order is known
+    numbers: tuple[int, int] | None = None  # a numeric date's first two numbers, before its order is known
 
 
-def read_date(text: str) -> _Reading | None:
+def read_date(text: str) -> PrintedDate | None:
     """The first date in `text` (a comment's header or footer), with the time beside it."""
     for found in _DATE_FORMS.finditer(text):
         reading = _reading(found)
@@ -80,26 +82,28 @@ def read_date(text: str) -> _Reading | None:
     return None
 
 
-def _reading(found: re.Match[str]) -> _Reading | None:
+def _reading(found: re.Match[str]) -> PrintedDate | None:
     words = found.group(0)
     if found.group("year") or found.group("year2"):
         name = found.group("month_name") or found.group("month_name2")
         month = _MONTHS.index(name[:3].lower()) + 1
         day = int(found.group("day") or found.group("day2"))
-        return _valid(_Reading(words, int(found.group("year") or found.group("year2")), month, day, ""))
+        return _valid(PrintedDate(words, int(found.group("year") or found.group("year2")), month, day, ""))
     if found.group("year3"):
-        return _valid(_Reading(words, int(found.group("year3")), int(found.group("month3")),
+        return _valid(PrintedDate(words, int(found.group("year3")), int(found.group("month3")),
                                int(found.group("day3")), ""))
     year = int(found.group("year4"))
     if year < 100:
         year += 1900 if year >= 69 else 2000  # POSIX strptime's %y
     first, second = int(found.group("first")), int(found.group("second"))
     if found.group("sep4") == ".":
-        return _valid(_Reading(words, year, second, first, ""))
-    return _Reading(words, year, 0, 0, "", (first, second))
+        return _valid(PrintedDate(words, year, second, first, ""))
+    if not (1 <= first <= 31 and 1 <= second <= 31) or min(first, second) > 12:
+        return None  # no day and month in either order
+    return PrintedDate(words, year, 0, 0, "", (first, second))
 
 
-def _valid(reading: _Reading) -> _Reading | None:
+def _valid(reading: PrintedDate) -> PrintedDate | None:
     try:
         date(reading.year, reading.month, reading.day)
     except ValueError:
@@ -107,7 +111,7 @@ def _valid(reading: _Reading) -> _Reading | None:
     return reading
 
 
-def _with_time(reading: _Reading, text: str, start: int, end: int) -> _Reading:
+def _with_time(reading: PrintedDate, text: str, start: int, end: int) -> PrintedDate:
     after = _TIME_AFTER.match(text, end)
     before = None if after else _TIME_BEFORE.search(text, 0, start)
     found = after or before
@@ -123,14 +127,14 @@ def _with_time(reading: _Reading, text: str, start: int, end: int) -> _Reading:
         return reading
     time = f"T{hour:02d}:{minute:02d}" + (f":{second}" if second else "")
     words = (reading.words + text[end : found.end()]) if after else text[found.start() : end]
-    return _Reading(words.strip(), reading.year, reading.month, reading.day, time, reading.numbers)
+    return PrintedDate(words.strip(), reading.year, reading.month, reading.day, time, reading.numbers)
 
 
-def _page_order(readings: list[_Reading | None]) -> str | None:
+def _page_order(readings: list[PrintedDate | None]) -> str | None:
     """Whether the page writes numeric dates day first or month first, as a date with a number
     over 12 shows; None when none shows it, or some show each."""
     orders = {(_DAY_FIRST if r.numbers[0] > 12 else _MONTH_FIRST) for r in readings
-              if r is not None and r.numbers[0] and max(r.numbers) > 12 >= min(r.numbers)}
+              if r is not None and r.numbers is not None and max(r.numbers) > 12}
     return orders.pop() if len(orders) == 1 else None
 
 
@@ -143,7 +147,7 @@ def comment_dates(furniture: Sequence[Sequence[str]]) -> list[CommentDate | None
     return [None if reading is None else _comment_date(text, reading, order) for text, reading in found]
 
 
-def _first_date(texts: Sequence[str]) -> tuple[str, _Reading | None]:
+def _first_date(texts: Sequence[str]) -> tuple[str, PrintedDate | None]:
     for text in texts:
         reading = read_date(text) if text else None
         if reading is not None:
@@ -151,9 +155,9 @@ def _first_date(texts: Sequence[str]) -> tuple[str, _Reading | None]:
     return "", None
 
 
-def _comment_date(text: str, reading: _Reading, order: str | None) -> CommentDate | None:
+def _comment_date(text: str, reading: PrintedDate, order: str | None) -> CommentDate | None:
     read = f"date: '{reading.words}' in '{_shortened(text)}'"
-    if not reading.numbers[0]:
+    if reading.numbers is None:
         return CommentDate(f"{reading.year:04d}-{reading.month:02d}-{reading.day:02d}{reading.time}", (read,))
     first, second = reading.numbers
     if first == second:
@@ -166,7 +170,7 @@ def _comment_date(text: str, reading: _Reading, order: str | None) -> CommentDat
     else:
         return CommentDate(f"{reading.year:04d}", (read, "day and month order unknown: the year only"))
     day, month = (first, second) if order == _DAY_FIRST else (second, first)
-    dated = _valid(_Reading(reading.words, reading.year, month, day, reading.time))
+    dated = _valid(PrintedDate(reading.words, reading.year, month, day, reading.time))
     if dated is None:
         return None
     return CommentDate(f"{dated.year:04d}-{dated.month:02d}-{dated.day:02d}{dated.time}", (read, how))
