@@ -199,6 +199,34 @@ def test_dom_has_every_comment_nested_under_its_parent(doms: dict[str, str], mix
             assert node["nesting"] == row["depth"] == int(node["data-depth"])
 
 
+@pytest.fixture(scope="module")
+def dated_release(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A crawled page with a header over each comment ("Ivy says:", then its date)."""
+    raw = tmp_path_factory.mktemp("dated") / "raw"
+    raw.mkdir()
+    lines = ["Pruning roses is easier than most gardeners think, and late winter is the time.",
+             "Start by removing any dead or damaged canes, cutting back to healthy white pith.",
+             "2 Responses"]
+    for k, (name, words) in enumerate([("Ivy", "Great post! I always wondered when to prune mine."),
+                                       ("Pete Hall", "Do you seal the cuts afterwards, or leave them?")]):
+        lines += [f"{name} says:", f"March {k + 3}, 2014 at 9:{k}5 pm", words, "Reply"]
+    (raw / "roses.txt").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return build(raw, raw.parent / "release").out
+
+
+def test_each_comment_shows_the_date_its_page_gives(dated_release: Path, mixed_release: Path,
+                                                     tmp_path: Path) -> None:
+    dates = [c["date"] for t in view_data(dated_release)["threads"] for c in t["comments"]]
+    assert dates == ["2014-03-03T21:05", "2014-03-04T21:15"]
+    assert all(c["date"] is None for t in view_data(mixed_release)["threads"] for c in t["comments"])
+    if CHROMIUM is None:
+        pytest.skip("chromium is not installed (apt-get install chromium; .ci/run installs it)")
+    out = tmp_path / "dated.html"
+    assert CliRunner().invoke(main, ["view", str(dated_release), "--out", str(out)]).exit_code == 0
+    dom = chromium(tmp_path / "profile", out.as_uri(), "--dump-dom")
+    assert re.findall(r'<time class="date" datetime="([^"]+)"', dom) == dates
+
+
 def test_dom_links_every_comment_to_its_raw_lines(doms: dict[str, str], mixed_release: Path) -> None:
     comments = read_rows(mixed_release, "comments")
     for thread_id, dom in doms.items():

@@ -56,6 +56,7 @@ def _comment(row: Row, offsets: list[int]) -> Row:
         "conf": {kind: row[f"{kind}_confidence"] for kind in KINDS},
         "ev": {kind: row[f"{kind}_evidence"] for kind in KINDS},
         "repairs": _repairs(row["repairs"], offsets),
+        "date": row.get("published"),  # when the page dates it (releases of schema 1.0.0: never)
     }
 
 
