@@ -463,6 +463,21 @@ def test_headers_over_some_comments_and_a_reply_under_each_delimit_every_comment
     ]
 
 
+def test_a_reply_under_each_comment_delimits_every_comment_without_headers() -> None:
+    """A widget's "Reply" under every comment and no header: the page still says where its comments
+    meet, so a paragraph that reads like a new comment goes on with the comment above (before
+    0.6.8 only pages with headers or footers were read so, and it opened a comment of its own)."""
+    lines = [*BREAD[:3]]
+    for k, comment in enumerate(BREAD[3:]):
+        lines.append(comment)
+        lines += ["Great post, by the way. I shared it with my baking group."] if k == 2 else []
+        lines.append("Reply")
+    thread = process_text("\n".join(lines), "doc.txt")
+    replies = [n for n, line in enumerate(lines, 1) if line == "Reply"]
+    assert [(c.raw_line_start, c.raw_line_end) for c in thread.comments] == list(
+        zip([4, *(n + 1 for n in replies[:-1])], replies, strict=True))
+
+
 def _as_blogger() -> list[str]:
     """ROSES as a crawl of a Blogger page gives it: its count over the comments, "NAME said..."
     over each comment and its date under it, the form and the blog's links after the last."""
@@ -587,18 +602,19 @@ def test_each_comment_is_dated_as_its_header_or_footer_says() -> None:
         assert rows and all(r["published"] is None and r["published_evidence"] == [] for r in rows)
 
 
-def test_comments_the_page_delimits_are_not_split_at_speaker_turns() -> None:
-    """ROSES with a footer under each comment: Nora's two-line answer reads, to the speaker-turn
-    stage, as the author's thanks then a reader's advice; but the page ends every comment with
-    a footer, so its comments are as the page shows them."""
+@pytest.mark.parametrize("footer", ["Posted by: {writer} | March 0{day}, 2014 at 09:{day}0 AM", "Reply"])
+def test_comments_the_page_delimits_are_not_split_at_speaker_turns(footer: str) -> None:
+    """ROSES with a footer, or a widget's "Reply", under each comment: Nora's two-line answer
+    reads, to the speaker-turn stage, as the author's thanks then a reader's advice; but the page
+    ends every comment, so its comments are as the page shows them."""
     lines = [*ROSES[:ROSES_ARTICLE_END]]
+    ends = []
     for k, start in enumerate(ROSES_STARTS):
         end = ROSES_STARTS[k + 1] if k + 1 < len(ROSES_STARTS) else len(ROSES) + 1
-        footer = f"Posted by: {ROSES_WRITERS[k]} | March 0{k + 3}, 2014 at 09:{k}0 AM"
-        lines += [*ROSES[start - 1 : end - 1], footer]
+        lines += [*ROSES[start - 1 : end - 1], footer.format(writer=ROSES_WRITERS[k], day=k + 3)]
+        ends.append(len(lines))
     thread = process_text("\n".join(lines), "doc.txt")
-    footers = [n for n, line in enumerate(lines, 1) if line.startswith("Posted by:")]
-    assert [c.raw_line_end for c in thread.comments] == footers
+    assert [c.raw_line_end for c in thread.comments] == ends
     assert not any(c.boundary.evidence[0].startswith("speaker-turn") for c in thread.comments)
 
 

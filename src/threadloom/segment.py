@@ -519,12 +519,12 @@ def start_logits(lines: list[TextLine], first: int, author_name: str | None = No
     }
 
 
-# Comment headers (or footers) open at least this share of the comments read without them (two in
-# three: the start model splits some comments in two): a page that puts a header over every
-# comment, so that a line without one goes on with the comment above. A page that dates only its
-# top-level comments (about half) leaves its replies to the start model. Where the page has
-# headers or footers, a widget's line ("Reply") counts too: a comment whose header was not
-# recognised, or that has none, still ends at the widget under the comment above.
+# The page's furniture (a comment's header, a footer, a widget's "Reply" under the comment above)
+# opens at least this share of the comments read without it (two in three: the start model splits
+# some comments in two): a page that heads or ends every comment, so that a line without it goes
+# on with the comment above. A page that dates only its top-level comments (about half), or puts
+# a "Reply" under them only, leaves its replies to the start model. (Before 0.6.8 a widget's line
+# counted only on pages with headers or footers.)
 DELIMITING_SHARE = 2 / 3
 
 
@@ -537,9 +537,9 @@ def comment_spans(lines: list[TextLine], first: int, author_name: str | None = N
     if logits is None:
         logits = start_logits(lines, first, author_name)
     spans = _decode_spans(lines, first, author_name, logits, delimited=False)
-    # where a header opens a comment, or a footer ends the one before (then a widget's line too)
-    if len(_openings(lines, first, widgets=False)) >= 2:
-        delimiters = _openings(lines, first, widgets=True)
+    # where a header opens a comment, or a footer or a widget's line ends the one before
+    delimiters = _openings(lines, first)
+    if len(delimiters) >= 2:
         headed = sum(1 for span in spans[1:] if span.start in delimiters)  # spans that open at one
         if headed >= 2 and headed >= DELIMITING_SHARE * (len(spans) - 1):
             return _decode_spans(lines, first, author_name, logits, delimited=True)
@@ -550,15 +550,14 @@ def furniture_opens_each(lines: list[TextLine], first: int, spans: list[Span]) -
     """Does the page's furniture (a header, a footer, a widget's "Reply") open every comment of
     `spans` (comment_spans of lines[first:]) after the first? Then the page says where its
     comments meet."""
-    opened = _openings(lines, first, widgets=True)
+    opened = _openings(lines, first)
     return len(spans) > 1 and all(span.start in opened for span in spans[1:])
 
 
-def _openings(lines: list[TextLine], first: int, widgets: bool) -> set[int]:
+def _openings(lines: list[TextLine], first: int) -> set[int]:
     """The raw lines where the page's furniture opens a comment after lines[first]: a header over
-    it, a footer under the comment before, and (`widgets`) a widget's line under that."""
-    return {line.opening for line in lines[first + 1 :]
-            if line.header or line.footer or (widgets and line.after_widget)}
+    it, a footer or a widget's line under the comment before."""
+    return {line.opening for line in lines[first + 1 :] if line.header or line.footer or line.after_widget}
 
 
 def _decode_spans(lines: list[TextLine], first: int, author_name: str | None, logits: dict[int, float],
