@@ -375,9 +375,13 @@ def test_a_signature_over_one_date_header_stays_with_its_comment() -> None:
 
 def test_without_a_byline_headers_do_not_decide_the_post_author() -> None:
     """The name addressed most may be a reader's (one commenter the others argue with): only a
-    byline or metadata lets a header's name settle who the post author is."""
+    byline or metadata lets a header's name settle who the post author is. The comments one name
+    heads are still one writer's, decided together (Pete Hall's two)."""
     thread = process_text("\n".join(_with_headers(byline=False)), "doc.txt")
     assert not any(e.startswith("header:") for c in thread.comments for e in c.post_author_decision.evidence)
+    together = [c.position for c in thread.comments
+                if c.post_author_decision.evidence[0].startswith("same-writer:")]
+    assert [ROSES_WRITERS[k] for k in together] == ["Pete Hall", "Pete Hall"]
     assert [c.raw_line_start for c in thread.comments] == [
         n for n, line in enumerate(_with_headers(byline=False), 1) if line.endswith(" says:")
     ]

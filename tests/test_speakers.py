@@ -1,7 +1,9 @@
 from __future__ import annotations
 
+import pytest
+
 from threadloom import cues
-from threadloom.authorship import author_flags
+from threadloom.authorship import author_flags, one_writer_per_name
 from threadloom.facts import comment_facts
 from threadloom.names import identify, used_in_lower_case
 from threadloom.speakers import learn_author_name
@@ -63,6 +65,31 @@ def test_a_byline_names_the_post_authors_comments_in_a_thread() -> None:
 def test_thanking_a_reader_by_name_reads_as_the_author() -> None:
     texts = facts("Do you seal the cuts afterwards?", "Thanks, Pete. I leave them open on a dry day.")
     assert author_flags(texts, "Nora")[1][0] is True
+
+
+def test_comments_one_header_name_heads_are_one_writers() -> None:
+    """Pete's second comment, read alone, thanks a reader by name as the author does; but its
+    header names Pete, whose first comment is a reader's question: his two comments are decided
+    together, and they are a reader's."""
+    texts = facts("Do you seal the cuts afterwards? Mine always rot.",
+                  "Thanks, Pete. I leave them open on a dry day.", "Any tips for climbing roses?",
+                  "Thanks, Ivy. I cut mine back to a bud facing out, it works for me.")
+    assert [flag for flag, _ in author_flags(texts, "Nora")] == [False, True, False, True]
+    names = ["Pete Hall", "Nora Lind", "Ivy", "pete hall"]  # a name is the same in any case
+    headed = [f._replace(header=f"{n} says:", header_name=n) for f, n in zip(texts, names, strict=True)]
+    flags = author_flags(headed, "Nora")
+    assert [flag for flag, _ in flags] == [False, True, False, False]
+    assert flags[0][1].confidence == flags[3][1].confidence
+    assert flags[3][1].evidence[0].startswith("same-writer: the header name 'pete hall' heads 2 comments")
+
+
+def test_one_writers_probability_sums_the_log_odds_of_their_comments() -> None:
+    texts = facts("a", "b", "c", "d")
+    named = [f._replace(header_name=n) for f, n in zip(texts, ["Ann", "Bo", "ANN", None], strict=True)]
+    writers = one_writer_per_name([0.9, 0.3, 0.8, 0.6], named)
+    assert writers[1] is None and writers[3] is None  # a name heading one comment; no name
+    assert writers[0] == writers[2] and writers[0] is not None and writers[0].comments == 2
+    assert writers[0].probability == pytest.approx(0.9 * 0.8 / (0.9 * 0.8 + 0.1 * 0.2))
 
 
 def test_praising_the_author_by_name_reads_as_a_reader() -> None:

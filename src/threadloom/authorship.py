@@ -6,14 +6,17 @@ linear-chain CRF (chain.py) with learned transitions (authors answer readers, ra
 in a row) gives each comment's marginal probability of being the author's, using the whole thread.
 Two cues bound an emission rather than add to it: a comment that opens by thanking a reader by name
 is the author's at least as often as that rule holds (`floored`); a comment header's name, once a
-byline or metadata says which name is the author's, settles it (`by_header`).
+byline or metadata says which name is the author's, settles it (`by_header`). Comments whose
+headers give the same name are one writer's: they are decided together (`one_writer_per_name`).
 """
 
 from __future__ import annotations
 
+import math
 import re
 from collections import Counter
 from functools import lru_cache
+from typing import NamedTuple
 
 from .chain import singles_from, transition_scores
 from .facts import Facts
@@ -139,19 +142,57 @@ def author_flags(facts: list[Facts], author_name: str | None, stated: bool = Fal
     emissions = [by_header(floored(sum(t), f, weights), fact, on_headers)
                  for t, f, fact in zip(terms, feats, facts, strict=True)]
     probs = singles_from(emissions, transition_scores(weights))
+    writers = one_writer_per_name(probs, facts)
     out: list[tuple[bool, Decision]] = []
-    for p, f, t, fact in zip(probs, feats, terms, facts, strict=True):
+    for p, f, t, fact, writer in zip(probs, feats, terms, facts, writers, strict=True):
+        own = p
+        if writer is not None:
+            p = writer.probability
         is_author = p >= 0.5
         reasons = _top_reasons(f, t, 1.0 if is_author else -1.0)
         label = "author-cues" if is_author else "reader-cues"
         evidence = (
-            f"{label}: {', '.join(reasons) or 'no strong cue'} in '{fact.text[:40]}' (thread CRF p={p:.2f})"
+            f"{label}: {', '.join(reasons) or 'no strong cue'} in '{fact.text[:40]}' (thread CRF p={own:.2f})"
         )
         said: tuple[str, ...] = (evidence,)
+        if writer is not None:  # the comments its header's name heads were decided together
+            said = (f"same-writer: the header name '{fact.header_name}' heads {writer.comments} comments, "
+                    f"decided together (p={p:.2f})", evidence)
         if on_headers and fact.header_name:  # the header settled it: say so first
             whose = "the post author's" if _header_is_author(fact, on_headers) else "a reader's"
-            said = (f"header: '{fact.header[:60]}' gives {whose} name", evidence)
+            said = (f"header: '{fact.header[:60]}' gives {whose} name", *said)
         out.append((is_author, Decision(round(max(p, 1 - p), 3), said)))
+    return out
+
+
+# Log-odds beyond this are certainty already: a group's sum is kept within it (no overflow).
+MAX_LOGIT = 30.0
+
+
+class Writer(NamedTuple):
+    """The comments one header name heads: how many, and the probability that they are the
+    post author's."""
+
+    comments: int
+    probability: float
+
+
+def one_writer_per_name(probs: list[float], facts: list[Facts]) -> list[Writer | None]:
+    """For each comment whose header gives a name that heads other comments of the thread too,
+    that writer: the probability that they are the post author comes from all of their comments,
+    the log-odds of each comment's probability summed (each comment's cues are evidence about the
+    same person). None for a comment whose name heads no other, or that has no header's name."""
+    groups: dict[str, list[int]] = {}
+    for i, fact in enumerate(facts):
+        if fact.header_name:
+            groups.setdefault(fact.header_name.casefold(), []).append(i)
+    out: list[Writer | None] = [None] * len(probs)
+    for members in groups.values():
+        if len(members) > 1:
+            logit = sum(math.log(max(probs[i], 1e-9) / max(1 - probs[i], 1e-9)) for i in members)
+            writer = Writer(len(members), 1 / (1 + math.exp(-max(-MAX_LOGIT, min(MAX_LOGIT, logit)))))
+            for i in members:
+                out[i] = writer
     return out
 
 
