@@ -20,7 +20,7 @@ from typing import NamedTuple
 
 from .chain import singles_from, transition_scores
 from .facts import Facts
-from .learned import Features, all_weights, strongest, weights_generation
+from .learned import Features, all_weights, sigmoid, strongest, weights_generation
 from .model import Decision
 from .speakers import OPENS_THANKING_OTHER, author_features
 
@@ -165,10 +165,6 @@ def author_flags(facts: list[Facts], author_name: str | None, stated: bool = Fal
     return out
 
 
-# Log-odds beyond this are certainty already: a group's sum is kept within it (no overflow).
-MAX_LOGIT = 30.0
-
-
 class Writer(NamedTuple):
     """The comments one header name heads: how many, and the probability that they are the
     post author's."""
@@ -190,7 +186,7 @@ def one_writer_per_name(probs: list[float], facts: list[Facts]) -> list[Writer |
     for members in groups.values():
         if len(members) > 1:
             logit = sum(math.log(max(probs[i], 1e-9) / max(1 - probs[i], 1e-9)) for i in members)
-            writer = Writer(len(members), 1 / (1 + math.exp(-max(-MAX_LOGIT, min(MAX_LOGIT, logit)))))
+            writer = Writer(len(members), sigmoid(logit))
             for i in members:
                 out[i] = writer
     return out
