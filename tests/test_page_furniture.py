@@ -587,6 +587,9 @@ def test_a_footer_under_each_comment_ends_it_and_names_its_writer() -> None:
     readers = [names[c.speaker_key] for c in thread.comments if not c.is_post_author]
     assert readers == [w for w in BREAD_WRITERS if w != "Ada"]
     assert thread.comments[1].boundary.evidence[0].startswith("footer: 'Posted by: Jonas | ")
+    # Ada, the author, signs two: their footers name the post author too
+    author = thread.speaker("post-author")
+    assert author.name_decision.evidence[0] == "header: 'Ada' heads 2 of the post author's comments"
 
 
 def test_each_comment_is_dated_as_its_header_or_footer_says() -> None:

@@ -5,8 +5,9 @@ import pytest
 from threadloom import cues
 from threadloom.authorship import author_flags, one_writer_per_name
 from threadloom.facts import comment_facts
+from threadloom.model import Decision
 from threadloom.names import identify, used_in_lower_case
-from threadloom.speakers import learn_author_name
+from threadloom.speakers import AuthorName, learn_author_name, named_by_headers
 from threadloom.structure import infer_structure
 from threads import ROSES, make_thread
 
@@ -90,6 +91,39 @@ def test_one_writers_probability_sums_the_log_odds_of_their_comments() -> None:
     assert writers[1] is None and writers[3] is None  # a name heading one comment; no name
     assert writers[0] == writers[2] and writers[0] is not None and writers[0].comments == 2
     assert writers[0].probability == pytest.approx(0.9 * 0.8 / (0.9 * 0.8 + 0.1 * 0.2))
+
+
+def _headed(names: list[str | None]) -> list:
+    texts = facts(*(f"words {k}" for k in range(len(names))))
+    return [f._replace(header_name=n) for f, n in zip(texts, names, strict=True)]
+
+
+AUTHOR, READER = (True, Decision(0.9, ("author-cues",))), (False, Decision(0.9, ("reader-cues",)))
+
+
+@pytest.mark.parametrize(("learned", "expected"),
+                         [(None, "Nora Lind"), ("Nora", "Nora Lind"), ("Pete", "Pete")])
+def test_the_post_author_is_named_as_the_headers_of_their_comments_name_them(
+        learned: str | None, expected: str) -> None:
+    """Nobody addresses the author by name, or only by their first name: the headers over the
+    comments read as the author's give their name. A name addressed that the headers contradict
+    stays (the headers do not decide which comments are the author's)."""
+    unnamed = AuthorName(learned, Decision(0.5, ("addressed-most",)))
+    named = named_by_headers(unnamed, _headed(["Ivy", "Nora Lind", "Pete", "nora lind"]),
+                             [READER, AUTHOR, READER, AUTHOR])
+    assert named.name == expected
+    if expected != learned:
+        assert named.decision.evidence[0] == "header: 'Nora Lind' heads 2 of the post author's comments"
+        assert named.decision.confidence == pytest.approx(0.97 * 0.9)
+
+
+def test_one_header_over_the_authors_comments_or_a_stated_name_names_nobody_else() -> None:
+    nobody = AuthorName(None, Decision(0.5, ("no name",)))
+    assert named_by_headers(nobody, _headed(["Ivy", "Nora Lind"]), [READER, AUTHOR]).name is None
+    mixed = _headed(["Nora Lind", "Nora Lind", "Ann", "Bo"])  # two in three of the author's headers
+    assert named_by_headers(nobody, mixed, [AUTHOR, AUTHOR, AUTHOR, AUTHOR]).name is None
+    byline = AuthorName("Nora", Decision(0.9, ("byline: 'By Nora'",)), from_byline=True)
+    assert named_by_headers(byline, _headed(["Nora Lind", "Nora Lind"]), [AUTHOR, AUTHOR]) == byline
 
 
 def test_praising_the_author_by_name_reads_as_a_reader() -> None:

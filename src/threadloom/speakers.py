@@ -10,12 +10,13 @@ decodes them jointly over the thread.
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from . import cues, furniture
 from .facts import AUTHOR_PHRASES, READER_PHRASES, Facts
 from .learned import Features
 from .model import Decision
+from .names import HEADER_CONF
 
 POST_AUTHOR_KEY = "post-author"
 
@@ -55,6 +56,30 @@ def learn_author_name(texts: list[str], metadata_name: str | None = None, articl
     # commenters address someone else most: a guest post, or a regular who gets the answers
     confidence = 0.9 if addressed is None else 0.75
     return AuthorName(name, Decision(confidence, (evidence,)), from_byline=True)
+
+
+def named_by_headers(author: AuthorName, facts: list[Facts], flags: list[tuple[bool, Decision]]
+                     ) -> AuthorName:
+    """The post author's name as the headers of their comments give it ("Michael Rose"), when no
+    byline or metadata states one, two or more of the author's comments and two in three of those
+    with a header's name give it, and it is the name addressed (its first word) or none is."""
+    if author.stated:
+        return author
+    named = [(fact.header_name, decision.confidence)
+             for fact, (flag, decision) in zip(facts, flags, strict=True) if flag and fact.header_name]
+    if not named:
+        return author
+    counts = Counter(name.casefold() for name, _ in named)
+    top, n = counts.most_common(1)[0]
+    if n < 2 or n < 2 / 3 * len(named):
+        return author
+    name = next(name for name, _ in named if name.casefold() == top)
+    if author.name and author.name.split()[0].casefold() != name.split()[0].casefold():
+        return author
+    sure = sum(conf for header, conf in named if header.casefold() == top) / n
+    why = f"header: '{name}' heads {n} of the post author's comments"
+    decision = Decision(round(HEADER_CONF * sure, 3), (why, *author.decision.evidence))
+    return replace(author, name=name, decision=decision)
 
 
 def _addressed_most(texts: list[str]) -> AuthorName | None:

@@ -18,7 +18,7 @@ from .model import Comment, Decision, Speaker, Thread
 from .names import Identity, identify
 from .replies import CommentView, infer_parents
 from .segment import Span, TextLine, article_cut, comment_spans, furniture_opens_each, start_logits
-from .speakers import POST_AUTHOR_KEY, AuthorName, learn_author_name
+from .speakers import POST_AUTHOR_KEY, AuthorName, learn_author_name, named_by_headers
 from .turns import split_at_speaker_turns
 
 
@@ -182,6 +182,7 @@ def structure_from_spans(
         author = learn_author_name([f.text for f in facts], metadata_author(thread), article_lines)
     flags = author_flags(facts, author.name, author.stated)
     is_author = [flag for flag, _ in flags]
+    author = named_by_headers(author, facts, flags)
     parents = _with_author_doubt(
         infer_parents([CommentView(f, a) for f, a in zip(facts, is_author, strict=True)], author.name),
         [d.confidence for _, d in flags],
