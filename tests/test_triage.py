@@ -52,6 +52,31 @@ def test_a_headers_name_over_its_date_is_read_as_inference_reads_it(comments: li
     assert with_names.has_comments
 
 
+PROSE = ["The canes are cut back to a third of their height in late winter.",
+         "A sharp pair of secateurs makes a clean cut that heals quickly.",
+         "Roses grown against a wall need less pruning than those in beds."]
+
+
+def test_a_page_that_ends_its_comments_with_a_widget_is_a_thread_whatever_its_words() -> None:
+    """Comments that open like no comment ("The canes ...") under a widget's "Reply" each: the
+    page's comment box says it is a thread (before 0.6.8 it was skipped: no comment openers)."""
+    page = "\n".join([*ROSES[:ROSES_ARTICLE_END], *(line for text in PROSE for line in (text, "Reply"))])
+    result = triage_text(page)
+    assert (result.has_comments, result.reason, result.openers) == (True, "comment furniture", 0)
+    one_link = "\n".join([*ROSES[:ROSES_ARTICLE_END], "Reply", *PROSE])  # one widget's line is no box
+    assert not triage_text(one_link).has_comments
+
+
+def test_writers_headers_make_a_thread_of_comments_that_read_like_prose() -> None:
+    """Stage 2 counts the page's comment box too: three writers' headers over lines that read like
+    the article's, one of which opens like a comment, are a thread."""
+    lines = [*ROSES[:ROSES_ARTICLE_END], "Ivy says:", PROSE[0], "Pete Hall says:", PROSE[1],
+             "Marta says:", "Thanks for this.", PROSE[2]]
+    result = triage_text("\n".join(lines))
+    assert 0 < result.openers < TriageConfig().strong_openers
+    assert (result.has_comments, result.reason) == (True, "comment furniture")
+
+
 def test_lines_opening_like_comments_are_counted_anywhere_in_the_page() -> None:
     assert count_openers("Intro line.\nThanks, Nora!\n  @pete agreed\nGreat post.") == 3
 

@@ -16,6 +16,11 @@ before the full pipeline. It has two stages:
    page on the benchmark crawl, where ~8% of pages reach it, with the same decisions on the
    tuning pages (`scripts/tune_triage.py --window`).
 
+A page's comment box, where a crawl kept it, says the same without any of that: two or more lines
+of a widget ("Reply"), writers' headers ("Paul says:") or footers make a page a thread in stage 2,
+and in stage 1 a page with no comment opener is read for them when it has a line starting "Reply"
+(one substring test: most pages have none; since 0.6.8).
+
 The thresholds are a `TriageConfig` (immutable); the defaults were chosen on the development
 benchmark's dev sources by `scripts/tune_triage.py` (6,000 reworded articles alone vs 600 reworded
 threads cut to 1-3 comments or kept whole): 3 lines at 0.6 gave false positives 0.13% and recall
@@ -32,7 +37,7 @@ import re
 from dataclasses import dataclass
 from typing import NamedTuple
 
-from . import cues
+from . import cues, furniture
 from .bounds import viewed_texts
 from .segment import best_cut
 from .unwrap import blank_line_breaks, line_kind, paragraphs, wrap_width
@@ -125,15 +130,46 @@ def _cut(texts: list[str], window: int) -> tuple[int, float, list[float]]:
     return best_cut(texts, posterior=False)  # the cut is the same as with the posterior; cheaper
 
 
+# What a comment widget's "Reply" on a line of its own starts with ("Reply", "Reply ↓"): a page
+# without a comment opener but with it is read for its furniture.
+WIDGET_HINT = "\nReply"
+# Lines of a comment box (a widget's "Reply", a writer's header or footer) that make a page a
+# thread whatever its words read like: two, as one could be a page's own link.
+MIN_FURNITURE_LINES = 2
+
+
+def furniture_lines(lines: list[str], viewed: list[str]) -> int:
+    """How many of the page's lines (`viewed`: as inference reads them) are a comment box's: a
+    widget's line, a header that names a writer, a footer."""
+    count = 0
+    for raw, read in zip(lines, viewed, strict=True):
+        if read or not raw.strip():
+            continue  # inference reads it as text, or it is blank
+        stripped = raw.strip()
+        header = furniture.comment_header(stripped)
+        if (furniture.is_widget_line(stripped) or (header is not None and header.writer)
+                or furniture.comment_footer(stripped) is not None):
+            count += 1
+    return count
+
+
+def _furnished(lines: list[str]) -> bool:
+    return furniture_lines(lines, viewed_texts(lines, lines)) >= MIN_FURNITURE_LINES
+
+
 def triage_text(text: str, config: TriageConfig = DEFAULT_TRIAGE) -> TriageResult:
     """Decide whether `text` (a raw page: paragraphs one per line) has a comment section."""
     openers = count_openers(text)
     if openers < config.min_openers:
+        if WIDGET_HINT in text and _furnished(text.split("\n")):  # one scan: most pages have none
+            return TriageResult(True, "comment furniture", openers)
         return TriageResult(False, "no comment openers", openers)
     if openers >= config.strong_openers:
         return TriageResult(True, "threaded", openers)
     lines = text.split("\n")
     viewed = viewed_texts(lines, lines)  # as inference reads them
+    if furniture_lines(lines, viewed) >= MIN_FURNITURE_LINES:
+        return TriageResult(True, "comment furniture", openers)
     texts = [line for line in viewed if line]
     width = wrap_width(texts)
     if width is not None:  # read a hard-wrapped page paragraph by paragraph
