@@ -52,19 +52,13 @@ def text_lines(thread: Thread) -> list[TextLine]:
     return lines
 
 
-def _with_footers(thread: Thread, spans: list[Span], facts: list[Facts]) -> list[Facts]:
-    """Each comment's footer ("Posted by: Paul | March 3, 2013", under it) names its writer, as a
-    header over it does (the view emptied it; the comment's span covers it)."""
-    footers = [(line.number, found) for line in thread.lines if not line.text and line.raw.strip()
-               and (found := furniture.comment_footer(bounds.plain_text(line.raw)))]
-    if not footers:
-        return facts
-    out = list(facts)
-    starts = [span.start for span in spans]
-    for number, footer in footers:
-        i = bisect_right(starts, number) - 1
-        if i >= 0 and number <= spans[i].end and not out[i].header:
-            out[i] = out[i]._replace(header=footer.line, header_name=footer.name)
+def _with_footers(facts: list[Facts], under: list[list[str]]) -> list[Facts]:
+    """Each comment's footer ("Posted by: Paul | March 3, 2013", among the furniture under its
+    words: `_furniture_under`) names its writer, as a header over it does."""
+    out = []
+    for fact, lines in zip(facts, under, strict=True):
+        footer = None if fact.header else next(filter(None, map(furniture.comment_footer, lines)), None)
+        out.append(fact if footer is None else fact._replace(header=footer.line, header_name=footer.name))
     return out
 
 
@@ -161,8 +155,9 @@ def infer_structure(thread: Thread) -> Thread:
     if headers:
         facts = [f._replace(header=headers[span.start][0], header_name=headers[span.start][1])
                  if span.start in headers else f for span, f in zip(spans, facts, strict=True)]
-    facts = _with_footers(thread, spans, facts)
-    return structure_from_spans(thread, article_end, article_decision, spans, author, facts)
+    under = _furniture_under(thread, spans)
+    facts = _with_footers(facts, under)
+    return structure_from_spans(thread, article_end, article_decision, spans, author, facts, under)
 
 
 def structure_from_spans(
@@ -172,9 +167,10 @@ def structure_from_spans(
     spans: list[Span],
     author: AuthorName | None = None,
     facts: list[Facts] | None = None,
+    under: list[list[str]] | None = None,
 ) -> Thread:
     """Post author, parents and speakers for comments whose spans are already known (`facts`:
-    those of their texts, when the caller has them)."""
+    those of their texts, and `under`: the furniture under their words, when the caller has them)."""
     if facts is None:
         facts = [comment_facts(thread.span_text(s.start, s.end)) for s in spans]
     if author is None:
@@ -190,7 +186,9 @@ def structure_from_spans(
     article = thread.raw_text[: thread.lines[article_end - 1].raw_char_end] if article_end else ""
     identities = identify(facts, [p for p, _ in parents], is_author, author.name, article)
     keys, speakers = _speaker_keys(is_author, identities, author)
-    furniture = [(f.header, *under) for f, under in zip(facts, _furniture_under(thread, spans), strict=True)]
+    if under is None:
+        under = _furniture_under(thread, spans)
+    furniture = [(f.header, *lines) for f, lines in zip(facts, under, strict=True)]
     dates = [(d.published, d.evidence) if d else (None, ()) for d in comment_dates(furniture)]
     comments = tuple(
         Comment(
@@ -218,9 +216,10 @@ def structure_from_spans(
 
 
 def _furniture_under(thread: Thread, spans: list[Span]) -> list[list[str]]:
-    """The furniture under each comment's words, in its span (the view emptied it): a widget's bar
-    ("Like · Reply · Mar 3, 2013"), the date a theme prints under a comment over the next one's
-    header ("Paul said...", the words, "March 3, 2013 at 10:14 AM")."""
+    """The furniture under each comment's words, in its span (the view emptied it): its footer
+    ("Posted by: Paul | March 3, 2013"), a widget's bar ("Like · Reply · Mar 3, 2013"), the date a
+    theme prints under a comment over the next one's header ("Paul said...", the words, "March 3,
+    2013 at 10:14 AM")."""
     out = []
     for span in spans:
         lines = []
