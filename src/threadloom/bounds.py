@@ -128,12 +128,13 @@ def furniture_in_context(raws: Sequence[str], texts: list[str]) -> list[int]:
                 above = _last_read(raws, texts, above)
         if above is not None and texts[above] and is_comment_number(texts[above]):
             numbers.append(above)
-    names = names if _most(len(names), dated) else []
-    if _most(len(after_widgets), widgets):
+    names = names if most_places(len(names), dated) else []
+    if most_places(len(after_widgets), widgets):
         after_widgets += _name_under_heading(texts, after_widgets[0])
     else:
         after_widgets = []
-    return sorted({*names, *(numbers if _most(len(numbers), headed) else []), *after_widgets, *widget_words})
+    numbers = numbers if most_places(len(numbers), headed) else []
+    return sorted({*names, *numbers, *after_widgets, *widget_words})
 
 
 def _name_under_heading(texts: list[str], second: int) -> list[int]:
@@ -148,8 +149,10 @@ def _name_under_heading(texts: list[str], second: int) -> list[int]:
     return [below] if below is not None and after is not None and lone_name(texts[below]) is not None else []
 
 
-def _most(found: int, places: int) -> bool:
-    """Found at two places at least, and at two in three of them."""
+def most_places(found: int, places: int) -> bool:
+    """Found at two places at least, and at two in three of them: how often a page's furniture
+    must show a convention before it is read as one (here, and for the post author's name in
+    speakers.named_by_headers)."""
     return found >= 2 and 3 * found >= 2 * places
 
 

@@ -13,6 +13,7 @@ from collections import Counter
 from dataclasses import dataclass, replace
 
 from . import cues, furniture
+from .bounds import most_places
 from .facts import AUTHOR_PHRASES, READER_PHRASES, Facts
 from .learned import Features
 from .model import Decision
@@ -71,7 +72,7 @@ def named_by_headers(author: AuthorName, facts: list[Facts], flags: list[tuple[b
         return author
     counts = Counter(name.casefold() for name, _ in named)
     top, n = counts.most_common(1)[0]
-    if n < 2 or n < 2 / 3 * len(named):
+    if not most_places(n, len(named)):
         return author
     name = next(name for name, _ in named if name.casefold() == top)
     if author.name and author.name.split()[0].casefold() != name.split()[0].casefold():
