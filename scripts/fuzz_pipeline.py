@@ -5,11 +5,12 @@ Usage: python scripts/fuzz_pipeline.py [--seconds 60] [--seed 0] [--bench /work/
                                        [--slow 2.0] [--keep DIR] [--crawl]
 
 Each round takes one of the bench threads (flattened) or raw/'s documents and damages it: lines
-deleted, repeated, cut short, shuffled, multiplied or read as Latin-1, and control, invisible,
-mojibake and markup characters inserted. The document goes through `process_text`, and its rows
-through validation's integrity rules (`validate.thread_problems`); with --crawl, through the
-crawl's per-record step instead (`crawl.records.process_record`: triage, then threading), where a
-page the pipeline fails on is rejected as "pipeline failed" (needs the crawl extra). Reported:
+deleted, repeated, cut short, shuffled, multiplied or read as Latin-1, blank lines put before a
+share of them, and control, invisible, mojibake and markup characters inserted. The document goes
+through `process_text`, and its rows through validation's integrity rules
+(`validate.thread_problems`); with --crawl, through the crawl's per-record step instead
+(`crawl.records.process_record`: triage, then threading), where a page the pipeline fails on is
+rejected as "pipeline failed" (needs the crawl extra). Reported:
 documents tried, exceptions, rule violations, and documents slower than --slow seconds; each
 failing document is written to --keep (default: a temporary folder) to be turned into a test.
 Deterministic for a --seed, apart from the time budget. The 0.6.4 crash (a line of U+0085 only) and
@@ -56,7 +57,7 @@ def damage(text: str, rng: random.Random) -> str:
     for _ in range(rng.randint(1, 8)):
         lines = lines or [""]
         i = rng.randrange(len(lines))
-        edit = rng.randrange(11)
+        edit = rng.randrange(12)
         if edit == 0:
             del lines[i]
         elif edit == 1:
@@ -78,6 +79,9 @@ def damage(text: str, rng: random.Random) -> str:
             lines.insert(i, "".join(rng.choice(INSERTS) for _ in range(rng.randint(1, 30))))
         elif edit == 9:  # the line's UTF-8 read as Latin-1, every non-ASCII character damaged
             lines[i] = lines[i].encode("utf-8", "surrogatepass").decode("latin-1")
+        elif edit == 10:  # blank lines before a share of the lines (read for what they say: blank_lines.py)
+            share = rng.random()
+            lines = [part for line in lines for part in (["", line] if rng.random() < share else [line])]
         else:
             lines.insert(i, rng.choice(FURNITURE))
     return "\n".join(lines)

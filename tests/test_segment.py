@@ -12,6 +12,7 @@ from threadloom.segment import (
     TextLine,
     _after_headings,
     _comment_likeness,
+    _last_invitation,
     _pair_features,
     _posterior,
     _rounded_posterior,
@@ -193,7 +194,8 @@ def _exhaustive_cut(lines: list[str]) -> tuple[int, float]:
         comments = sum(math.log(p) for p in probs[k:])
         opener = start_probability(lines[k - 1], lines[k], None) if k else 0.5
         heading = HEADING_WEIGHT if k in _after_headings(lines) else 0.0
-        scores.append(article + comments + heading + OPENER_WEIGHT * math.log(max(opener, 1e-4)))
+        invited = -HEADING_WEIGHT if k <= _last_invitation(lines) else 0.0  # the invitation a comment's
+        scores.append(article + comments + heading + invited + OPENER_WEIGHT * math.log(max(opener, 1e-4)))
     best = max(range(len(scores)), key=lambda k: (scores[k], -k))
     return best, round(1.0 / sum(math.exp(s - scores[best]) for s in scores), 3)
 
@@ -235,6 +237,31 @@ def test_a_counted_comments_heading_puts_the_cut_under_it() -> None:
     first, decision = article_cut(lines)
     assert first == SHED_ARTICLE_END + 1
     assert any(e.startswith("heading: '3 Comments'") for e in decision.evidence)
+
+
+INVITATIONS = [
+    "Have you built one yourself? Tell me how it went in the comments below.",
+    "Questions? Leave a comment below and I will do my best to answer.",
+    "Let me know in the comments section below if the kit fits your garden.",
+]
+
+
+@pytest.mark.parametrize("invitation", INVITATIONS)
+def test_a_line_inviting_comments_below_ends_the_article(invitation: str) -> None:
+    """The article's invitation to comment below is above every comment: the cut is under it
+    (SHED's article ends like its comments, and alone reads as comments from the first line)."""
+    plain = [*SHED[: SHED_ARTICLE_END - 1], "Have you built one yourself?", *SHED[SHED_ARTICLE_END:]]
+    assert article_cut(_lines(plain))[0] < SHED_ARTICLE_END
+    invited = [*SHED[: SHED_ARTICLE_END - 1], invitation, *SHED[SHED_ARTICLE_END:]]
+    first, decision = article_cut(_lines(invited))
+    assert first == SHED_ARTICLE_END
+    assert any(e.startswith(f"invitation: '{invitation[:50]}'") for e in decision.evidence)
+
+
+@pytest.mark.parametrize("at", [1, 3, 5])
+def test_the_pruned_article_cut_equals_scoring_every_split_with_an_invitation(at: int) -> None:
+    lines = [*SHED[:at], INVITATIONS[0], *SHED[at:]]
+    assert best_cut(lines)[:2] == _exhaustive_cut(lines)
 
 
 def test_a_post_headers_comment_count_is_not_the_comment_sections_heading() -> None:

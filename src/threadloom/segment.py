@@ -2,7 +2,8 @@
 
 The article cut is chosen globally: every line gets a learned probability of reading like a comment,
 and the cut is the split that best explains all lines (article-like before, comment-like after).
-Comment starts are scored from each line and its neighbours, then decoded left to right.
+Comment starts are scored from each line and its neighbours (and, on a page whose blank lines say
+where comments start, from those: blank_lines.py), then decoded left to right.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from . import cues, furniture
+from .blank_lines import BlankLayout, blank_line_layout
 from .cueset import CueSet
 from .learned import Features, all_weights, probability, sigmoid, strongest, top_reasons, weights_generation
 from .memo import line_memo
@@ -33,6 +35,7 @@ class TextLine:
     header_line: int = 0  # that header's (first) raw line number, where the comment it opens begins
     header_name: str | None = None  # the writer's name the header gives
     footer: str = ""  # a comment footer right before it ("Posted by: Paul | March 3, 2013"): a comment ended
+    after_blank: bool = False  # a blank line comes before it, on a page whose blank lines mean something
 
     @property
     def opening(self) -> int:
@@ -228,8 +231,13 @@ def _weigh(names: tuple[str, ...], weights: dict[str, float]) -> Terms:
     return tuple([weights.get(name, 0.0) for name in names])
 
 
-def best_cut(texts: list[str], posterior: bool = True, last: int | None = None, favoured: tuple[int, ...] = ()
-             ) -> tuple[int, float, list[float]]:
+def best_cut(
+    texts: list[str],
+    posterior: bool = True,
+    last: int | None = None,
+    favoured: tuple[int, ...] = (),
+    layout: list[float] | None = None,
+) -> tuple[int, float, list[float]]:
     """The most likely single split of these non-blank lines into article then comments: (index
     of the first comment line, the cut's posterior over all cuts, every line's comment likeness).
     The index is len(texts) when no split beats reading every line as the article's.
@@ -242,7 +250,8 @@ def best_cut(texts: list[str], posterior: bool = True, last: int | None = None, 
     until the bounds on their share fix its rounding (`_rounded_posterior`). Without `posterior`
     (triage needs only the cut) the posterior returned is over the cuts scored (an upper bound).
     `last`: the latest cut possible (a comment is known to end before line last + 1); `favoured`:
-    cuts known to open a comment (a comment's header line is over them), weighed as a heading."""
+    cuts known to open a comment (a comment's header line is over them), weighed as a heading;
+    `layout`: what the page's blank lines say of each line opening a comment (log odds, by index)."""
     probs = comment_likelihoods(texts)
     n = len(probs)
     if not n:
@@ -250,6 +259,11 @@ def best_cut(texts: list[str], posterior: bool = True, last: int | None = None, 
     upper = _score_bounds(probs)
     for k in (*_after_headings(texts), *favoured):
         upper[k] += HEADING_WEIGHT
+    for k in range(_last_invitation(texts) + 1):
+        upper[k] -= HEADING_WEIGHT  # the line inviting comments below would be a comment's
+    if layout is not None:
+        for k in range(1, n):
+            upper[k] += layout[k]
     if last is not None:
         upper[last + 1 :] = [-math.inf] * (n - last)
     order = sorted(range(n + 1), key=lambda k: (-upper[k], k))
@@ -290,6 +304,15 @@ def _after_headings(texts: list[str]) -> list[int]:
         if furniture.is_comments_heading(texts[k]):
             return [k + 1]
     return []
+
+
+def _last_invitation(texts: list[str]) -> int:
+    """Index of the last line that invites comments below (cues.COMMENTS_BELOW_RE), else -1."""
+    for k in range(len(texts) - 1, -1, -1):
+        text = texts[k]
+        if "elow" in text and cues.COMMENTS_BELOW_RE.search(text.lower()):
+            return k
+    return -1
 
 
 def _score_bounds(probs: list[float]) -> list[float]:
@@ -339,8 +362,9 @@ def _rounded_posterior(
     return _posterior(scores, best)
 
 
-def article_cut(lines: list[TextLine]) -> tuple[int, Decision]:
-    """Index (into `lines`) of the first comment line, chosen as the most likely single split."""
+def article_cut(lines: list[TextLine], layout: BlankLayout | None = None) -> tuple[int, Decision]:
+    """Index (into `lines`) of the first comment line, chosen as the most likely single split;
+    `layout`: the page's blank lines, where they open its comments (`section_layout`)."""
     if not lines:
         return 0, Decision(1.0, ("empty document",))
     # a comment widget's "Reply" or a footer under the first comment: the comments begin above
@@ -348,8 +372,9 @@ def article_cut(lines: list[TextLine]) -> tuple[int, Decision]:
     widget = next((i - 1 for i, line in enumerate(lines) if i and (line.after_widget or line.footer)), None)
     header = next((i for i, line in enumerate(lines) if i >= HEADER_LINES and line.header), None)
     limits = [i for i in (widget, header) if i is not None]
+    blank_logits = None if layout is None else [layout.logit(line.after_blank) for line in lines]
     best, confidence, _ = best_cut([line.text for line in lines], last=min(limits) if limits else None,
-                                   favoured=() if header is None else (header,))
+                                   favoured=() if header is None else (header,), layout=blank_logits)
     if best == len(lines):
         why = f"global-cut: no line reads like the start of a comment section (posterior {confidence:.2f})"
         return best, Decision(confidence, (why,))
@@ -362,6 +387,11 @@ def article_cut(lines: list[TextLine]) -> tuple[int, Decision]:
         evidence.append(f"heading: '{lines[best - 1].text.strip()[:50]}' heads the comment section")
     if first.header:
         evidence.append(f"header: '{first.header[:50]}' heads the first comment")
+    invitation = _last_invitation([line.text for line in lines[:best]])
+    if invitation >= 0:
+        evidence.append(f"invitation: '{lines[invitation].text.strip()[:50]}' asks for comments below it")
+    if layout is not None and first.after_blank:
+        evidence.append("layout: a blank line before it, as before this page's comments")
     reasons = top_reasons("article", article_features(lines, best), +1.0)
     if reasons:
         evidence.append(f"first-comment cues: {', '.join(reasons)} in '{first.text[:50]}'")
@@ -519,6 +549,23 @@ def start_logits(lines: list[TextLine], first: int, author_name: str | None = No
     }
 
 
+def section_layout(lines: list[TextLine], first: int, logits: dict[int, float]) -> BlankLayout | None:
+    """What the blank lines of the comment section lines[first:] say of its comments (blank_lines.py),
+    given the start model's `logits` (start_logits)."""
+    indices = range(first + 1, len(lines))
+    return blank_line_layout([lines[i].after_blank for i in indices], [logits[i] for i in indices])
+
+
+def with_layout(
+    lines: list[TextLine], logits: dict[int, float], layout: BlankLayout | None
+) -> dict[int, float]:
+    """The start logits with what the page's blank lines say (`section_layout`) added."""
+    if layout is None:
+        return logits
+    after, other = layout.logit(True), layout.logit(False)
+    return {i: logit + (after if lines[i].after_blank else other) for i, logit in logits.items()}
+
+
 # The page's furniture (a comment's header, a footer, a widget's "Reply" under the comment above)
 # opens at least this share of the comments read without it (two in three: the start model splits
 # some comments in two): a page that heads or ends every comment, so that a line without it goes
@@ -529,14 +576,17 @@ DELIMITING_SHARE = 2 / 3
 
 
 def comment_spans(lines: list[TextLine], first: int, author_name: str | None = None,
-                  logits: dict[int, float] | None = None) -> list[Span]:
+                  logits: dict[int, float] | None = None, layout: BlankLayout | None = None) -> list[Span]:
     """Split lines[first:] into comments; each span gets a Decision on its start. `logits`:
-    start_logits(lines, first, author_name), when the caller has them."""
+    start_logits(lines, first, author_name), when the caller has them, with the page's blank-line
+    `layout` added (`with_layout`); without logits, both are found here."""
     if first >= len(lines):
         return []
     if logits is None:
         logits = start_logits(lines, first, author_name)
-    spans = _decode_spans(lines, first, author_name, logits, delimited=False)
+        layout = section_layout(lines, first, logits)
+        logits = with_layout(lines, logits, layout)
+    spans = _decode_spans(lines, first, author_name, logits, delimited=False, layout=layout)
     # where a header opens a comment, or a footer or a widget's line ends the one before
     delimiters = _openings(lines, first)
     if len(delimiters) >= 2:
@@ -561,9 +611,11 @@ def _openings(lines: list[TextLine], first: int) -> set[int]:
 
 
 def _decode_spans(lines: list[TextLine], first: int, author_name: str | None, logits: dict[int, float],
-                  delimited: bool) -> list[Span]:
+                  delimited: bool, layout: BlankLayout | None = None) -> list[Span]:
     """comment_spans' decoding, left to right; `delimited`: only the page's furniture (a header, a
-    widget's line, a footer) opens comments."""
+    widget's line, a footer) opens comments; `layout`: the page's blank lines, in `logits`, named
+    in the evidence where they open comments."""
+    opening = layout if layout is not None and layout.opens_comments else None
     spans: list[Span] = []
     start = first
     start_decision = Decision(0.9, ("first line after the article cut",))
@@ -604,6 +656,9 @@ def _decode_spans(lines: list[TextLine], first: int, author_name: str | None, lo
                 pair = _pair_features(lines[i - 1].text, lines[i].text, author_name)
                 reasons = _start_reasons(lines[i - 1].text, lines[i].text, nxt, pair)
                 evidence = f"start-cues: {', '.join(reasons) or 'line shape'} at '{lines[i].text[:40]}'"
+                if opening is not None and lines[i].after_blank:
+                    evidence += (f"; layout: a blank line before it (on this page {opening.at_start:.2f} of"
+                                 f" comment starts have one, {opening.within:.2f} of other lines)")
             start_decision = Decision(round(p, 3), (evidence,))
             start = i
     spans.append(Span(lines[start].opening, lines[-1].end, start_decision))

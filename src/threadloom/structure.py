@@ -1,7 +1,7 @@
 """Structure inference: the single entry point the pipeline calls, composed of small stages.
 
-article cut -> post author's name -> comment spans -> speaker turns -> author comments -> parents
--> speakers.
+article cut -> post author's name -> what the blank lines say (and, where they open comments, the
+article cut again) -> comment spans -> speaker turns -> author comments -> parents -> speakers.
 `structure_from_spans` runs the stages after segmentation, so they can be measured on gold spans.
 """
 
@@ -12,12 +12,22 @@ from dataclasses import replace
 
 from . import bounds, cues, furniture, unwrap
 from .authorship import author_flags
+from .blank_lines import BlankLayout
 from .dates import comment_dates
 from .facts import Facts, comment_facts
 from .model import Comment, Decision, Speaker, Thread
 from .names import Identity, identify
 from .replies import CommentView, infer_parents
-from .segment import Span, TextLine, article_cut, comment_spans, furniture_opens_each, start_logits
+from .segment import (
+    Span,
+    TextLine,
+    article_cut,
+    comment_spans,
+    furniture_opens_each,
+    section_layout,
+    start_logits,
+    with_layout,
+)
 from .speakers import POST_AUTHOR_KEY, AuthorName, learn_author_name, named_by_headers
 from .turns import split_at_speaker_turns
 
@@ -31,7 +41,9 @@ def text_lines(thread: Thread) -> list[TextLine]:
     after_blank = [number in breaks for number, _ in raw] if breaks else None
     paragraphs = unwrap.paragraphs([text for _, text in raw], thread.wrap_width, after_blank)
     lines = [
-        TextLine(raw[first][0], text, raw[last][0] if last > first else 0) for first, last, text in paragraphs
+        TextLine(raw[first][0], text, raw[last][0] if last > first else 0,
+                 after_blank=raw[first][0] in breaks)
+        for first, last, text in paragraphs
     ]
     # lines the view emptied that a comment widget ("Reply"), a comment's header ("Paul says:") or
     # its footer ("Posted by: Paul | March 3, 2013") left (furniture.is_furniture_line), by the line
@@ -131,20 +143,34 @@ def metadata_author(thread: Thread) -> str | None:
     return name if isinstance(name, str) and name.strip() else None
 
 
+def _read_comments(lines: list[TextLine], first: int, thread: Thread
+                   ) -> tuple[AuthorName, dict[int, float], BlankLayout | None]:
+    """What the stages after the cut at lines[first] start from: the post author's name, the start
+    model's logits, and what the page's blank lines say (`section_layout`)."""
+    author = learn_author_name([line.text for line in lines[first:]], metadata_author(thread),
+                               [line.text for line in lines[:first]])
+    logits = start_logits(lines, first, author.name.split()[0] if author.name else None)
+    return author, logits, section_layout(lines, first, logits)
+
+
 def infer_structure(thread: Thread) -> Thread:
     """Fill in the article cut, comments, parents and speakers of a Thread (from text alone,
     plus metadata's post_author when given)."""
     lines = text_lines(thread)
     first, article_decision = article_cut(lines)
+    author, text_logits, layout = _read_comments(lines, first, thread)
+    if layout is not None and layout.opens_comments:  # its blank lines say where comments begin
+        recut, recut_decision = article_cut(lines, layout)
+        if recut != first:
+            first, article_decision = recut, recut_decision
+            author, text_logits, layout = _read_comments(lines, first, thread)
     if thread.wrap_width:  # say so where the thread's decisions are recorded
         why = f"text hard-wrapped at {thread.wrap_width} columns: each wrapped paragraph read as one line"
         article_decision = replace(article_decision, evidence=(*article_decision.evidence, why))
     article_end = lines[first - 1].end if first > 0 else 0
-    author = learn_author_name([line.text for line in lines[first:]], metadata_author(thread),
-                               [line.text for line in lines[:first]])
     short_name = author.name.split()[0] if author.name else None
-    logits = start_logits(lines, first, short_name)
-    spans = comment_spans(lines, first, short_name, logits)
+    logits = with_layout(lines, text_logits, layout)
+    spans = comment_spans(lines, first, short_name, logits, layout)
     delimited = furniture_opens_each(lines, first, spans)  # then no span is split at a speaker turn
     headed = first < len(lines) and bool(lines[first].header)
     article_end, spans = cover_emptied_lines(thread, article_end, spans, headed)
