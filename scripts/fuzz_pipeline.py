@@ -48,7 +48,8 @@ FURNITURE = ["Reply", "Reply Share ›", "Paul says:", "March 3, 2013 at 10:14 a
              "Paul Smith March 3, 2013 at 10:14 AM", "pg 3 hours ago", "#12", "12. Paul says:",
              "• 3 years ago", "Paul Smith · Works at Acme", "↳ Reply", "Like (3)", "03/04/2013", "25/04/2013",
              "Like · Reply · Mar 3, 2013", "Marit van der Sleen says:", "Idris (@idrisraja) said...",
-             "10:14 pm on 3rd March 2013", "2013-03-03 10:14:33", "Posted by: Paul | 31.12.99 at 25:61"]
+             "10:14 pm on 3rd March 2013", "2013-03-03 10:14:33", "Posted by: Paul | 31.12.99 at 25:61",
+             "* * *", "----------"]
 
 
 def damage(text: str, rng: random.Random) -> str:

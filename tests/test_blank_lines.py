@@ -1,11 +1,15 @@
-"""What a page's blank lines say of its comments (blank_lines.py), alone and through the pipeline."""
+"""What a page's blank lines, and the rules it draws between comments, say of its comments
+(blank_lines.py), alone and through the pipeline."""
 
 from __future__ import annotations
 
 import pytest
 
+from threadloom import furniture
 from threadloom.blank_lines import BlankLayout, blank_line_layout
+from threadloom.model import Thread
 from threadloom.pipeline import process_text
+from threadloom.records import comment_rows
 
 # A comment section of 40 lines, 20 comments of 1 to 4 lines, as the start model might read it:
 # the lines that start a comment (S) at log odds +1.5, the others (c) at -1.0, but it is wrong on
@@ -118,3 +122,33 @@ def test_blank_lines_after_every_paragraph_say_nothing() -> None:
         return [thread.span_text(c.raw_line_start, c.raw_line_end) for c in thread.comments]
 
     assert read(spaced) == read(unspaced)
+
+
+# (a line, stripped; does it only separate, as a blank line would?)
+SEPARATOR_CASES = [
+    ("----------", True), ("* * *", True), ("___", True), ("=====", True), ("~~~", True),
+    ("• • •", True), ("———", True), ("---", True),
+    ("--", False), ("* *", False), ("-- Joe", False), ("***bold***", False), ("--->", False),
+    ("+---+", False), ("- item", False),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("text", "expected"), SEPARATOR_CASES)
+def test_a_separator_line_is_told_from_text(text: str, expected: bool) -> None:
+    assert furniture.is_separator_line(text) is expected
+
+
+def test_a_separator_between_comments_delimits_them_as_a_blank_line_does() -> None:
+    """A rule between comments ("* * *", as html2text writes <hr>) is no one's words: it ends
+    the comment above (the article, over the first), and says what a blank line would."""
+    blank, starts = _page(between_comments=True)
+    ruled = blank.replace("\n\n", "\n* * *\n")
+    thread = process_text(ruled, "rain.txt")
+    assert [c.raw_line_start for c in thread.comments] == starts
+    assert thread.article_line_end == starts[0] - 1  # the rule over the first comment
+    assert [c.raw_line_end for c in thread.comments[:-1]] == [start - 1 for start in starts[1:]]
+    assert not any("* * *" in text for text in _texts(thread))
+
+
+def _texts(thread: Thread) -> list[str]:
+    return [str(row["text"]) for row in comment_rows(thread)]

@@ -54,6 +54,17 @@ def is_widget_word(text: str) -> bool:
 _LIKED_BY_RE = re.compile(r"(?i:liked by (?:\d{1,5} (?:person|people)|you(?: and \d{1,5} others?)?))")
 
 
+# A rule a page draws between comments (or an extractor draws for <hr>: html2text's "* * *"): three
+# or more dashes, underscores, stars, equals signs, tildes or bullets, spaced or not.
+_SEPARATOR_RE = re.compile(r"[-_*=~•·—–]{3,}|(?:[-_*=~•·—–] ){2,}[-_*=~•·—–]")
+
+
+def is_separator_line(text: str) -> bool:
+    """A line (stripped) that only separates: "----------", "* * *", "___", "• • •". It says
+    what a blank line says (unwrap.line_kind; blank_lines.py reads what that is, page by page)."""
+    return bool(text) and text[0] in "-_*=~•·—–" and _SEPARATOR_RE.fullmatch(text) is not None
+
+
 def is_widget_line(text: str) -> bool:
     """A line of a comment widget's links only ("Reply", "Reply Share ›"), of its links and the
     comment's age ("Like · Reply · 3y", as Facebook's comment box shows them), or of its likes
@@ -338,8 +349,8 @@ def is_comments_heading(text: str) -> bool:
 def is_furniture_line(text: str) -> bool:
     """A line (stripped) a comment widget, a comment's header or the page's reply form left,
     which only says where a comment ended or begins, or nothing: "Reply", "Reply Share ›"; "Paul
-    says:", "March 3, 2013 at 10:14 am"; "Leave a Reply", "Name *". The inference view reads it as
-    empty (bounds.viewed_text). (Widgets and headers do not end as a sentence does, but for a
+    says:", "March 3, 2013 at 10:14 am"; "Leave a Reply", "Name *"; a rule, "* * *". The inference
+    view reads it as empty (bounds.viewed_text). (Widgets and headers do not end as a sentence does, but for a
     time's "p.m." and a "said...": most lines are ruled out by their last character and the form's
     few words before any pattern is tried.)"""
     if not text:
@@ -347,4 +358,5 @@ def is_furniture_line(text: str) -> bool:
     if text[-1] in ".!?" and not text.endswith(("a.m.", "p.m.", "...")):
         return is_form_line(text)  # "Notify me of follow-up comments by email."
     return (is_widget_line(text) or is_form_line(text) or comment_header(text) is not None
-            or (text[0] in "PpCcWw" and comment_footer(text) is not None))  # "Posted by: ..."
+            or (text[0] in "PpCcWw" and comment_footer(text) is not None)  # "Posted by: ..."
+            or is_separator_line(text))

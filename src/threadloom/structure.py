@@ -120,7 +120,8 @@ def cover_emptied_lines(thread: Thread, article_end: int, spans: list[Span], hea
     """Lines that only the repair emptied (a lone stray "Â") are not read by inference, but they
     are raw text: each joins the comment before it (or the article), so no raw line is left out.
     `headed`: the first comment opens at its header line, so the emptied lines above it (a comment
-    widget's bar: "Login", "Sort by Best") join the article, and the comment keeps its start."""
+    widget's bar: "Login", "Sort by Best") join the article, and the comment keeps its start; so do
+    separators ("* * *") above it, when they are all there is."""
     if not spans:
         # lines are numbered 1, 2, ... in order: the last non-blank one is the first from the end
         last_raw = next((line.number for line in reversed(thread.lines) if not line.is_blank), 0)
@@ -130,9 +131,10 @@ def cover_emptied_lines(thread: Thread, article_end: int, spans: list[Span], hea
         limit = spans[i + 1].start - 1 if i + 1 < len(spans) else len(thread.lines)
         end = thread.last_non_blank(span.end, limit)
         covered.append(span if end == span.end else replace(span, end=end))
-    if headed:  # the last non-blank line above the first header ends the article
-        top = next((n for n in range(spans[0].start - 1, article_end, -1) if not thread.line(n).is_blank), 0)
-        return max(article_end, top), covered
+    above = [n for n in range(article_end + 1, spans[0].start) if not thread.line(n).is_blank]
+    separated = bool(above) and all(furniture.is_separator_line(thread.line(n).raw.strip()) for n in above)
+    if headed or separated:  # the last non-blank line above the first header, or a rule, ends the article
+        return max(article_end, above[-1] if above else 0), covered
     first_raw = min(n for n in range(article_end + 1, spans[0].start + 1) if not thread.line(n).is_blank)
     covered[0] = replace(covered[0], start=first_raw)
     return article_end, covered

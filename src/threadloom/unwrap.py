@@ -27,6 +27,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 
 from .cues import ends_sentence, has_code_shape, is_code
+from .furniture import is_separator_line
 
 MIN_WIDTH, MAX_WIDTH = 50, 100  # widths clients wrap at (72 and 80 are the common ones)
 BAND = 12  # a wrapped line ends within about a word of the width
@@ -104,9 +105,13 @@ def joins(paragraph: str, last_line: str, following: str, width: int | None) -> 
 
 def line_kind(read: str, raw: str) -> bool | None:
     """What `blank_line_breaks` takes for one line: True when inference reads text on it (`read`,
-    the line as read), False when it is blank (`raw`, as received), None for neither (a line
-    the repair emptied, or of invisible characters only)."""
-    return True if read else (None if raw.strip() else False)
+    the line as read), False when it is blank (`raw`, as received) or only a separator ("* * *",
+    furniture.is_separator_line), None for neither (a line the repair emptied, or of invisible
+    characters only)."""
+    if read:
+        return True
+    stripped = raw.strip()
+    return None if stripped and not is_separator_line(stripped) else False
 
 
 def blank_line_breaks(lines: Iterable[bool | None]) -> list[bool]:
