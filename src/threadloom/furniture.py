@@ -350,9 +350,9 @@ def is_furniture_line(text: str) -> bool:
     """A line (stripped) a comment widget, a comment's header or the page's reply form left,
     which only says where a comment ended or begins, or nothing: "Reply", "Reply Share ›"; "Paul
     says:", "March 3, 2013 at 10:14 am"; "Leave a Reply", "Name *"; a rule, "* * *". The inference
-    view reads it as empty (bounds.viewed_text). (Widgets and headers do not end as a sentence does, but for a
-    time's "p.m." and a "said...": most lines are ruled out by their last character and the form's
-    few words before any pattern is tried.)"""
+    view reads it as empty (bounds.viewed_text). (Widgets and headers do not end as a sentence
+    does, but for a time's "p.m." and a "said...": most lines are ruled out by their last
+    character and the form's few words before any pattern is tried.)"""
     if not text:
         return False
     if text[-1] in ".!?" and not text.endswith(("a.m.", "p.m.", "...")):

@@ -373,7 +373,8 @@ def article_cut(lines: list[TextLine], layout: BlankLayout | None = None) -> tup
     header = next((i for i, line in enumerate(lines) if i >= HEADER_LINES and line.header), None)
     limits = [i for i in (widget, header) if i is not None]
     blank_logits = None if layout is None else [layout.logit(line.after_blank) for line in lines]
-    best, confidence, _ = best_cut([line.text for line in lines], last=min(limits) if limits else None,
+    texts = [line.text for line in lines]
+    best, confidence, _ = best_cut(texts, last=min(limits) if limits else None,
                                    favoured=() if header is None else (header,), layout=blank_logits)
     if best == len(lines):
         why = f"global-cut: no line reads like the start of a comment section (posterior {confidence:.2f})"
@@ -387,7 +388,7 @@ def article_cut(lines: list[TextLine], layout: BlankLayout | None = None) -> tup
         evidence.append(f"heading: '{lines[best - 1].text.strip()[:50]}' heads the comment section")
     if first.header:
         evidence.append(f"header: '{first.header[:50]}' heads the first comment")
-    invitation = _last_invitation([line.text for line in lines[:best]])
+    invitation = _last_invitation(texts[:best])
     if invitation >= 0:
         evidence.append(f"invitation: '{lines[invitation].text.strip()[:50]}' asks for comments below it")
     if layout is not None and first.after_blank:

@@ -42,7 +42,7 @@ def text_lines(thread: Thread) -> list[TextLine]:
     paragraphs = unwrap.paragraphs([text for _, text in raw], thread.wrap_width, after_blank)
     lines = [
         TextLine(raw[first][0], text, raw[last][0] if last > first else 0,
-                 after_blank=raw[first][0] in breaks)
+                 after_blank=after_blank is not None and after_blank[first])
         for first, last, text in paragraphs
     ]
     # lines the view emptied that a comment widget ("Reply"), a comment's header ("Paul says:") or
@@ -135,8 +135,7 @@ def cover_emptied_lines(thread: Thread, article_end: int, spans: list[Span], hea
     separated = bool(above) and all(furniture.is_separator_line(thread.line(n).raw.strip()) for n in above)
     if headed or separated:  # the last non-blank line above the first header, or a rule, ends the article
         return max(article_end, above[-1] if above else 0), covered
-    first_raw = min(n for n in range(article_end + 1, spans[0].start + 1) if not thread.line(n).is_blank)
-    covered[0] = replace(covered[0], start=first_raw)
+    covered[0] = replace(covered[0], start=above[0] if above else spans[0].start)
     return article_end, covered
 
 
