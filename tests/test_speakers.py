@@ -238,6 +238,16 @@ def test_a_common_opener_word_is_not_taken_for_a_reader_name() -> None:
     assert identities[0].name is None
 
 
+@pytest.mark.parametrize("answer", ["Yup, it works with the old guide too.", "Nah, the glue holds for years.",
+                                    "Whoa, that is a lot of cuts.", "Aha, that explains the gap."])
+def test_an_interjection_opening_the_authors_answer_is_not_a_name(answer: str) -> None:
+    """The vocative cue reads "Yup," as it reads "Pete,"; a name claim must not."""
+    assert cues.mentions(answer)  # the cue fires: only the name check keeps it from naming
+    question = "Does it work with the first guide?"
+    identities = identify(facts(question, answer), [None, 0], [False, True], "Nora")
+    assert identities[0].name is None
+
+
 def test_thanking_a_reader_by_name_is_not_a_readers_thanks_for_the_post() -> None:
     """The author CRF's words "thanks"/"thank" stand for a reader thanking the author; a comment
     that thanks someone else by name ("Thanks, Jen.") does not carry them."""

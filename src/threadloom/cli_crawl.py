@@ -105,9 +105,10 @@ def crawl_command(inputs: tuple[Path, ...], out: Path | None, work: Path | None,
                   datasheet: Path | None, raw_as: str, force: bool, as_json: bool, quiet: bool) -> None:
     """Thread the comment sections of crawl files into a release (needs threadloom[crawl]).
 
-    INPUTS are JSONL files (plain, .gz or .zst), Parquet files, .txt documents, or folders of
-    them. Pages without a comment section are counted and skipped; the rest are threaded by
-    datatrove tasks into Parquet shards, merged into the release OUT.
+    INPUTS are JSONL files (plain, .gz or .zst), Parquet files, WET files (Common Crawl's
+    .warc.wet.gz), .txt documents, or folders of them. Pages without a comment section are
+    counted and skipped; the rest are threaded by datatrove tasks into Parquet shards, merged
+    into the release OUT.
 
     \b
     Example:

@@ -33,6 +33,11 @@ OPENER_WORDS = frozenset(
         "okay", "well", "agreed", "exactly", "indeed", "correct", "right", "sure", "interesting",
         "problem", "solution", "fixed", "done", "oops", "hmm", "ah", "oh", "good", "cool", "true",
         "fair", "nope", "yep", "yeah", "actually", "honestly", "seriously", "again", "finally",
+        # interjections and one-word replies, which open an answer as a name would ("Yup, ...")
+        "yup", "nah", "aha", "ahh", "aww", "duh", "eh", "gosh", "huh", "meh", "ooh",
+        "ouch", "phew", "ugh", "uh", "um", "whoa", "yay", "yikes", "yo", "lol", "haha", "omg", "ha",
+        "hah", "hm", "hmmm", "bravo", "amen", "alright", "absolutely", "definitely", "ditto",
+        "precisely", "congrats", "welcome", "bingo", "touché", "gotcha", "noted", "totally",
     }
 )  # fmt: skip
 

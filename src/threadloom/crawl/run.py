@@ -60,10 +60,10 @@ def find_inputs(inputs: Sequence[Path]) -> list[str]:
                 found.add(str(candidate.resolve()))
             elif candidate == path:
                 raise ThreadloomError(str(path), "not a crawl file",
-                                      "give .jsonl[.gz|.zst], .parquet or .txt files")
+                                      "give .jsonl[.gz|.zst], .parquet, .wet[.gz] or .txt files")
     if not found:
         raise ThreadloomError(", ".join(map(str, inputs)), "no crawl files found",
-                              "give .jsonl[.gz|.zst], .parquet or .txt files, or folders of them")
+                              "give .jsonl[.gz|.zst], .parquet, .wet[.gz] or .txt files, or folders of them")
     return sorted(found)
 
 

@@ -37,20 +37,25 @@ from .merge import DOCUMENTS, DOCUMENTS_SCHEMA, shard_path, summary_path
 from .records import (
     DEFAULT_COLUMNS,
     DEFAULT_SPLIT_BYTES,
+    MAX_DOCUMENT_BYTES,
     CrawlColumns,
     CrawlOutcome,
     crawl_thread_id,
     process_record,
     record_metadata,
 )
+from .wet import WET_SUFFIXES, WarcFormatError, wet_pages
 
+# What a WET record's headers give, under the names record_metadata reads (WET has no title, and
+# its date is the fetch's)
+WET_COLUMNS = CrawlColumns(text="text", id=None, url="url", date=None, title=None)
 OUTCOME = "threadloom_outcome"  # metadata key of a document's CrawlOutcome
 REJECT = "threadloom_reject"  # metadata key: why the reader could not make a document of a record
 JSONL_SUFFIXES = (".jsonl", ".jsonl.gz", ".jsonl.zst", ".json.gz", ".ndjson")
 PLAIN_JSONL_SUFFIXES = (".jsonl", ".ndjson")  # can be read from any byte offset
 PARQUET_SUFFIXES = (".parquet",)
 TEXT_SUFFIXES = (".txt",)
-INPUT_SUFFIXES = JSONL_SUFFIXES + PARQUET_SUFFIXES + TEXT_SUFFIXES
+INPUT_SUFFIXES = JSONL_SUFFIXES + PARQUET_SUFFIXES + TEXT_SUFFIXES + WET_SUFFIXES
 
 
 def quiet_datatrove_console() -> None:
@@ -133,7 +138,7 @@ _IGZIP = _igzip()
 
 def _damaged_file_errors() -> tuple[type[BaseException], ...]:
     """What the decoders raise on a damaged file (truncated or corrupt gzip, zstd or Parquet)."""
-    errors: list[type[BaseException]] = [EOFError, OSError, zlib.error, pa.ArrowException]
+    errors: list[type[BaseException]] = [EOFError, OSError, zlib.error, pa.ArrowException, WarcFormatError]
     try:
         import zstandard
 
@@ -154,7 +159,7 @@ _DAMAGED_FILE_ERRORS = _damaged_file_errors()
 class ReadUnit:
     """The share of one crawl file that one task reads: a byte range of a plain JSONL file (the
     lines that start in it), a range of a Parquet file's row groups, or a whole file (compressed
-    JSONL and .txt can only be read from their start). Which task reads a unit changes nothing in
+    JSONL, WET and .txt are read from their start). Which task reads a unit changes nothing in
     the release, so a crawl of a few big files still keeps every worker busy."""
 
     path: str
@@ -199,12 +204,12 @@ def _parquet_units(path: str, split_bytes: int) -> list[ReadUnit]:
 
 
 class CrawlReader(PipelineStep):  # type: ignore[misc]
-    """Read crawl files (JSONL, plain or .gz/.zst; Parquet; .txt documents), each task a share of
+    """Read crawl files (JSONL, plain or .gz/.zst; Parquet; WET; .txt documents), each task a share of
     their read units (`read_units`) balanced by estimated size (`balanced_assignment`; which task
     reads a unit changes nothing in the release). Records become Documents whose metadata holds the
     thread id and what the `threads` config carries (url, site, title, published). A record with
     neither id nor url is named after its place in its file: "NAME@BYTE" for JSONL (the offset of
-    its line, uncompressed), "NAME#ROW" for Parquet."""
+    its line, uncompressed) and WET (of its record), "NAME#ROW" for Parquet."""
 
     name = "threadloom crawl reader"
     type = "📖 - READER"
@@ -222,9 +227,10 @@ class CrawlReader(PipelineStep):  # type: ignore[misc]
 
     def _document(self, data: dict[str, Any], place: str) -> Document:
         columns = self.columns
-        text = data.get(columns.text)
         record_id = data.get(columns.id) if columns.id else None
-        meta = record_metadata(data, columns)
+        return self._make_document(data.get(columns.text), record_id, record_metadata(data, columns), place)
+
+    def _make_document(self, text: Any, record_id: Any, meta: dict[str, Any], place: str) -> Document:
         key = str(record_id) if record_id not in (None, "") else None
         metadata: dict[str, Any] = {"threadloom_meta": meta}
         if not isinstance(text, str) or not text:
@@ -239,7 +245,12 @@ class CrawlReader(PipelineStep):  # type: ignore[misc]
         if name.endswith(TEXT_SUFFIXES):
             yield self._read_text_file(unit.path)
             return
-        reading = self._read_parquet(unit) if name.endswith(PARQUET_SUFFIXES) else self._read_jsonl(unit)
+        if name.endswith(PARQUET_SUFFIXES):
+            reading = self._read_parquet(unit)
+        elif name.endswith(WET_SUFFIXES):
+            reading = self._read_wet(unit)
+        else:
+            reading = self._read_jsonl(unit)
         try:
             yield from reading
         except _DAMAGED_FILE_ERRORS as error:
@@ -253,18 +264,25 @@ class CrawlReader(PipelineStep):  # type: ignore[misc]
         return Document(text=" ", id=crawl_thread_id(None, None, place),
                         metadata={"threadloom_meta": {}, REJECT: reason})
 
+    @contextmanager
+    def _open_stream(self, path: str, plain: bool) -> Iterator[Any]:
+        """The file's bytes, decompressed (.gz by ISA-L when installed, .zst by zstandard); `plain`:
+        the file is not compressed."""
+        folder, name = str(Path(path).parent), Path(path).name
+        gzipped = name.endswith(".gz") and _IGZIP is not None
+        inferred = None if plain or gzipped else "infer"
+        with get_datafolder(folder).open(name, "rb", compression=inferred) as raw:
+            # a decompressing stream may not iterate lines itself (zstandard's does not)
+            yield raw if plain else _IGZIP.IGzipFile(fileobj=raw) if gzipped else io.BufferedReader(raw)
+
     def _read_jsonl(self, unit: ReadUnit) -> Iterator[Document]:
         """The records whose lines start in the unit's byte range (a plain file is entered at the
         first line that starts at or after `start`; a compressed one is read from its start)."""
         import orjson
 
-        folder, name = str(Path(unit.path).parent), Path(unit.path).name
+        name = Path(unit.path).name
         plain = name.endswith(PLAIN_JSONL_SUFFIXES)
-        gzipped = name.endswith(".gz") and _IGZIP is not None
-        inferred = None if plain or gzipped else "infer"
-        with get_datafolder(folder).open(name, "rb", compression=inferred) as raw:
-            # a decompressing stream may not iterate lines itself (zstandard's does not)
-            handle = raw if plain else _IGZIP.IGzipFile(fileobj=raw) if gzipped else io.BufferedReader(raw)
+        with self._open_stream(unit.path, plain) as handle:
             offset = 0
             if plain and unit.start:
                 handle.seek(unit.start - 1)
@@ -284,6 +302,25 @@ class CrawlReader(PipelineStep):  # type: ignore[misc]
                     yield self._document(data, f"{name}@{at}")
                 else:
                     yield self._rejected(f"{name}@{at}", "not a JSON object")
+
+    def _read_wet(self, unit: ReadUnit) -> Iterator[Document]:
+        """The pages of a WET file: each record's text, its WARC-Record-ID as the record id and its
+        WARC-Target-URI as the url. Its WARC-Date is when the page was fetched, not published: it
+        is not carried. A page larger than a document may be is rejected without being kept."""
+        name = Path(unit.path).name
+        with self._open_stream(unit.path, plain=name.endswith(".wet")) as handle:
+            for page in wet_pages(handle, MAX_DOCUMENT_BYTES):
+                place = f"{name}@{page.offset}"
+                meta = record_metadata({"url": page.url}, WET_COLUMNS)
+                if page.body is None:
+                    yield self._rejected(place, f"larger than {MAX_DOCUMENT_BYTES // 1_000_000} MB")
+                    continue
+                try:
+                    text = page.body.decode("utf-8")
+                except UnicodeDecodeError:
+                    yield self._rejected(place, "not valid UTF-8")
+                    continue
+                yield self._make_document(text, page.record_id, meta, place)
 
     def _read_parquet(self, unit: ReadUnit) -> Iterator[Document]:
         """Only the columns the crawl uses (a crawl's Parquet may also hold the HTML, headers, ...:
