@@ -180,10 +180,19 @@ def test_show_of_an_unknown_thread_exits_1_with_one_line(seed_release: Path) -> 
     _assert_one_error_line(result, "no-such-thread", "no such thread")
 
 
-def test_show_of_a_folder_that_is_not_a_release_exits_1(tmp_path: Path) -> None:
-    result = run("show", tmp_path)
+@pytest.mark.parametrize("command", ["show", "view", "export jsonl", "export convokit", "diff"])
+@pytest.mark.parametrize("given", ["folder", "file"])
+def test_a_folder_or_file_that_is_not_a_release_is_named_in_one_line(command: str, given: str,
+                                                                     tmp_path: Path) -> None:
+    """Every command that reads a release says the same, before reading any Parquet (a file
+    given for the release once read as "t.txt/data/...: not a readable Parquet file")."""
+    target = tmp_path / "not-a-release"
+    target.mkdir() if given == "folder" else target.write_text("a page\n", encoding="utf-8")
+    extra = {"export jsonl": [tmp_path / "out"], "export convokit": [tmp_path / "out"], "diff": [target]}
+    result = run(*command.split(), target, *extra.get(command, []))
     assert result.exit_code == 1
-    _assert_one_error_line(result, "missing")
+    _assert_one_error_line(result, f"{target}: not a threadloom release (no manifest.json)")
+    assert not (tmp_path / "out").exists()
 
 
 def test_show_respects_the_width(small_release: Path) -> None:

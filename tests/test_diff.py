@@ -156,7 +156,7 @@ def test_diff_of_a_folder_that_is_not_a_release_is_one_line_exit_1(tmp_path: Pat
     result = CliRunner().invoke(main, ["diff", str(tmp_path), str(small_release)])
     assert result.exit_code == 1
     assert result.output.startswith("threadloom: ")
-    assert "manifest.json: missing" in result.output
+    assert f"{tmp_path}: not a threadloom release (no manifest.json)" in result.output
     assert len(result.output.strip().splitlines()) == 1
 
 

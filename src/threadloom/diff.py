@@ -15,9 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .errors import ThreadloomError
-from .reading import read_rows, thread_order, threads_with
-from .release import MANIFEST
+from .reading import read_rows, release_manifest, thread_order, threads_with
 
 Row = dict[str, Any]
 
@@ -71,17 +69,6 @@ class ReleaseDiff:
         }
 
 
-def _manifest(folder: Path) -> dict[str, Any]:
-    path = folder / MANIFEST
-    try:
-        value: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise ThreadloomError(str(path), "missing", "is this a threadloom release folder?") from None
-    except ValueError as err:
-        raise ThreadloomError(str(path), f"not JSON ({err})", "run threadloom validate on it") from None
-    return value
-
-
 def _add_changes(result: dict[str, list[Row]], old: dict[str, Row], new: dict[str, Row],
                  kinds: dict[str, tuple[str, ...]]) -> None:
     """Per kind, one entry per id both have whose fields of that kind differ (in `old`'s order)."""
@@ -111,7 +98,7 @@ def diff_releases(old: Path, new: Path) -> ReleaseDiff:
     build's follow its file names): memory then holds one thread of each, and the differences.
     Otherwise every row is read first."""
     old, new = Path(old), Path(new)
-    old_manifest, new_manifest = _manifest(old), _manifest(new)
+    old_manifest, new_manifest = release_manifest(old), release_manifest(new)
     result = ReleaseDiff(old, new, str(old_manifest.get("dataset_version")),
                          str(new_manifest.get("dataset_version")))
     result.thread_changes = {kind: [] for kind in THREAD_FIELDS}

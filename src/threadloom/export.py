@@ -21,8 +21,7 @@ from typing import Any
 
 from . import __version__
 from .errors import ThreadloomError
-from .reading import iter_rows, threads_with_rows
-from .release import MANIFEST
+from .reading import iter_rows, release_manifest, threads_with_rows
 
 Row = dict[str, Any]
 
@@ -41,15 +40,6 @@ _LINE_BREAKING = str.maketrans({"\x85": "\\u0085", "\u2028": "\\u2028", "\u2029"
 def jsonl_line(record: Any) -> str:
     """One JSON Lines record: UTF-8 text as it is, but no character any reader could split on."""
     return json.dumps(record, ensure_ascii=False).translate(_LINE_BREAKING) + "\n"
-
-
-def _manifest(folder: Path) -> dict[str, Any]:
-    try:
-        manifest: dict[str, Any] = json.loads((Path(folder) / MANIFEST).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        raise ThreadloomError(str(folder), "not a threadloom release (no readable manifest.json)",
-                              "give the folder that threadloom build wrote") from None
-    return manifest
 
 
 class _MetaIndex:
@@ -147,7 +137,7 @@ def _fresh_target(out: Path) -> Path:
 
 def export_convokit(folder: Path, out: Path) -> Path:
     """Write the ConvoKit corpus of the release in `folder` to the new folder `out`."""
-    manifest = _manifest(folder)
+    manifest = release_manifest(folder)
     out = Path(out)
     staging = _fresh_target(out)
     try:
@@ -162,7 +152,7 @@ def export_convokit(folder: Path, out: Path) -> Path:
 def nested_threads(folder: Path) -> Iterator[Row]:
     """One record per thread: the thread row, its speakers, and its comments as a reply tree
     (each comment with a `replies` list). Read thread by thread, so a release of any size."""
-    _manifest(folder)  # now, not at the first record
+    release_manifest(folder)  # now, not at the first record
     return _nested_records(folder)
 
 

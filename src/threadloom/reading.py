@@ -4,6 +4,7 @@ reports damage in detail; the other commands stop)."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Container, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -13,10 +14,28 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from .errors import ThreadloomError
-from .release import parquet_path
+from .release import MANIFEST, parquet_path
 from .schemas import RAW_CONFIG
 
 Row = dict[str, Any]
+
+
+def release_manifest(folder: Path) -> Row:
+    """The release's manifest.json: what every command that reads a release checks first, so a
+    file or a folder that is no release is named as such in one line."""
+    path = Path(folder) / MANIFEST
+    try:
+        manifest = json.loads(path.read_text(encoding="utf-8"))
+    except (FileNotFoundError, NotADirectoryError):
+        raise ThreadloomError(str(folder), "not a threadloom release (no manifest.json)",
+                              "give the folder that threadloom build wrote") from None
+    except (OSError, ValueError) as err:
+        raise ThreadloomError(str(path), f"not readable JSON ({type(err).__name__})",
+                              "run threadloom validate on the release") from None
+    if not isinstance(manifest, dict):
+        raise ThreadloomError(str(path), "not a manifest (no JSON object)",
+                              "run threadloom validate on the release")
+    return manifest
 
 
 @contextmanager

@@ -6,10 +6,11 @@ import textwrap
 from pathlib import Path
 
 from .errors import ThreadloomError
-from .reading import first_thread_ids, read_rows
+from .reading import first_thread_ids, read_rows, release_manifest
 
 
 def render_tree(folder: Path, thread_id: str | None = None, *, width: int = 100) -> str:
+    release_manifest(folder)  # a file or a folder that is no release: said in one line
     first = first_thread_ids(folder, 5)
     if not first:
         raise ThreadloomError(str(folder), "the release has no threads")

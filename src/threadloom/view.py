@@ -19,8 +19,8 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from .errors import ThreadloomError
-from .reading import read_rows, threads_with
-from .release import MANIFEST, raw_in_parquet
+from .reading import read_rows, release_manifest, threads_with
+from .release import raw_in_parquet
 from .repair import split_raw_lines
 from .schemas import release_configs
 
@@ -116,10 +116,8 @@ def view_data(folder: Path, *, limit: int | None = None, thread_ids: Sequence[st
 
 
 def _identity(folder: Path) -> tuple[str, str]:
-    """The dataset's name and version, from the manifest (the folder's name without one)."""
-    manifest: Row = {}
-    if (folder / MANIFEST).is_file():
-        manifest = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
+    """The dataset's name and version, from the manifest (a folder without one is no release)."""
+    manifest = release_manifest(folder)
     return manifest.get("dataset", folder.name), manifest.get("dataset_version", "")
 
 
@@ -181,11 +179,8 @@ def default_view_path(folder: Path) -> Path:
 
 def write_view(folder: Path, out: Path | None = None, *, limit: int | None = None,
                thread_ids: Sequence[str] = ()) -> Path:
-    if not Path(folder).is_dir():
-        raise ThreadloomError(str(folder), "not a directory",
-                              "give a release folder built by threadloom build")
-    target = Path(out) if out is not None else default_view_path(folder)
     dataset, version = _identity(Path(folder))
+    target = Path(out) if out is not None else default_view_path(folder)
     threads = view_threads(folder, limit=limit, thread_ids=thread_ids)
     # written beside the target and renamed onto it: a failure leaves no half page
     staging = target.with_name(f".{target.name}.{os.getpid()}.writing")
