@@ -126,6 +126,47 @@ def test_a_signature_line_is_not_a_comment_of_its_own() -> None:
     assert [(s.start, s.end) for s in spans][-2:] == [(2, 3), (4, 4)]
 
 
+def test_a_signature_on_the_last_line_closes_the_last_comment() -> None:
+    """At the end of the page nothing follows a lone name to say it closes a comment: a name
+    after a finished sentence is the last comment's signature, not a comment of its own."""
+    texts = ["Great guide, the photos make every step clear.", "Lovely write-up, thank you!", "Anne"]
+    assert start_probability(texts[1], texts[2], None) > 0.5  # the start model alone splits it off
+    spans = comment_spans(_lines(texts), 0)
+    assert [(s.start, s.end) for s in spans] == [(1, 1), (2, 3)]
+
+
+# A short post, then comments where a reader signs "Cheers," over their name and affiliation: the
+# article model, which saw few signatures, reads the name and affiliation as headings.
+SIGNED_THREAD = [
+    "Why I stopped pruning my apple trees in winter",
+    "For years I followed the standard advice and pruned every January. The trees grew back twice "
+    "as fast, with water sprouts everywhere.",
+    "What changed",
+    "Last year I tried summer pruning instead, right after the fruit set. The difference was "
+    "remarkable: fewer sprouts, better light, and the fruit ripened earlier.",
+    "That's all there is to it. Let me know how it goes for you.",
+    "Great post. I have two old Bramleys that I have been pruning in winter for a decade.",
+    "Thanks, Martin. Bramleys respond really well to it, give it two seasons.",
+    "I am not convinced. Summer pruning reduces the leaf area just when the tree needs it most, and "
+    "in a dry summer that can stress the tree badly.",
+    "Cheers,",
+    "Paul Hendricks",
+    "Orchard manager, Kent",
+    "Fair point, Paul. In a dry year I would hold back too.",
+]
+
+
+def test_a_signature_block_says_nothing_of_where_the_comments_begin() -> None:
+    """"Cheers," / a name / an affiliation close comments and posts alike: their lines weigh
+    neither way in the article cut (as code lines), so they do not pull it below them."""
+    lines = _lines(SIGNED_THREAD)
+    probs = [_comment_likeness(lines, i) for i in range(len(lines))]
+    assert probs[8:11] == [0.5, 0.5, 0.5]
+    assert probs[11] != 0.5  # the line after the block is read again
+    first, _ = article_cut(lines)
+    assert first == 5  # "Great post. ..." opens the comments
+
+
 # (a comment that quotes, then answers the quote) after one comment: the answer stays in it
 QUOTE_THEN_ANSWER = [
     ["Great post, Nora! I always wondered when to prune mine.",

@@ -153,6 +153,16 @@ def test_signature_line_names_its_own_comment() -> None:
     assert ids[0].name == "Marta"
 
 
+@pytest.mark.parametrize(("text", "name"), [
+    ("Lovely guide.\nCheers,\nPaul Hendricks\nOrchard manager, Kent", "Paul"),
+    ("Lovely guide.\nCheers,\nPaul Hendricks", "Paul"),
+    ("Lovely guide.\nCheers,\nPaul Hendricks\nI will try it this summer and report back.", None),
+    ("Lovely guide.\nSee you,\nPaul Hendricks\nOrchard manager, Kent", None),  # no sign-off above
+])
+def test_a_signature_under_a_sign_off_may_have_an_affiliation_under_it(text: str, name: str | None) -> None:
+    assert comment_facts(text).signature == name
+
+
 def test_a_word_written_in_lower_case_is_not_a_name() -> None:
     assert used_in_lower_case("Brilliant", ["that was brilliant, thanks"])
     assert not used_in_lower_case("Pete", ["thanks, Pete"])

@@ -107,6 +107,7 @@ PAGES = [
     ROSES[:1],
     [*ROSES[:3], "pip install roses==1.2", "def prune(cane): return cane[:3]", *ROSES[3:]],
     ROSES[:ROSES_ARTICLE_END] * 3 + ROSES[ROSES_ARTICLE_END:] + ROSES[:2],
+    [*ROSES, "Cheers,", "Paul Hendricks", "Orchard manager, Kent", "-Joe", "Best,", "Anne", *ROSES[-3:]],
 ]
 
 

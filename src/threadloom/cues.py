@@ -626,6 +626,16 @@ def is_quotation(text: str) -> bool:
     return bool(QUOTATION_RE.match(text))
 
 
+# How many words an affiliation under a signature has at most ("Orchard manager, Kent").
+AFFILIATION_WORDS = 8
+
+
+def is_affiliation(text: str) -> bool:
+    """Could this line stand under a signature's name: short, and no finished sentence?"""
+    stripped = text.strip()
+    return bool(stripped) and len(stripped.split()) <= AFFILIATION_WORDS and not ends_sentence(stripped)
+
+
 def signature_name(text: str) -> str | None:
     """The name on a signature line ("-Joe", "Joe", "Sheldon, manager at X"), if the line is one."""
     stripped = text.strip()

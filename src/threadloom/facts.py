@@ -244,7 +244,7 @@ def comment_facts(text: str) -> Facts:
         asks="?" in text,
         opens_with=_opener(first_word, first_line.lstrip()),
         mentions=tuple(cues.mentions(cues.head_tail(text))),
-        signature=cues.signature_name(last_line) if "\n" in text else None,
+        signature=_signature(text, last_line),
         praises_post=_praises_post(tokens),
         emoticon=_has_emoticon(lower),
         you_share=_share_of_you(you, me),
@@ -252,6 +252,21 @@ def comment_facts(text: str) -> Facts:
         follow_up=sum(map(FOLLOW_UP.__contains__, tokens[:20])),  # True counts 1
         thanks_for_post=_thanks_for_post(tokens),
     )
+
+
+def _signature(text: str, last_line: str) -> str | None:
+    """The name signing a comment of several lines: its last line's ("-Joe", "Marta", "Sheldon,
+    manager at X"), or under a sign-off the line's before a short last one ("Cheers," / "Paul
+    Hendricks" / "Orchard manager, Kent")."""
+    if "\n" not in text:
+        return None
+    name = cues.signature_name(last_line)
+    if name is not None or text.count("\n") < 2:
+        return name
+    sign_off, signed, _ = text.rsplit("\n", 3)[-3:]  # the last three lines
+    if cues.is_sign_off(sign_off) and cues.is_affiliation(last_line):
+        return cues.signature_name(signed)
+    return None
 
 
 def _has_emoticon(lower: str) -> bool:

@@ -168,10 +168,30 @@ OPENER_WEIGHT = 2.0  # how much the first comment line must read like a comment 
 
 
 def _comment_likeness(lines: list[TextLine], index: int) -> float:
-    """P(line reads like a comment); code lines say nothing either way (both parts hold code)."""
+    """P(line reads like a comment); code lines and a closing block's lines say nothing either
+    way (both parts hold code, and both may end "Cheers," over a name: `_in_closing_block`)."""
     if cues.is_code(lines[index].text):
         return 0.5
+    found = [line_cues(lines[i].text) if i >= 0 else () for i in range(index - 2, index + 1)]
+    if _in_closing_block(found, lines[index].text):
+        return 0.5
     return min(max(probability("article", article_features(lines, index)), 1e-4), 1 - 1e-4)
+
+
+def _in_closing_block(found: list[tuple[str, ...]], text: str) -> bool:
+    """Is the line (`text`, with `found`: the line_cues of the two lines above it and its own) in
+    a closing block: a sign-off ("Cheers,"), the name under it and a short line under that (an
+    affiliation), or a signature led by a dash ("-Joe")? The comments sign so, but so may the
+    post: the article model, which saw few such lines, reads a name as a heading."""
+    above2, above, cur = found[-3:]
+    if "sign_off" in cur:
+        return True
+    if "signature" in cur:
+        return "sign_off" in above or text.lstrip()[:1] in _DASHES
+    return "sign_off" in above2 and "signature" in above and cues.is_affiliation(text)
+
+
+_DASHES = frozenset("-–—~")
 
 
 # Cuts scoring below the best by more than this add < e^-30 each to the posterior: not scored.
@@ -188,8 +208,14 @@ def comment_likelihoods(texts: list[str]) -> list[float]:
     bias = all_weights().get("article", {}).get("bias", 0.0) * 1.0
     last = len(texts) - 1
     probs = []
+    nothing: tuple[str, ...] = ()
     for i, names in enumerate(found):
         if "code" in names:  # cues.is_code of the line, as line_cues found it
+            probs.append(0.5)
+            continue
+        closing = "sign_off" in names or "signature" in names or (i > 1 and "sign_off" in found[i - 2])
+        if closing and _in_closing_block([found[i - 2] if i > 1 else nothing, found[i - 1] if i else nothing,
+                                          names], texts[i]):  # (most lines: none of its cues)
             probs.append(0.5)
             continue
         terms = [bias, *weighed[i][0]]
@@ -525,15 +551,20 @@ def closed_by_sign_off(prev: str, cur: str) -> bool:
 
 
 def signed_off(before: str | None, prev: str, cur: str) -> bool:
-    """`prev` is a signature that closes its comment ("Cheers," / "Marta"; "-Joe"; a lone name
-    after a finished sentence), and `cur` is not the rest of it (a short affiliation line): the
-    next comment starts at `cur`."""
-    stripped = prev.strip()
-    if stripped.endswith(",") or cues.signature_name(stripped) is None or len(cur.split()) <= 3:
+    """`prev` is a signature that closes its comment (`closing_signature`), and `cur` is not the
+    rest of it (a short affiliation line): the next comment starts at `cur`."""
+    if len(cur.split()) <= 3 or cues.is_code(cur):
+        return False  # an affiliation; or "Change" then code: a word introducing a snippet
+    return closing_signature(before, prev)
+
+
+def closing_signature(before: str | None, line: str) -> bool:
+    """`line` is a signature that closes its comment: "Marta" under "Cheers,", "-Joe", a lone
+    name after a finished sentence (`before`: the line above it)."""
+    stripped = line.strip()
+    if stripped.endswith(",") or cues.signature_name(stripped) is None:
         return False
-    if cues.is_code(cur):
-        return False  # "Change" then code: a word introducing a snippet, not a signature
-    if stripped.startswith(("-", "–", "—", "~")):
+    if stripped[:1] in _DASHES:
         return True
     if before is None:
         return False
@@ -624,7 +655,9 @@ def _decode_spans(lines: list[TextLine], first: int, author_name: str | None, lo
     for i in range(first + 1, len(lines)):
         nxt = lines[i + 1].text if i + 1 < len(lines) else None
         p = sigmoid(logits[i])
-        signs = nxt is not None and signed_off(lines[i - 1].text, lines[i].text, nxt)
+        # a signature closes the comment it is in; on the last line, nothing can be the rest of it
+        signs = (signed_off(lines[i - 1].text, lines[i].text, nxt) if nxt is not None
+                 else closing_signature(lines[i - 1].text, lines[i].text))
         closer = ""  # the cue that ends the comment before this line, if one does
         if lines[i].header:
             p, closer = max(p, 0.97), "header"
