@@ -3,6 +3,7 @@
 worker scaling and memory per worker on a synthetic crawl.
 
     python scripts/benchmark_crawl.py --size-mb 100 --size-mb 1000 --json report.json
+    python scripts/benchmark_crawl.py --size-mb 100 --format wet     # the same pages as WET files
 
 The crawl is generated in a temporary folder from the development benchmark
 (/work/shared/bench/threads.jsonl, or --bench) and the seed (raw/): its threads flattened as
@@ -100,9 +101,38 @@ def open_shard(folder: Path, i: int) -> Any:
     return (folder / f"part-{i:03d}.jsonl").open("w", encoding="utf-8")
 
 
+class WetShard:
+    """A WET file written as Common Crawl writes one (a warcinfo record, then a "conversion"
+    record per page), each record its own gzip member in the odd shards, plain in the even ones."""
+
+    def __init__(self, folder: Path, i: int) -> None:
+        self.packed = bool(i % 2)
+        self.handle = (folder / f"part-{i:03d}.warc.wet{'.gz' if self.packed else ''}").open("wb")
+        self._record("warcinfo", [("Content-Type", "application/warc-fields")], b"isPartOf: benchmark\r\n")
+
+    def _record(self, kind: str, headers: list[tuple[str, str]], body: bytes) -> None:
+        lines = ["WARC/1.0", f"WARC-Type: {kind}", *(f"{k}: {v}" for k, v in headers),
+                 f"Content-Length: {len(body)}"]
+        record = ("\r\n".join(lines) + "\r\n\r\n").encode() + body + b"\r\n\r\n"
+        self.handle.write(gzip.compress(record, compresslevel=6) if self.packed else record)
+
+    def write_page(self, record: dict[str, str]) -> None:
+        headers = [("WARC-Target-URI", record["url"]), ("WARC-Date", record["date"] + "T00:00:00Z"),
+                   ("WARC-Record-ID", record["id"]), ("Content-Type", "text/plain")]
+        self._record("conversion", headers, record["text"].encode("utf-8"))
+
+    def __enter__(self) -> WetShard:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.handle.close()
+
+
 def generate(folder: Path, size_mb: float, threads: list[tuple[list[str], list[list[str]]]],
-             seed_lines: list[str], thread_share: float, mojibake_share: float, files: int) -> dict[str, int]:
-    """Write about size_mb of JSONL crawl shards (half plain, half .jsonl.gz) into folder."""
+             seed_lines: list[str], thread_share: float, mojibake_share: float, files: int,
+             wet: bool = False) -> dict[str, int]:
+    """Write about size_mb of crawl shards (half plain, half gzipped) into folder: JSONL, or WET
+    files with `wet` (the same pages: the same records, id and url in the WARC headers)."""
     rng = random.Random(7)
     reword = Rewording([p for a, c in threads for p in a + [q for cc in c for q in cc]], 11)
     sources = [a + [p for c in cs for p in c] for a, cs in threads] + [seed_lines]
@@ -111,7 +141,8 @@ def generate(folder: Path, size_mb: float, threads: list[tuple[list[str], list[l
     target = size_mb * 1e6
     written = n = n_threads = n_mojibake = 0
     with contextlib.ExitStack() as stack:
-        handles = [stack.enter_context(open_shard(folder, i)) for i in range(files)]
+        handles = [stack.enter_context(WetShard(folder, i) if wet else open_shard(folder, i))
+                   for i in range(files)]
         while written < target:
             is_thread = rng.random() < thread_share
             lines = [reword.line(x) for x in (rng.choice(sources) if is_thread else rng.choice(articles))]
@@ -122,7 +153,10 @@ def generate(folder: Path, size_mb: float, threads: list[tuple[list[str], list[l
             text = "\n".join(lines)
             record = {"text": text, "id": f"<urn:uuid:{n:08d}>", "url": f"https://blog{n % 97}.example/p/{n}",
                       "date": "2021-06-01"}
-            handles[n % files].write(json.dumps(record, ensure_ascii=False) + "\n")
+            if wet:
+                handles[n % files].write_page(record)
+            else:
+                handles[n % files].write(json.dumps(record, ensure_ascii=False) + "\n")
             written += len(text.encode("utf-8"))
             n += 1
             n_threads += is_thread
@@ -130,8 +164,20 @@ def generate(folder: Path, size_mb: float, threads: list[tuple[list[str], list[l
 
 
 def iter_texts(folder: Path, limit_bytes: float = float("inf")) -> Iterator[str]:
+    from threadloom.crawl.wet import wet_pages
+
     seen = 0
     for path in sorted(folder.glob("part-*")):
+        if ".wet" in path.name:
+            with (gzip.open(path, "rb") if path.suffix == ".gz" else path.open("rb")) as stream:
+                texts: Iterator[str] = (page.body.decode("utf-8") for page in wet_pages(stream, 10**9)
+                                        if page.body is not None)
+                for text in texts:
+                    yield text
+                    seen += len(text.encode("utf-8"))
+                    if seen >= limit_bytes:
+                        return
+            continue
         opener = gzip.open if path.suffix == ".gz" else open
         with opener(path, "rt", encoding="utf-8") as handle:
             for raw in handle:
@@ -296,6 +342,8 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=2,
                         help="1- and 2-worker runs, alternated, this many times each (the best is reported)")
     parser.add_argument("--ftfy-sample-mb", type=float, default=50.0)
+    parser.add_argument("--format", choices=["jsonl", "wet"], default="jsonl",
+                        help="the crawl's files: JSONL, or Common Crawl's WET (the same pages)")
     parser.add_argument("--json", type=Path, default=None, help="also write the report here")
     args = parser.parse_args()
     from threadloom.crawl.proof import ascii_skip_mismatches
@@ -303,14 +351,16 @@ def main() -> None:
     threads = load_threads(args.bench)
     machine = {"nproc": os.cpu_count(), "affinity": sorted(os.sched_getaffinity(0)),
                "load_average": [round(x, 2) for x in os.getloadavg()]}
-    report: dict[str, Any] = {"machine": machine, "triage": triage_quality(threads), "runs": []}
-    print(json.dumps({"machine": machine, "triage": report["triage"]}, indent=1), flush=True)
+    report: dict[str, Any] = {"machine": machine, "format": args.format, "triage": triage_quality(threads),
+                              "runs": []}
+    print(json.dumps({"machine": machine, "format": args.format, "triage": report["triage"]}, indent=1),
+          flush=True)
     for size in args.size_mb or [100.0]:
         with tempfile.TemporaryDirectory(prefix="threadloom-crawl-bench-") as tmp:
             folder = Path(tmp) / "crawl"
             started = time.perf_counter()
             made = generate(folder, size, threads, seed_thread(), args.thread_share, args.mojibake_share,
-                            args.files)
+                            args.files, wet=args.format == "wet")
             generation = time.perf_counter() - started  # not part of any figure below
             checked, changed = ascii_skip_mismatches(iter_texts(folder, 20e6))
             rate, sample = ftfy_rate(folder, args.ftfy_sample_mb)

@@ -38,7 +38,8 @@ INSERTS = ["\u200b", "\u00ad", "\ufeff", "\u202e", "\x0c", "\x0b", "\r", "\u2028
            "â€™", "\U0001f600", "e\u0301", ":)", "-", "~", "Thanks,", "Cheers,", "\\", "<", ">",
            "```", "    ", "http://example.com/"]
 # Whole lines a crawl keeps of a page: a widget's links, comment headers, a comments heading, a
-# byline, the reply form (the structure stage reads each for what it says: furniture.py).
+# byline, the reply form (the structure stage reads each for what it says: furniture.py), and a
+# signature block's lines.
 FURNITURE = ["Reply", "Reply Share ›", "Paul says:", "March 3, 2013 at 10:14 am", "Paul Smith – 3 days ago",
              "14 Comments", "3 Responses to “A post”", "Posted by Nora Lind", "Anonymous says:",
              "Leave a Reply", "Name *", "Notify me of follow-up comments by email.", "Paul Smith",
@@ -49,7 +50,7 @@ FURNITURE = ["Reply", "Reply Share ›", "Paul says:", "March 3, 2013 at 10:14 a
              "• 3 years ago", "Paul Smith · Works at Acme", "↳ Reply", "Like (3)", "03/04/2013", "25/04/2013",
              "Like · Reply · Mar 3, 2013", "Marit van der Sleen says:", "Idris (@idrisraja) said...",
              "10:14 pm on 3rd March 2013", "2013-03-03 10:14:33", "Posted by: Paul | 31.12.99 at 25:61",
-             "* * *", "----------"]
+             "* * *", "----------", "Cheers,", "-Joe", "Orchard manager, Kent", "Best,"]
 
 
 def damage(text: str, rng: random.Random) -> str:

@@ -9,10 +9,12 @@ from threadloom.learned import logit, top_reasons
 from threadloom.segment import (
     HEADING_WEIGHT,
     OPENER_WEIGHT,
+    SECTION_WEIGHT,
     TextLine,
     _after_headings,
     _comment_likeness,
     _last_invitation,
+    _opens_a_section,
     _pair_features,
     _posterior,
     _rounded_posterior,
@@ -163,6 +165,8 @@ def test_a_signature_block_says_nothing_of_where_the_comments_begin() -> None:
     probs = [_comment_likeness(lines, i) for i in range(len(lines))]
     assert probs[8:11] == [0.5, 0.5, 0.5]
     assert probs[11] != 0.5  # the line after the block is read again
+    thanks = _lines(["Great guide, the photos make every step clear.", "Thank you!", "Lovely post."])
+    assert _comment_likeness(thanks, 1) != 0.5  # a sign-off over no name: as often a whole comment
     first, _ = article_cut(lines)
     assert first == 5  # "Great post. ..." opens the comments
 
@@ -236,7 +240,9 @@ def _exhaustive_cut(lines: list[str]) -> tuple[int, float]:
         opener = start_probability(lines[k - 1], lines[k], None) if k else 0.5
         heading = HEADING_WEIGHT if k in _after_headings(lines) else 0.0
         invited = -HEADING_WEIGHT if k <= _last_invitation(lines) else 0.0  # the invitation a comment's
-        scores.append(article + comments + heading + invited + OPENER_WEIGHT * math.log(max(opener, 1e-4)))
+        section = -SECTION_WEIGHT if k and _opens_a_section(lines[k - 1]) else 0.0  # ending on a heading
+        scores.append(article + comments + heading + invited + section
+                      + OPENER_WEIGHT * math.log(max(opener, 1e-4)))
     best = max(range(len(scores)), key=lambda k: (scores[k], -k))
     return best, round(1.0 / sum(math.exp(s - scores[best]) for s in scores), 3)
 
@@ -249,10 +255,50 @@ def test_the_pruned_article_cut_equals_scoring_every_split(cut: int) -> None:
 
 
 @pytest.mark.parametrize("at", [2, 4, 6, 9])
-def test_the_pruned_article_cut_equals_scoring_every_split_with_a_heading(at: int) -> None:
-    lines = [*ROSES[:at], "6 Comments", *ROSES[at:]]
+@pytest.mark.parametrize("heading", ["6 Comments", "What changed", "3. Water them at dawn"])
+def test_the_pruned_article_cut_equals_scoring_every_split_with_a_heading(at: int, heading: str) -> None:
+    lines = [*ROSES[:at], heading, *ROSES[at:]]
     first, confidence, _ = best_cut(lines)
     assert (first, confidence) == _exhaustive_cut(lines)
+
+
+@pytest.mark.parametrize(("line", "opens"), [
+    ("What changed", True), ("Fixing the URLs", True), ("5. They feel the cold", True),
+    ("2) Fixing the URLs", True),
+    ("Comments", False), ("Join the discussion", False), ("Leave a Reply", False), ("6 Comments", False),
+    ("What readers think", False),
+    ("I cannot imagine the house without her now.", False), ("5. Water them.", False),
+    ("5. They will change your life in more ways than you could ever guess", False),
+    ("2013 was a good year for roses", False),
+])
+def test_a_section_heading_is_short_unfinished_and_not_over_the_comments(line: str, opens: bool) -> None:
+    assert _opens_a_section(line) is opens
+
+
+# A numbered list of a post, whose last item is one short line: read alone it could be the first
+# comment, but the article does not end on the heading over it.
+LISTICLE = [
+    "Five things I wish I knew before adopting a retired greyhound",
+    "When we brought Juno home two years ago, I thought I was ready. I had read the books, bought "
+    "the bed, and booked the vet. I was not ready.",
+    "1. They have never seen stairs",
+    "Juno had lived her whole life on flat ground. The first time she met our staircase she froze "
+    "at the bottom and shook. It took three weeks of treats to get her up.",
+    "2. They sleep twenty hours a day",
+    "Do not expect a jogging partner. A retired racer is a forty-mile-an-hour couch potato.",
+    "3. They will change your life",
+    "I cannot imagine the house without her now.",
+    "Dana, this made me smile. Our boy Rocket did exactly the same thing with the stairs!",
+    "How long did it take Rocket to get used to them?",
+    "About a month. He still goes up faster than he comes down.",
+    "Lovely post. Juno is gorgeous.",
+]
+
+
+def test_the_article_does_not_end_on_a_section_heading() -> None:
+    first, _ = article_cut(_lines(LISTICLE))
+    assert first == 8  # "Dana, this made me smile. ..."
+    assert _opens_a_section(LISTICLE[6])
 
 
 # An article that ends the way comments do (first person, thanks, a question to the readers), then

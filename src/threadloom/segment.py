@@ -9,6 +9,7 @@ where comments start, from those: blank_lines.py), then decoded left to right.
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
@@ -180,12 +181,13 @@ def _comment_likeness(lines: list[TextLine], index: int) -> float:
 
 def _in_closing_block(found: list[tuple[str, ...]], text: str) -> bool:
     """Is the line (`text`, with `found`: the line_cues of the two lines above it and its own) in
-    a closing block: a sign-off ("Cheers,"), the name under it and a short line under that (an
-    affiliation), or a signature led by a dash ("-Joe")? The comments sign so, but so may the
-    post: the article model, which saw few such lines, reads a name as a heading."""
+    a closing block: a sign-off over a name ("Cheers,"; not "Thank you!", a comment's whole words as
+    often), the name under a sign-off and a short line under that (an affiliation), or a signature
+    led by a dash ("-Joe")? The comments sign so, but so may the post: the article model, which saw
+    few such lines, reads a name as a heading."""
     above2, above, cur = found[-3:]
     if "sign_off" in cur:
-        return True
+        return text.rstrip().endswith(",")
     if "signature" in cur:
         return "sign_off" in above or text.lstrip()[:1] in _DASHES
     return "sign_off" in above2 and "signature" in above and cues.is_affiliation(text)
@@ -287,6 +289,9 @@ def best_cut(
         upper[k] += HEADING_WEIGHT
     for k in range(_last_invitation(texts) + 1):
         upper[k] -= HEADING_WEIGHT  # the line inviting comments below would be a comment's
+    for k in range(1, n):
+        if _opens_a_section(texts[k - 1]):
+            upper[k] -= SECTION_WEIGHT  # the article would end on a heading
     if layout is not None:
         for k in range(1, n):
             upper[k] += layout[k]
@@ -330,6 +335,29 @@ def _after_headings(texts: list[str]) -> list[int]:
         if furniture.is_comments_heading(texts[k]):
             return [k + 1]
     return []
+
+
+# How much a section heading on the line before a cut counts against it (log odds): a heading
+# ("What changed", "5. They feel the cold") opens a section of the article, which goes on under it.
+SECTION_WEIGHT = 2.0
+# A numbered heading: "5. They feel the cold", "2) Fixing the URLs".
+_NUMBERED_HEADING_RE = re.compile(r"\d{1,2}[.)]\s+[A-Z]")
+# Words of a heading over a comment section, which the comments go on under: "Comments",
+# "Responses", "Join the discussion", "Leave a reply", "What readers think".
+_SECTION_OF_COMMENTS = ("comment", "respon", "discuss", "repl", "thought", "conversation", "feedback",
+                        "reader")
+
+
+def _opens_a_section(text: str) -> bool:
+    """Is the line a heading inside the article: short, unfinished, and not one over the comments?"""
+    if "heading" not in line_cues(text):
+        stripped = text.lstrip()
+        if not stripped[:1].isdigit() or _NUMBERED_HEADING_RE.match(stripped) is None:
+            return False
+        if len(stripped.split()) > 9 or cues.ends_sentence(stripped.rstrip()):
+            return False
+    low = text.lower()
+    return not any(word in low for word in _SECTION_OF_COMMENTS)
 
 
 def _last_invitation(texts: list[str]) -> int:
