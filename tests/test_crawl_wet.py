@@ -145,10 +145,11 @@ def test_damaged_or_unreadable_wet_records_are_counted_as_rejected(tmp_path: Pat
     latin = page_record(9, "https://latin.example/1", "").replace(b"Content-Length: 0", b"Content-Length: 4")
     latin = latin.replace(b"\r\n\r\n\r\n\r\n", b"\r\n\r\ncaf\xe9\r\n\r\n")
     lost = page_record(10, "https://x.example", "lost")
-    (folder / "b.wet").write_bytes(latin + b"garbage between records\r\n" + lost)
+    huge = page_record(11, "https://huge.example", "x" * 5_000_001)  # past MAX_DOCUMENT_BYTES
+    (folder / "b.wet").write_bytes(huge + latin + b"garbage between records\r\n" + lost)
     summary = run_crawl(folder, tmp_path / "out")
     assert summary["rejected"] == {"damaged input file (EOFError)": 1, "not valid UTF-8": 1,
-                                   "damaged input file (WarcFormatError)": 1}
+                                   "damaged input file (WarcFormatError)": 1, "larger than 5 MB": 1}
     assert 1 <= summary["threaded"] < 30  # whatever of a.warc.wet.gz came before the damage
 
 

@@ -311,7 +311,6 @@ class CrawlReader(PipelineStep):  # type: ignore[misc]
         with self._open_stream(unit.path, plain=name.endswith(".wet")) as handle:
             for page in wet_pages(handle, MAX_DOCUMENT_BYTES):
                 place = f"{name}@{page.offset}"
-                meta = record_metadata({"url": page.url}, WET_COLUMNS)
                 if page.body is None:
                     yield self._rejected(place, f"larger than {MAX_DOCUMENT_BYTES // 1_000_000} MB")
                     continue
@@ -320,6 +319,7 @@ class CrawlReader(PipelineStep):  # type: ignore[misc]
                 except UnicodeDecodeError:
                     yield self._rejected(place, "not valid UTF-8")
                     continue
+                meta = record_metadata({"url": page.url}, WET_COLUMNS)
                 yield self._make_document(text, page.record_id, meta, place)
 
     def _read_parquet(self, unit: ReadUnit) -> Iterator[Document]:
