@@ -134,6 +134,25 @@ def test_a_crawl_of_wet_files_gives_the_release_their_pages_give_as_jsonl(tmp_pa
         (f"https://garden{i}.example/roses/{i}", f"garden{i}.example", None) for i in range(4)}
 
 
+@pytest.mark.parametrize(("name", "says"), [
+    ("CC-MAIN-0001.warc.gz", "a WARC file of fetched pages (HTML): threadloom reads text"),
+    ("pages.csv", "not a crawl file"),
+])
+def test_a_file_that_is_no_crawl_input_is_named_with_what_to_give(tmp_path: Path, name: str,
+                                                                  says: str) -> None:
+    pytest.importorskip("datatrove")
+    from click.testing import CliRunner
+
+    from threadloom.cli import main
+
+    (tmp_path / name).write_bytes(b"WARC/1.0\r\n")
+    result = CliRunner().invoke(main, ["crawl", str(tmp_path / name), "--out", str(tmp_path / "out")])
+    assert result.exit_code == 1
+    lines = result.stderr.splitlines()
+    assert len(lines) == 1 and lines[0].startswith(f"threadloom: {tmp_path / name}: {says}")
+    assert ".wet" in lines[0] and not (tmp_path / "out").exists()
+
+
 def test_damaged_or_unreadable_wet_records_are_counted_as_rejected(tmp_path: Path) -> None:
     """A truncated file keeps the pages before the damage; a page that is no UTF-8 is one
     rejected record; bytes that are no WARC record end the file's reading with their reason."""

@@ -58,6 +58,9 @@ def find_inputs(inputs: Sequence[Path]) -> list[str]:
         for candidate in candidates:
             if candidate.name.endswith(INPUT_SUFFIXES) and not candidate.name.endswith(".meta.json"):
                 found.add(str(candidate.resolve()))
+            elif candidate == path and candidate.name.endswith((".warc", ".warc.gz")):
+                raise ThreadloomError(str(path), "a WARC file of fetched pages (HTML): threadloom reads text",
+                                      "give its WET file (.warc.wet.gz), the text Common Crawl extracted")
             elif candidate == path:
                 raise ThreadloomError(str(path), "not a crawl file",
                                       "give .jsonl[.gz|.zst], .parquet, .wet[.gz] or .txt files")
