@@ -164,28 +164,25 @@ def generate(folder: Path, size_mb: float, threads: list[tuple[list[str], list[l
 
 
 def iter_texts(folder: Path, limit_bytes: float = float("inf")) -> Iterator[str]:
-    from threadloom.crawl.wet import wet_pages
-
     seen = 0
     for path in sorted(folder.glob("part-*")):
+        for text in _file_texts(path):
+            yield text
+            seen += len(text.encode("utf-8"))
+            if seen >= limit_bytes:
+                return
+
+
+def _file_texts(path: Path) -> Iterator[str]:
+    """The pages' texts of one generated shard, JSONL or WET, plain or gzipped."""
+    from threadloom.crawl.wet import wet_pages
+
+    with gzip.open(path, "rb") if path.suffix == ".gz" else path.open("rb") as stream:
         if ".wet" in path.name:
-            with (gzip.open(path, "rb") if path.suffix == ".gz" else path.open("rb")) as stream:
-                texts: Iterator[str] = (page.body.decode("utf-8") for page in wet_pages(stream, 10**9)
-                                        if page.body is not None)
-                for text in texts:
-                    yield text
-                    seen += len(text.encode("utf-8"))
-                    if seen >= limit_bytes:
-                        return
-            continue
-        opener = gzip.open if path.suffix == ".gz" else open
-        with opener(path, "rt", encoding="utf-8") as handle:
-            for raw in handle:
-                text = json.loads(raw)["text"]
-                yield text
-                seen += len(text.encode("utf-8"))
-                if seen >= limit_bytes:
-                    return
+            bodies = (page.body for page in wet_pages(stream, 10**9))
+            yield from (body.decode("utf-8") for body in bodies if body is not None)
+        else:
+            yield from (json.loads(raw)["text"] for raw in stream)
 
 
 def ftfy_rate(folder: Path, sample_mb: float) -> tuple[float, float]:

@@ -173,19 +173,22 @@ def _comment_likeness(lines: list[TextLine], index: int) -> float:
     way (both parts hold code, and both may end "Cheers," over a name: `_in_closing_block`)."""
     if cues.is_code(lines[index].text):
         return 0.5
-    found = [line_cues(lines[i].text) if i >= 0 else () for i in range(index - 2, index + 1)]
-    if _in_closing_block(found, lines[index].text):
+    above2, above, cur = (line_cues(lines[i].text) if i >= 0 else () for i in range(index - 2, index + 1))
+    if _in_closing_block(above2, above, cur, lines[index].text):
         return 0.5
     return min(max(probability("article", article_features(lines, index)), 1e-4), 1 - 1e-4)
 
 
-def _in_closing_block(found: list[tuple[str, ...]], text: str) -> bool:
-    """Is the line (`text`, with `found`: the line_cues of the two lines above it and its own) in
-    a closing block: a sign-off over a name ("Cheers,"; not "Thank you!", a comment's whole words as
+Cues = tuple[str, ...]  # a line's line_cues
+
+
+def _in_closing_block(above2: Cues, above: Cues, cur: Cues, text: str) -> bool:
+    """Is the line (`text`, with `cur`: its line_cues, and those of the two lines above it) in a
+    closing block: a sign-off over a name ("Cheers,"; not "Thank you!", a comment's whole words as
     often), the name under a sign-off and a short line under that (an affiliation), or a signature
     led by a dash ("-Joe")? The comments sign so, but so may the post: the article model, which saw
-    few such lines, reads a name as a heading."""
-    above2, above, cur = found[-3:]
+    few such lines, reads a name as a heading. (Most lines hold none of these cues: three tuple
+    tests.)"""
     if "sign_off" in cur:
         return text.rstrip().endswith(",")
     if "signature" in cur:
@@ -210,14 +213,13 @@ def comment_likelihoods(texts: list[str]) -> list[float]:
     bias = all_weights().get("article", {}).get("bias", 0.0) * 1.0
     last = len(texts) - 1
     probs = []
-    nothing: tuple[str, ...] = ()
+    nothing: Cues = ()
     for i, names in enumerate(found):
         if "code" in names:  # cues.is_code of the line, as line_cues found it
             probs.append(0.5)
             continue
-        closing = "sign_off" in names or "signature" in names or (i > 1 and "sign_off" in found[i - 2])
-        if closing and _in_closing_block([found[i - 2] if i > 1 else nothing, found[i - 1] if i else nothing,
-                                          names], texts[i]):  # (most lines: none of its cues)
+        above2, above = found[i - 2] if i > 1 else nothing, found[i - 1] if i else nothing
+        if _in_closing_block(above2, above, names, texts[i]):
             probs.append(0.5)
             continue
         terms = [bias, *weighed[i][0]]

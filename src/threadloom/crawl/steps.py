@@ -100,13 +100,14 @@ def quiet_task_logs() -> Iterator[None]:
 
 def estimated_text_bytes(path: str) -> int:
     """About how many bytes of records a crawl file holds, to balance tasks: a .gz file's own
-    trailer (its uncompressed size, modulo 4 GiB), else the size on disk, times 4 if compressed."""
+    trailer (its uncompressed size, modulo 4 GiB; of a file of many gzip members, as WET's, only
+    the last member's, which reads too small), else the size on disk, times 4 if compressed."""
     size = os.path.getsize(path)
     if path.endswith(".gz") and size >= 18:
         with open(path, "rb") as handle:
             handle.seek(-4, os.SEEK_END)
             isize = int.from_bytes(handle.read(4), "little")
-        return isize if isize >= size else 4 * size  # a wrapped trailer (> 4 GiB) reads too small
+        return isize if isize >= size else 4 * size  # a wrapped trailer (> 4 GiB) or a last member's
     return 4 * size if path.endswith((".zst", ".parquet")) else size
 
 
