@@ -31,12 +31,12 @@ from typing import Any
 
 from eval_structure import DEFAULT_BENCH, build_thread, flatten_bench, is_held_out, source_of
 from threadloom.authorship import MODEL as CRF_MODEL
-from threadloom.authorship import crf_features
+from threadloom.authorship import RULES, crf_features
 from threadloom.chain import TRANSITIONS, emissions, marginals_from, transition_scores
 from threadloom.facts import Facts, comment_facts
 from threadloom.learned import WEIGHTS_FILE, Features, sigmoid
 from threadloom.replies import CommentView, candidates, softmax
-from threadloom.speakers import OPENS_THANKING_OTHER, learn_author_name
+from threadloom.speakers import learn_author_name
 
 Example = tuple[Features, int]
 Choice = tuple[list[Features], set[int]]  # candidates' features, indices counted as right
@@ -212,7 +212,7 @@ def structure_models(docs: list[Doc], choices: list[Choice] | None = None) -> di
     parent_choices, when the caller has them)."""
     vocab = crf_vocabulary(docs)
     seqs = [(crf_features(d.facts, d.author, vocab), [int(x) for x in d.flags]) for d in docs]
-    author_crf = fit_crf(seqs, fixed={OPENS_THANKING_OTHER: rule_weight(seqs, OPENS_THANKING_OTHER)})
+    author_crf = fit_crf(seqs, fixed={rule: rule_weight(seqs, rule) for rule in RULES})
     if choices is None:
         choices = [c for d in docs for c in parent_choices(d)]
     parent = fit_softmax(choices)

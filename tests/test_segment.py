@@ -5,9 +5,11 @@ import math
 import pytest
 
 from conftest import SEED_TXT
+from threadloom.cues import LEAVE_A_COMMENT_RE
 from threadloom.learned import logit, top_reasons
 from threadloom.segment import (
     HEADING_WEIGHT,
+    LEAVE_A_COMMENT_WEIGHT,
     OPENER_WEIGHT,
     SECTION_WEIGHT,
     TextLine,
@@ -137,6 +139,20 @@ def test_a_signature_on_the_last_line_closes_the_last_comment() -> None:
     assert [(s.start, s.end) for s in spans] == [(1, 1), (2, 3)]
 
 
+@pytest.mark.parametrize("closing", ["Thanks for the lovely post.",
+                                     "Thanks again for the write-up and for answering everyone here."])
+def test_the_line_over_a_signature_ends_the_comment_it_signs(closing: str) -> None:
+    """A thanks over a lone name reads like a start to the start model (> 0.5); over the signature
+    it is the last line of the comment the name signs (SIGNED_BELOW), not a comment of its own."""
+    texts = ["Great guide, the photos make every step clear.",
+             "I planted mine in March and lost two of the five to frost.",
+             "In my experience the second year is when the roots really take hold, so patience pays.",
+             closing, "Marta", "Did you water them through the winter?"]
+    assert start_probability(texts[2], texts[3], texts[4]) > 0.5
+    spans = comment_spans(_lines(texts), 0)
+    assert [(s.start, s.end) for s in spans][-2:] == [(2, 5), (6, 6)]
+
+
 # A short post, then comments where a reader signs "Cheers," over their name and affiliation: the
 # article model, which saw few signatures, reads the name and affiliation as headings.
 SIGNED_THREAD = [
@@ -240,6 +256,8 @@ def _exhaustive_cut(lines: list[str]) -> tuple[int, float]:
         opener = start_probability(lines[k - 1], lines[k], None) if k else 0.5
         heading = HEADING_WEIGHT if k in _after_headings(lines) else 0.0
         invited = -HEADING_WEIGHT if k <= _last_invitation(lines) else 0.0  # the invitation a comment's
+        if k <= _last_invitation(lines, LEAVE_A_COMMENT_RE, "omment"):  # "leave a comment", not "below"
+            invited -= LEAVE_A_COMMENT_WEIGHT
         section = -SECTION_WEIGHT if k and _opens_a_section(lines[k - 1]) else 0.0  # ending on a heading
         scores.append(article + comments + heading + invited + section
                       + OPENER_WEIGHT * math.log(max(opener, 1e-4)))
@@ -345,9 +363,47 @@ def test_a_line_inviting_comments_below_ends_the_article(invitation: str) -> Non
     assert any(e.startswith(f"invitation: '{invitation[:50]}'") for e in decision.evidence)
 
 
+LEAVE_A_COMMENT = "If you get stuck, leave a comment and I will try to help."
+# A how-to whose last line asks for comments, then its comments (the line under the article reads
+# as a comment's when it does not ask).
+MINECRAFT = [
+    "How to run a Minecraft server on a Raspberry Pi 4",
+    "I have been running a small server for my kids on a Pi 4 for a year. Here is the setup that worked.",
+    "What you need",
+    "A Pi 4 with at least 4 GB of RAM, an SSD over USB 3, and a wired network connection.",
+    "Installing Java",
+    "The server needs Java 17. On Raspberry Pi OS you can install it with:",
+    "sudo apt install openjdk-17-jre-headless",
+    "Starting the server",
+    "Download the server jar into its own folder and start it once to create the config files:",
+    "java -Xmx2G -jar server.jar nogui",
+    "Accept the EULA in eula.txt and start it again. That's it!",
+    LEAVE_A_COMMENT,
+    "Thanks for this! Worked first time on my Pi 4 with 8 GB.",
+    "Great to hear!",
+    "Is 2 GB of memory enough for five players?",
+    "It should be fine for five. If you see lag, lower the view distance in server.properties.",
+]
+MINECRAFT_ARTICLE_END = 12
+
+
+def test_a_line_asking_for_a_comment_ends_the_article() -> None:
+    """ "Leave a comment" without "below" says the same, less surely (a comment about a comment
+    form may say it): a few lines' doubt, enough to keep the article's last line in it."""
+    plain = list(MINECRAFT)
+    plain[MINECRAFT_ARTICLE_END - 1] = "If you get stuck, I will try to help."
+    assert article_cut(_lines(plain))[0] == MINECRAFT_ARTICLE_END - 1
+    first, decision = article_cut(_lines(MINECRAFT))
+    assert first == MINECRAFT_ARTICLE_END
+    said = f"invitation: '{LEAVE_A_COMMENT[:50]}' asks for comments"
+    assert any(e.startswith(said) for e in decision.evidence)
+
+
 @pytest.mark.parametrize("at", [1, 3, 5])
-def test_the_pruned_article_cut_equals_scoring_every_split_with_an_invitation(at: int) -> None:
-    lines = [*SHED[:at], INVITATIONS[0], *SHED[at:]]
+@pytest.mark.parametrize("invitation", [INVITATIONS[0], LEAVE_A_COMMENT])
+def test_the_pruned_article_cut_equals_scoring_every_split_with_an_invitation(at: int, invitation: str
+                                                                             ) -> None:
+    lines = [*SHED[:at], invitation, *SHED[at:]]
     assert best_cut(lines)[:2] == _exhaustive_cut(lines)
 
 

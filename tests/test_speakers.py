@@ -292,3 +292,50 @@ def test_the_rule_feature_keeps_the_weight_its_dev_precision_gives_it() -> None:
     from threadloom.speakers import OPENS_THANKING_OTHER
 
     assert all_weights()["author_crf"][OPENS_THANKING_OTHER] >= 1.0
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("Thank you so much for the quick reply! I will try it tonight.", True),
+    ("Many thanks for your help.", True),
+    ("Appreciate it, thanks for the explanation.", True),
+    ("Thanks for the great post!", False),  # the post, not an answer
+    ("Thanks for the tip, I will add it to the guide.", False),  # what authors thank readers for
+    ("I asked for help on the forum first.", False),  # no thanks
+])
+def test_thanking_for_an_answer_is_a_reader_back_under_it(text: str, expected: bool) -> None:
+    assert comment_facts(text).thanks_for_answer is expected
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("So glad you all enjoyed it!", True),
+    ("You're welcome, Pete.", True),
+    ("Hope this helps.", True),
+    ("That's good to hear. Mine took a week.", True),
+    ("Glad that we can stop asking rock stars for advice.", False),  # glad of the news, not of a reader
+    ("Great post, I enjoyed it.", False),
+])
+def test_acknowledging_a_reader_is_a_rule_feature_of_the_author(text: str, expected: bool) -> None:
+    from threadloom.speakers import ACKNOWLEDGES, own_features
+
+    assert comment_facts(text).acknowledges is expected
+    assert (ACKNOWLEDGES in own_features(comment_facts(text), "Nora")) is expected
+
+
+def test_a_reader_thanking_for_the_answer_makes_the_comment_above_the_answer() -> None:
+    """The thanks says who answered: the comment above is the author's, and the thanks replies to it."""
+    from threadloom.authorship import author_flags as crf_flags
+    from threadloom.replies import CommentView, infer_parents
+
+    texts = facts("Does this work on a Pi 3?", "It does, but only with one or two players.",
+                  "Many thanks for your help, I'll give it a go this weekend.")
+    flags = [flag for flag, _ in crf_flags(texts, None)]
+    assert flags == [False, True, False]
+    parents = infer_parents([CommentView(f, a) for f, a in zip(texts, flags, strict=True)], None)
+    assert [p for p, _ in parents] == [None, 0, 1]
+
+
+def test_every_rule_feature_keeps_the_weight_its_dev_precision_gives_it() -> None:
+    from threadloom.authorship import RULES
+    from threadloom.learned import all_weights
+
+    assert all(all_weights()["author_crf"][rule] >= 1.0 for rule in RULES)

@@ -4,8 +4,9 @@ Every comment gets an emission score from its own cues and its neighbours' (spea
 plus the cues below and common conversational words learned on the dev sources), and a two-state
 linear-chain CRF (chain.py) with learned transitions (authors answer readers, rarely write twice
 in a row) gives each comment's marginal probability of being the author's, using the whole thread.
-Two cues bound an emission rather than add to it: a comment that opens by thanking a reader by name
-is the author's at least as often as that rule holds (`floored`); a comment header's name, once a
+Some cues bound an emission rather than add to it: a comment that opens by thanking a reader by name,
+or acknowledges one ("Glad you liked it"), is the author's at least as often as that rule holds
+(`floored`, `RULES`); a comment header's name, once a
 byline or metadata says which name is the author's, settles it (`by_header`). Comments whose
 headers give the same name are one writer's: they are decided together (`one_writer_per_name`).
 """
@@ -22,7 +23,7 @@ from .chain import singles_from, transition_scores
 from .facts import Facts
 from .learned import Features, all_weights, sigmoid, strongest, weights_generation
 from .model import Decision
-from .speakers import OPENS_THANKING_OTHER, author_features
+from .speakers import ACKNOWLEDGES, OPENS_THANKING_OTHER, author_features
 
 MODEL = "author_crf"
 # Openings of a reply that answers a question ("Yes, ...", "You can ...", "Not sure ...").
@@ -221,13 +222,20 @@ def author_on_headers(facts: list[Facts], author: str | None) -> str | None:
     return low if any(_header_is_author(f, low) for f in facts) else None
 
 
+# Rule features: a comment opening by thanking a reader by name ("Thanks, Jen."), one acknowledging
+# a reader ("Glad you liked it", "You're welcome"). Each weighs the log-odds of how often it holds on
+# the dev threads (scripts/train_structure.py keeps it fixed while the rest is fitted).
+RULES = (OPENS_THANKING_OTHER, ACKNOWLEDGES)
+
+
 def floored(emission: float, feats: Features, weights: dict[str, float]) -> float:
-    """A comment's emission (the weighted sum of its features, chain.emissions), never below the
-    rule's own log-odds when it opens by thanking a reader by name ("Thanks, Jen."): the rule holds
-    that often on the dev threads whatever else the comment says, so its other cues (short, says
-    "very", follows a long comment) may not talk the thread out of it."""
-    if OPENS_THANKING_OTHER in feats:
-        return max(emission, weights.get(OPENS_THANKING_OTHER, 0.0))
+    """A comment's emission (the weighted sum of its features, chain.emissions), never below a
+    rule's own log-odds when the comment has that rule feature (`RULES`): the rule holds that often
+    on the dev threads whatever else the comment says, so its other cues (short, says "very",
+    follows a long comment) may not talk the thread out of it."""
+    for rule in RULES:
+        if rule in feats:
+            emission = max(emission, weights.get(rule, 0.0))
     return emission
 
 

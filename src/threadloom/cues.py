@@ -476,6 +476,9 @@ CALL_TO_ACTION_RE = re.compile(
 COMMENTS_BELOW_RE = re.compile(
     r"\bcomments?(?: (?:section|form|box|area))? below\b|\bbelow in the comments\b"
 )
+# An invitation to comment without saying where ("If you get stuck, leave a comment"): an article's
+# closing line as a rule, but a comment about a blog's comment form may say it too.
+LEAVE_A_COMMENT_RE = re.compile(r"\b(?:leave|drop) (?:me |us )?(?:a )?comment\b")
 _TERMINAL = tuple(".!?…)]\"'”’»:;")
 
 

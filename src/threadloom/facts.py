@@ -165,6 +165,18 @@ FOLLOW_UP = frozenset(
         "updated",
     }
 )
+# What a reader thanks someone for when coming back after an answer ("thank you so much for the
+# quick reply", "thanks for your help"): not a tip or a suggestion, which the author thanks readers
+# for as often.
+ANSWER_THANKS = frozenset({"reply", "replies", "response", "responding", "answer", "answers", "answering",
+                           "help", "helping", "explanation", "clarification", "advice"})
+THANKING = frozenset({"thanks", "thank", "thx", "appreciate", "appreciated"})
+# How a post's author acknowledges a reader ("Glad you liked it", "You're welcome", "Hope this
+# helps"): on the dev threads only authors wrote these (20 comments, no reader's).
+ACKNOWLEDGES_RE = re.compile(
+    r"\b(?:glad (?:you|to hear|it|i (?:could|can|was able))|good to hear|you['’]?re (?:very |most )?welcome|"
+    r"happy to help|hope (?:this|that|it) helps|thanks for (?:reading|stopping by|checking)|no problem)\b"
+)
 # What "thanks for the ..." thanks the author for when it is a new comment on the post.
 POST_THANKS = frozenset(cues.POST_NOUNS | {"sharing", "writing", "posting", "this", "putting", "making"})
 EMOTICONS = (":)", ":-)", ";)", ":d", ":p", ":(", "(:", "^^")
@@ -195,6 +207,8 @@ class Facts(NamedTuple):
     advice: int  # advice words used
     follow_up: int  # follow-up words among the first words
     thanks_for_post: bool  # "thanks for sharing / the post": a new comment on the post
+    thanks_for_answer: bool  # "thank you so much for the reply": a reader back after an answer
+    acknowledges: bool  # "glad you liked it", "you're welcome": the post author answering a reader
     header: str = ""  # the comment's header line, when a crawl kept it ("Paul says:")
     header_name: str | None = None  # the writer's name that header gives
 
@@ -251,6 +265,8 @@ def comment_facts(text: str) -> Facts:
         advice=advice,
         follow_up=sum(map(FOLLOW_UP.__contains__, tokens[:20])),  # True counts 1
         thanks_for_post=_thanks_for_post(tokens),
+        thanks_for_answer=_thanks_for_answer(tokens),
+        acknowledges=ACKNOWLEDGES_RE.search(lower) is not None,
     )
 
 
@@ -293,6 +309,20 @@ def _thanks_for_post(tokens: tuple[str, ...]) -> bool:
     for i, token in enumerate(head):
         if token == "for" and i and head[i - 1] in ("thanks", "thank", "you"):
             return any(t in POST_THANKS for t in head[i + 1 : i + 4])
+    return False
+
+
+def _thanks_for_answer(tokens: tuple[str, ...]) -> bool:
+    """Does the comment, in its first words, thank someone for an answer or for help ("Thank you
+    so much for the quick reply!", "Appreciate it, thanks for your help")? On the dev threads
+    readers write it, nearly always right under the post author's answer."""
+    head = tokens[:30]
+    if "for" not in head:
+        return False
+    for i, token in enumerate(head):
+        if (token == "for" and not THANKING.isdisjoint(head[max(0, i - 4) : i])
+                and not ANSWER_THANKS.isdisjoint(head[i + 1 : i + 4])):
+            return True
     return False
 
 

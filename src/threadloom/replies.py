@@ -63,6 +63,8 @@ def post_features(cur: CommentView, prev: CommentView, author: str | None) -> Fe
             feats["post:addresses_other"] = 1.0
     if f.thanks_for_post:
         feats["post:thanks_for_post"] = 1.0
+    if f.thanks_for_answer:
+        feats["post:thanks_for_answer"] = 1.0
     if f.follow_up:
         feats["post:follow_up"] = min(f.follow_up, 2) / 2
     if f.text[:1].islower():
@@ -112,6 +114,7 @@ _PAIR = {
 }
 _CAND_ASKS = _by_up0("cmt:cand_asks")
 _FOLLOW_UP_TO_AUTHOR = _by_up0("cmt:follow_up_to_author")
+_THANKS_FOR_ANSWER = _by_up0("cmt:thanks_for_answer")
 
 
 def comment_features(cur: CommentView, slot: Slot, author: str | None) -> Features:
@@ -139,6 +142,8 @@ def comment_features(cur: CommentView, slot: Slot, author: str | None) -> Featur
         feats[f"cmt:prev_then_{f.opens_with}"] = 1.0
     if f.follow_up and cand.is_author and not cur.is_author:
         feats[_FOLLOW_UP_TO_AUTHOR[up0]] = 1.0
+    if f.thanks_for_answer:
+        feats[_THANKS_FOR_ANSWER[up0]] = 1.0
     if f.mentions:  # most comments address nobody: no set to build
         names = f.addressed()
         known = c.own_names()

@@ -291,6 +291,8 @@ def best_cut(
         upper[k] += HEADING_WEIGHT
     for k in range(_last_invitation(texts) + 1):
         upper[k] -= HEADING_WEIGHT  # the line inviting comments below would be a comment's
+    for k in range(_last_invitation(texts, cues.LEAVE_A_COMMENT_RE, "omment") + 1):
+        upper[k] -= LEAVE_A_COMMENT_WEIGHT  # an article's closing, though a comment may say it
     for k in range(1, n):
         if _opens_a_section(texts[k - 1]):
             upper[k] -= SECTION_WEIGHT  # the article would end on a heading
@@ -339,6 +341,10 @@ def _after_headings(texts: list[str]) -> list[int]:
     return []
 
 
+# How much a line asking readers to "leave a comment" (not "below") counts against a cut above it
+# or on it (log odds): an article's closing as a rule, but a comment about a comment form may say
+# it too, so a few lines' doubt, not the whole page's.
+LEAVE_A_COMMENT_WEIGHT = 2.0
 # How much a section heading on the line before a cut counts against it (log odds): a heading
 # ("What changed", "5. They feel the cold") opens a section of the article, which goes on under it.
 SECTION_WEIGHT = 2.0
@@ -362,11 +368,13 @@ def _opens_a_section(text: str) -> bool:
     return not any(word in low for word in _SECTION_OF_COMMENTS)
 
 
-def _last_invitation(texts: list[str]) -> int:
-    """Index of the last line that invites comments below (cues.COMMENTS_BELOW_RE), else -1."""
+def _last_invitation(texts: list[str], regex: re.Pattern[str] = cues.COMMENTS_BELOW_RE, hint: str = "elow"
+                     ) -> int:
+    """Index of the last line that invites comments (`regex`, searched in lower-case text, which
+    only lines holding `hint` can match: by default an invitation to comment "below"), else -1."""
     for k in range(len(texts) - 1, -1, -1):
         text = texts[k]
-        if "elow" in text and cues.COMMENTS_BELOW_RE.search(text.lower()):
+        if hint in text and regex.search(text.lower()):
             return k
     return -1
 
@@ -447,6 +455,8 @@ def article_cut(lines: list[TextLine], layout: BlankLayout | None = None) -> tup
     invitation = _last_invitation(texts[:best])
     if invitation >= 0:
         evidence.append(f"invitation: '{lines[invitation].text.strip()[:50]}' asks for comments below it")
+    elif (asked := _last_invitation(texts[:best], cues.LEAVE_A_COMMENT_RE, "omment")) >= 0:
+        evidence.append(f"invitation: '{lines[asked].text.strip()[:50]}' asks for comments")
     if layout is not None and first.after_blank:
         evidence.append("layout: a blank line before it, as before this page's comments")
     reasons = top_reasons("article", article_features(lines, best), +1.0)
@@ -672,6 +682,21 @@ def _openings(lines: list[TextLine], first: int) -> set[int]:
     return {line.opening for line in lines[first + 1 :] if line.header or line.footer or line.after_widget}
 
 
+# How much a signature on the next line ("Luc", "-Joe") counts against a line opening a comment
+# (log odds): on the dev and held-out threads and the seed, each of the 11 lines over a signature
+# ended a comment of several lines, none was a comment of its own.
+SIGNED_BELOW = 2.0
+
+
+def _signatures(lines: list[TextLine], first: int) -> set[int]:
+    """The indices of the lines after lines[first] that are a signature closing its comment (a
+    signature closes the comment it is in; on the last line, nothing can be the rest of it)."""
+    last = len(lines) - 1
+    return {i for i in range(first + 1, len(lines))
+            if (signed_off(lines[i - 1].text, lines[i].text, lines[i + 1].text) if i < last
+                else closing_signature(lines[i - 1].text, lines[i].text))}
+
+
 def _decode_spans(lines: list[TextLine], first: int, author_name: str | None, logits: dict[int, float],
                   delimited: bool, layout: BlankLayout | None = None) -> list[Span]:
     """comment_spans' decoding, left to right; `delimited`: only the page's furniture (a header, a
@@ -681,13 +706,13 @@ def _decode_spans(lines: list[TextLine], first: int, author_name: str | None, lo
     spans: list[Span] = []
     start = first
     start_decision = Decision(0.9, ("first line after the article cut",))
+    signatures = _signatures(lines, first)
     prev_signs = False  # the line before is a signature that closes its comment (signed_off)
     for i in range(first + 1, len(lines)):
         nxt = lines[i + 1].text if i + 1 < len(lines) else None
-        p = sigmoid(logits[i])
-        # a signature closes the comment it is in; on the last line, nothing can be the rest of it
-        signs = (signed_off(lines[i - 1].text, lines[i].text, nxt) if nxt is not None
-                 else closing_signature(lines[i - 1].text, lines[i].text))
+        signs = i in signatures
+        # the line over a signature ends the comment it signs, and is seldom the whole of it
+        p = sigmoid(logits[i] - SIGNED_BELOW) if i + 1 in signatures else sigmoid(logits[i])
         closer = ""  # the cue that ends the comment before this line, if one does
         if lines[i].header:
             p, closer = max(p, 0.97), "header"

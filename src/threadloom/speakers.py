@@ -120,6 +120,9 @@ def _short(name: str | None) -> str | None:
 # reader. A rule feature: its weight is the log-odds of how often the rule is right on the dev
 # sources (scripts/train_structure.py), not fitted with the others.
 OPENS_THANKING_OTHER = "opens_thanking_other"
+# "Glad you liked it", "You're welcome" (facts.ACKNOWLEDGES_RE): the author answering a reader. A
+# rule feature like the one above.
+ACKNOWLEDGES = "acknowledges"
 
 
 def own_features(f: Facts, author: str | None) -> Features:
@@ -150,6 +153,10 @@ def own_features(f: Facts, author: str | None) -> Features:
         feats["asks"] = 1.0
     if f.first_line.lower().startswith(("thanks for", "thank you for")):
         feats["open:thanks_for"] = 1.0
+    if f.thanks_for_answer:
+        feats["thanks_for_answer"] = 1.0
+    if f.acknowledges:
+        feats[ACKNOWLEDGES] = 1.0
     if f.emoticon:
         feats["emoticon"] = 1.0
     if f.you_share != 0.5:
@@ -178,6 +185,8 @@ def context_features(prev: Facts | None, nxt: Facts | None, author: str | None) 
             feats["next_addresses_author"] = 1.0
         if nxt.opens_with == "thanks":
             feats["next_opens_thanks"] = 1.0
+        if nxt.thanks_for_answer:  # thanked for an answer: this is the answer
+            feats["next_thanks_for_answer"] = 1.0
     return feats
 
 
