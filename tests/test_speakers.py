@@ -285,15 +285,6 @@ def test_opening_by_thanking_a_reader_by_name_is_a_rule_feature_of_the_author() 
     assert not has_rule("Thanks for the guide!")
 
 
-def test_the_rule_feature_keeps_the_weight_its_dev_precision_gives_it() -> None:
-    """The shipped weight is the smoothed log-odds of the rule on dev, not a fitted value: it
-    must say the author, strongly."""
-    from threadloom.learned import all_weights
-    from threadloom.speakers import OPENS_THANKING_OTHER
-
-    assert all_weights()["author_crf"][OPENS_THANKING_OTHER] >= 1.0
-
-
 @pytest.mark.parametrize(("text", "expected"), [
     ("Thank you so much for the quick reply! I will try it tonight.", True),
     ("Many thanks for your help.", True),
@@ -311,7 +302,7 @@ def test_thanking_for_an_answer_is_a_reader_back_under_it(text: str, expected: b
     ("You're welcome, Pete.", True),
     ("Hope this helps.", True),
     ("That's good to hear. Mine took a week.", True),
-    ("Glad that we can stop asking rock stars for advice.", False),  # glad of the news, not of a reader
+    ("Glad that the rain finally stopped before the harvest.", False),  # glad of the news, not of a reader
     ("Great post, I enjoyed it.", False),
 ])
 def test_acknowledging_a_reader_is_a_rule_feature_of_the_author(text: str, expected: bool) -> None:
@@ -335,6 +326,8 @@ def test_a_reader_thanking_for_the_answer_makes_the_comment_above_the_answer() -
 
 
 def test_every_rule_feature_keeps_the_weight_its_dev_precision_gives_it() -> None:
+    """The shipped weights are the smoothed log-odds of the rules on dev, not fitted values: each
+    must say the author, strongly."""
     from threadloom.authorship import RULES
     from threadloom.learned import all_weights
 

@@ -682,7 +682,7 @@ def _openings(lines: list[TextLine], first: int) -> set[int]:
     return {line.opening for line in lines[first + 1 :] if line.header or line.footer or line.after_widget}
 
 
-# How much a signature on the next line ("Luc", "-Joe") counts against a line opening a comment
+# How much a signature on the next line ("Marta", "-Joe") counts against a line opening a comment
 # (log odds): on the dev and held-out threads and the seed, each of the 11 lines over a signature
 # ended a comment of several lines, none was a comment of its own.
 SIGNED_BELOW = 2.0
