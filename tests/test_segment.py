@@ -48,6 +48,30 @@ def test_article_cut_lands_where_praise_for_the_post_begins() -> None:
     assert 0.0 <= decision.confidence <= 1.0 and decision.evidence
 
 
+# A first-person opinion piece, then its comments: the article model, trained mostly on tutorials,
+# reads first-person narrative as comments (0.72-0.88 a line here) and cuts after the lede.
+STANDING_DESK = [
+    "Why I stopped using a standing desk",
+    "Three years ago I bought an expensive standing desk, convinced by every article promising better "
+    "posture and more energy. Last month I sold it.",
+    "The first few weeks were great. I felt virtuous, I fidgeted less, and I liked the novelty.",
+    "Then my lower back started to ache by mid-afternoon. I tried a mat, better shoes and switching "
+    "every thirty minutes, but I was simply standing still for hours instead of sitting still.",
+    "What actually helped was boring: a decent chair, a timer that reminds me to walk around the "
+    "block twice a day, and stretching in the evening.",
+    "Has anyone else had the same experience?",
+    "Completely agree. I had the same back pain and ended up using mine as a very expensive shelf.",
+    "Ha, mine is a plant stand now.",
+    "I think you are being a bit unfair here. My standing desk changed my life.",
+]
+STANDING_DESK_ARTICLE_END = 6
+
+
+@pytest.mark.xfail(strict=True, reason="known weakness: a first-person article reads as comments")
+def test_article_cut_lands_under_a_first_person_article() -> None:
+    assert article_cut(_lines(STANDING_DESK))[0] == STANDING_DESK_ARTICLE_END
+
+
 def test_comment_starts_follow_openers_and_sign_offs() -> None:
     spans = comment_spans(_lines(ROSES), ROSES_ARTICLE_END)
     assert [s.start for s in spans] == ROSES_STARTS
