@@ -177,6 +177,10 @@ ACKNOWLEDGES_RE = re.compile(
     r"\b(?:glad (?:you|to hear|it|i (?:could|can|was able))|good to hear|you['’]?re (?:very |most )?welcome|"
     r"happy to help|hope (?:this|that|it) helps|thanks for (?:reading|stopping by|checking)|no problem)\b"
 )
+# Every ACKNOWLEDGES_RE match holds one of these: most comments hold none, and `in` is several times
+# cheaper than the regex's search (a fifth of comment_facts' time before).
+ACKNOWLEDGES_HINTS = ("glad ", "good to hear", "welcome", "happy to help", "helps", "thanks for ",
+                      "no problem")
 # What "thanks for the ..." thanks the author for when it is a new comment on the post.
 POST_THANKS = frozenset(cues.POST_NOUNS | {"sharing", "writing", "posting", "this", "putting", "making"})
 EMOTICONS = (":)", ":-)", ";)", ":d", ":p", ":(", "(:", "^^")
@@ -266,7 +270,7 @@ def comment_facts(text: str) -> Facts:
         follow_up=sum(map(FOLLOW_UP.__contains__, tokens[:20])),  # True counts 1
         thanks_for_post=_thanks_for_post(tokens),
         thanks_for_answer=_thanks_for_answer(tokens),
-        acknowledges=ACKNOWLEDGES_RE.search(lower) is not None,
+        acknowledges=_acknowledges(lower),
     )
 
 
@@ -310,6 +314,10 @@ def _thanks_for_post(tokens: tuple[str, ...]) -> bool:
         if token == "for" and i and head[i - 1] in ("thanks", "thank", "you"):
             return any(t in POST_THANKS for t in head[i + 1 : i + 4])
     return False
+
+
+def _acknowledges(lower: str) -> bool:
+    return any(hint in lower for hint in ACKNOWLEDGES_HINTS) and ACKNOWLEDGES_RE.search(lower) is not None
 
 
 def _thanks_for_answer(tokens: tuple[str, ...]) -> bool:

@@ -58,10 +58,11 @@ def wet_pages(stream: BinaryIO, max_body: int) -> Iterator[WetPage]:
                 headers[name.strip().lower()] = value.strip()
         offset += len(line)
         length = _content_length(headers, start)
-        body = _read_body(stream, length, max_body, start)
-        offset += length
         is_text = headers.get("content-type", "text/plain").startswith("text/plain")
-        if headers.get("warc-type") == PAGE_TYPE and is_text:
+        is_page = headers.get("warc-type") == PAGE_TYPE and is_text
+        body = _read_body(stream, length, max_body if is_page else -1, start)  # others: read past
+        offset += length
+        if is_page:
             record_id, url = headers.get("warc-record-id") or None, headers.get("warc-target-uri") or None
             yield WetPage(start, record_id, url, body, length)
 
