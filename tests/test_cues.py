@@ -125,6 +125,10 @@ MENTION_CASES = [
     ("Thanks, McKenzie!", [("McKenzie", "thanks-vocative")]),
     ("Dear D'Arcy, no.", [("D'Arcy", "greeting-vocative")]),
     ("O’Neil, I agree.", [("O’Neil", "opening-vocative")]),
+    # a decorator of pasted code is no handle: a call or an attribute follows it
+    ("@lru_cache(maxsize=8)", []),
+    ("@app.route('/hooks')", []),
+    ("@Tim. Thanks, that worked.", [("Tim", "at-mention")]),  # a full stop is no attribute
     # a possessive is not a name addressed
     ("Thanks Steve's team for the tool.", []),
     ("Hi Steve's", [("Steve", "greeting-vocative")]),

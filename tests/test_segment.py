@@ -6,7 +6,7 @@ import pytest
 
 from conftest import SEED_TXT
 from threadloom.cues import LEAVE_A_COMMENT_RE
-from threadloom.learned import logit, top_reasons
+from threadloom.learned import all_weights, logit, top_reasons
 from threadloom.segment import (
     HEADING_WEIGHT,
     LEAVE_A_COMMENT_WEIGHT,
@@ -26,6 +26,8 @@ from threadloom.segment import (
     best_cut,
     closed_by_sign_off,
     comment_spans,
+    is_closing_formula,
+    is_salutation,
     signed_off,
     start_features,
     start_logit,
@@ -119,6 +121,67 @@ def test_the_line_after_a_closing_line_starts_the_next_comment(tail: list[str], 
     spans = comment_spans(lines, 0)
     assert (spans[-2].end, spans[-1].start, spans[-1].end) == where
     assert spans[-1].decision.evidence == (evidence,)
+
+
+SALUTATION_CASES = [  # (line, does it only greet or address someone, as a letter opens?)
+    ("Ben,", True), ("Hi Andy,", True), ("Hello,", True), ("Hey Ping,", True), ("Dear Mary Ann,", True),
+    ("Cheers,", False), ("Thanks,", False), ("Regards,", False),  # sign-offs, over a name
+    ("Awesome,", False), ("However,", False), ("I agree,", False), ("Well,", False),
+    ("Sheldon, community manager", False), ("Ben, you said the cut should wait until spring.", False),
+]
+
+
+@pytest.mark.parametrize(("line", "expected"), SALUTATION_CASES)
+def test_a_salutation_is_a_line_that_only_greets(line: str, expected: bool) -> None:
+    assert is_salutation(line) is expected
+
+
+def test_a_salutation_line_opens_a_comment() -> None:
+    """A lone "Marta," reads to the start model like the comment above's last line (< 0.5); as a
+    salutation it opens the next comment (SALUTATION_P), and the evidence says so."""
+    texts = ["Great guide, the photos make every step clear.", "I prune this way every year and it works.",
+             "Marta,", "I disagree with the premise of the post, the cuts are too early."]
+    assert start_probability(texts[1], texts[2], texts[3]) < 0.5
+    spans = comment_spans(_lines(texts), 0)
+    assert [(s.start, s.end) for s in spans][-1] == (3, 4)
+    assert spans[-1].decision.evidence == ("salutation: 'Marta,' opens a comment, as a letter opens",)
+
+
+CLOSING_FORMULA_CASES = [  # (line, does it open with a formula that closes a comment?)
+    ("Hope this helps!", True), ("Hope that helps.", True), ("Let me know how it goes.", True),
+    ("Let us know how it worked for you!", True), ("Good luck!", True),
+    ("Best of luck with the build.", True), ("Keep us posted.", True), ("Any thoughts?", True), ("HTH", True),
+    ("Good post, thanks.", False), ("Let the dough rest overnight.", False), ("I hope this helps.", False),
+    ("Any idea why the build fails at the linking step on Debian?", False), ("Best,", False),
+]
+
+
+@pytest.mark.parametrize(("line", "expected"), CLOSING_FORMULA_CASES)
+def test_a_closing_formula_is_found_at_the_start_of_a_line(line: str, expected: bool) -> None:
+    assert is_closing_formula(line) is expected
+
+
+def test_a_closing_formula_ends_the_comment_it_is_in() -> None:
+    """The start model learns the formula as a cue against a start (on the dev threads 8 of 9 such
+    lines ended a comment): "Hope this helps!" under an answer stays with the answer."""
+    prev, line = "Then restart the service and the delay should be gone.", "Hope this helps!"
+    assert ("closing_formula", 1.0) in _pair_features(prev, line, None)
+    assert all_weights()["start"]["closing_formula"] < 0
+    texts = ["Great guide, it fixed the delay on my laptop.", "Why does it come back after a reboot?",
+             prev, line, "Thanks, that did it."]
+    assert start_probability(prev, line, texts[4]) < 0.5
+    spans = comment_spans(_lines(texts), 0)
+    assert 4 not in [s.start for s in spans]
+
+
+def test_a_short_greeting_line_opens_the_comment_the_next_line_goes_on_with() -> None:
+    """"Hello! Many thanks for this post." (six words) greets; the question under it is the same
+    comment's (GREETING_LINE_WORDS)."""
+    greeting = "Hello! Many thanks for this post."
+    body = "I try to set it up on my Pi 3 but the service will not start."
+    assert ("prev_greeting_line", 1.0) in _pair_features(greeting, body, None)
+    spans = comment_spans(_lines(["Great guide, it fixed the delay on my laptop.", greeting, body]), 0)
+    assert [(s.start, s.end) for s in spans] == [(1, 1), (2, 3)]
 
 
 SIGN_OFF_CASES = [  # (line before, line, ends the comment before it)

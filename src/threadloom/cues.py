@@ -417,7 +417,9 @@ GREETING_VOCATIVE_RE = re.compile(
 )
 # "Amber, ..." / "Amber – ..." / "@amber" / "Erik: ..." at the start of a comment.
 OPENING_VOCATIVE_RE = re.compile(r"^(" + NAME_RE + r")\s*(?:,|:|\s[–—-]\s)")
-AT_MENTION_RE = re.compile(r"^@([^\W\d_]\w{1,30})\b")  # a handle: a letter, then letters, digits, _
+# A handle: a letter, then letters, digits, _; not a decorator of pasted code ("@app.route(...)",
+# "@lru_cache(8)"), which a call or an attribute follows.
+AT_MENTION_RE = re.compile(r"^@([^\W\d_]\w{1,30})\b(?!\(|\.\w)")
 # "... great post, Amber." / "Spot on Amber!" — a name closing a sentence.
 _CLOSING_WORDS = ("post", "article", "stuff", "work", "job", "on", "guide", "tutorial")
 CLOSING_VOCATIVE_RE = re.compile(r"(?:,|\b(?:" + "|".join(_CLOSING_WORDS) + r"))\s(" + NAME_RE + r")\s*[.!?]")
@@ -464,6 +466,12 @@ READER_RE = re.compile(
 )
 # "Thanks again": a thanks said before, in the same comment; it closes a comment, rarely opens one.
 THANKS_AGAIN_RE = re.compile(r"^\W*(?:thanks|thank you|thx)\b[^.!?]{0,20}\bagain\b")
+# A line that closes a comment with a closing formula ("Hope this helps!", "Let me know how it
+# goes.", "Good luck!", "Keep us posted"), matched in lower-case text.
+CLOSING_FORMULA_RE = re.compile(
+    r"^\W*(?:hope (?:this|that|it) (?:helps|works|gets)|let (?:me|us) know|good luck|best of luck|"
+    r"keep (?:us|me|this thread) posted|hth\b|any (?:other )?(?:thoughts|questions|ideas)\?)"
+)
 # An article's closing call to action ("leave a comment below"): the comments start right after it.
 CALL_TO_ACTION_RE = re.compile(
     r"\b(?:comments? (?:below|section)|leave (?:a|me a) (?:comment|note|message)|hit me up|"
