@@ -60,23 +60,42 @@ def _fuzz(alphabet: str, n: int = 20000) -> list[str]:
     ("fast", "plain"),
     [
         (cues.CODE_SYMBOL_RE, r"[{}<>;=$`|\\]|\(\)|\w\.\w+\("),
-        (cues.TECHNICAL_RE, r"[_/=\\{}<>;$#|]|\w\.\w|\.\.\.+"),
+        (cues.TECHNICAL_RE, r"[_/=\\{}<>;$#|]|\w\.\w|\.\.\.+|…|\*\.\w"),
     ],
 )
 def test_symbol_first_forms_find_what_the_plain_regexes_find(fast: re.Pattern[str], plain: str) -> None:
     slow = re.compile(plain)
-    for text in [*LINES, *_fuzz("ab.(){}<>;=$`|\\_/#é x1")]:
+    for text in [*LINES, *_fuzz("ab.(){}<>;=$`|\\_/#é x1*…")]:
         assert bool(fast.search(text)) == bool(slow.search(text)), text
 
 
 def test_code_searches_split_for_speed_find_what_the_regexes_find() -> None:
     """is_code's cheaper forms: CODE_SYMBOL_RE's lone characters where there is no "(", and
     TECHNICAL_RE as two searches."""
-    for text in [*LINES, *_fuzz("ab.(){}<>;=$`|\\_/#é x1")]:
+    for text in [*LINES, *_fuzz("ab.(){}<>;=$`|\\_/#é x1*…")]:
         symbols = cues.CODE_SYMBOL_RE if "(" in text else cues._CODE_CHAR_RE
         assert bool(symbols.search(text)) == bool(cues.CODE_SYMBOL_RE.search(text)), text
         split = cues._TECHNICAL_CHAR_RE.search(text) or cues._TECHNICAL_DOT_RE.search(text)
         assert bool(split) == bool(cues.TECHNICAL_RE.search(text)), text
+
+
+# (line, is it code, configuration or a program's output?)
+CODE_LINE_CASES = [
+    ("*.tmp", True), ("src/*.js", True),  # file patterns
+    ("Traceback (most recent call last):", True),  # a program's error output, pasted
+    ("FileNotFoundError: [Errno 2] No such file or directory", True),
+    ("java.lang.NullPointerException", True),
+    ("TypeError: undefined is not a function", True),
+    ("I keep all my *.psd files in one folder.", False),  # prose about them
+    ("Error: could not connect", False),
+    ("The Error: part of the message is odd.", False),
+    ("Thanks for the help, it works now.", False),
+]
+
+
+@pytest.mark.parametrize(("line", "expected"), CODE_LINE_CASES)
+def test_code_lines_are_found(line: str, expected: bool) -> None:
+    assert cues.is_code(line) is expected
 
 
 def test_greeting_vocatives_open_with_a_greeting_initial() -> None:

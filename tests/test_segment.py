@@ -74,6 +74,43 @@ def test_article_cut_lands_under_a_first_person_article() -> None:
     assert article_cut(_lines(STANDING_DESK))[0] == STANDING_DESK_ARTICLE_END
 
 
+# Release notes, then comments that paste a traceback and file patterns: read as prose, the
+# pasted lines ("Traceback (most recent call last):", "*.tmp") looked like article headings and
+# pulled the cut below every comment that had them (0.6.11 cut after line 25).
+RELEASE_NOTES = [
+    "Release notes: version 2.4 of the sync client",
+    "Version 2.4 is out today. It is the biggest release since we rewrote the engine last year.",
+    "What is new",
+    "Selective sync now works on network drives. You can pick folders to skip from the settings page.",
+    "Uploads resume after a dropped connection instead of starting over.",
+    "What changed",
+    "The minimum supported version of macOS is now 11. Older versions can keep using 2.3.",
+    "Known issues",
+    "On some Linux distributions the tray icon does not appear under Wayland.",
+    "Upgrading is the usual: download the installer, or run the update command.",
+    "Great release, the resume feature alone is worth it.",
+    "After upgrading on Ubuntu 22.04 the client crashes on start. This is what I get:",
+    "Traceback (most recent call last):",
+    '  File "/usr/lib/syncclient/main.py", line 41, in <module>',
+    "    config = load_config(path)",
+    "FileNotFoundError: [Errno 2] No such file or directory: '/home/ana/.syncrc'",
+    "Any idea what is going on?",
+    "@Ana it looks like the migration ran before the old file was readable. Try the --migrate-config flag.",
+    "That fixed it, thanks! Running fine now.",
+    "Is there a way to exclude file types, not just folders?",
+    "Not yet, but it is on the list for 2.5. For now you can add a pattern to the ignore file:",
+    "*.tmp",
+    "*.swp",
+    "Perfect, I will do that in the meantime.",
+    "Good idea. I have opened a ticket for it.",
+]
+RELEASE_NOTES_ARTICLE_END = 10
+
+
+def test_pasted_error_output_and_file_patterns_stay_in_the_comments() -> None:
+    assert article_cut(_lines(RELEASE_NOTES))[0] == RELEASE_NOTES_ARTICLE_END
+
+
 def test_comment_starts_follow_openers_and_sign_offs() -> None:
     spans = comment_spans(_lines(ROSES), ROSES_ARTICLE_END)
     assert [s.start for s in spans] == ROSES_STARTS
@@ -341,15 +378,21 @@ def _exhaustive_cut(lines: list[str]) -> tuple[int, float]:
         article = sum(math.log(1 - p) for p in probs[:k])
         comments = sum(math.log(p) for p in probs[k:])
         opener = start_probability(lines[k - 1], lines[k], None) if k else 0.5
-        heading = HEADING_WEIGHT if k in _after_headings(lines) else 0.0
-        invited = -HEADING_WEIGHT if k <= _last_invitation(lines) else 0.0  # the invitation a comment's
-        if k <= _last_invitation(lines, LEAVE_A_COMMENT_RE, "omment"):  # "leave a comment", not "below"
-            invited -= LEAVE_A_COMMENT_WEIGHT
-        section = -SECTION_WEIGHT if k and _opens_a_section(lines[k - 1]) else 0.0  # ending on a heading
-        scores.append(article + comments + heading + invited + section
-                      + OPENER_WEIGHT * math.log(max(opener, 1e-4)))
+        opening = OPENER_WEIGHT * math.log(max(opener, 1e-4))
+        scores.append(article + comments + _page_terms(lines, k) + opening)
     best = max(range(len(scores)), key=lambda k: (scores[k], -k))
     return best, round(1.0 / sum(math.exp(s - scores[best]) for s in scores), 3)
+
+
+def _page_terms(lines: list[str], k: int) -> float:
+    """What the page's headings and invitations add to cut k's score."""
+    heading = HEADING_WEIGHT if k in _after_headings(lines) else 0.0
+    invited = -HEADING_WEIGHT if k <= _last_invitation(lines) else 0.0  # the invitation a comment's
+    if k <= _last_invitation(lines, LEAVE_A_COMMENT_RE, "omment"):  # "leave a comment", not "below"
+        invited -= LEAVE_A_COMMENT_WEIGHT
+    ends_on_heading = 0 < k < len(lines) and _opens_a_section(lines[k - 1])
+    section = -SECTION_WEIGHT if ends_on_heading else 0.0
+    return heading + invited + section
 
 
 @pytest.mark.parametrize("cut", [0, 1, 3, 4, 6])
@@ -507,7 +550,7 @@ def _margin_cut(lines: list[str]) -> tuple[int, float]:
     """The article cut as it was first pruned: every cut within the margin of the best scored."""
     probs = [_comment_likeness(_lines(lines), i) for i in range(len(lines))]
     n = len(lines)
-    upper = _score_bounds(probs)  # the same floats as best_cut's
+    upper = [bound + _page_terms(lines, k) for k, bound in enumerate(_score_bounds(probs))]
     scores: dict[int, float] = {}
     best_score = -math.inf
     for k in sorted(range(n + 1), key=lambda k: (-upper[k], k)):

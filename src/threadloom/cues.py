@@ -578,11 +578,17 @@ def ends_sentence(text: str) -> bool:
 
 # Each alternative opens with a symbol (`\w\.\w` is found from its dot), so the regex engine jumps
 # from symbol to symbol instead of trying every position.
-_TECHNICAL_CHARS, _TECHNICAL_DOTS = r"[_/=\\{}<>;$#|]", r"\.(?<=\w\.)\w|\.\.\.+|…"  # "…" reads as "..."
+# "…" reads as "..."; a glob ("*.tmp") is a file pattern
+_TECHNICAL_CHARS, _TECHNICAL_DOTS = r"[_/=\\{}<>;$#|]", r"\.(?<=\w\.)\w|\.\.\.+|…|\*\.\w"
 TECHNICAL_RE = re.compile(_TECHNICAL_CHARS + "|" + _TECHNICAL_DOTS)
 # The same as two searches, each of which skips along faster than the one that tries both.
 _TECHNICAL_CHAR_RE, _TECHNICAL_DOT_RE = re.compile(_TECHNICAL_CHARS), re.compile(_TECHNICAL_DOTS)
 NO_WORD_RE = re.compile(r"\W+")  # a line of symbols only (fullmatch)
+# A program's error output pasted into a comment: a traceback's first line, or an exception's name
+# opening the line ("FileNotFoundError: [Errno 2] ...", "java.lang.NullPointerException").
+ERROR_LINE_RE = re.compile(
+    r"Traceback \(most recent call last\)|(?:[a-z_]\w*\.)*[A-Z]\w*(?:Error|Exception)\b(?::|$)"
+)
 
 
 def head_tail(text: str) -> str:
@@ -594,7 +600,7 @@ def head_tail(text: str) -> str:
 def is_code(text: str) -> bool:
     """Code, configuration or command lines: symbols, or terse lower-case lines with no sentence."""
     stripped = text.strip()
-    if has_code_shape(stripped):
+    if has_code_shape(stripped) or ERROR_LINE_RE.match(stripped):
         return True
     if cues_sentence_like(stripped):
         return False
