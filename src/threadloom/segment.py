@@ -474,13 +474,15 @@ def article_cut(lines: list[TextLine], layout: BlankLayout | None = None) -> tup
 GREETING_LINE_WORDS = 8
 
 # The first words of cues.CLOSING_FORMULA_RE: most lines open with none, and a set look-up is cheap.
-_CLOSING_WORDS = frozenset({"hope", "let", "good", "best", "keep", "hth", "any"})
+_CLOSING_FORMULA_WORDS = frozenset({"hope", "let", "good", "best", "keep", "hth", "any"})
 
 
 def is_closing_formula(text: str) -> bool:
     """Does the line open with a formula that closes a comment ("Hope this helps!", "Let me know
     how it goes.", "Good luck!")? On the dev threads 8 of 9 such lines ended a comment."""
-    return cues.first_word(text) in _CLOSING_WORDS and cues.CLOSING_FORMULA_RE.match(text.lower()) is not None
+    if cues.first_word(text) not in _CLOSING_FORMULA_WORDS:
+        return False
+    return cues.CLOSING_FORMULA_RE.match(text.lower()) is not None
 
 
 # Cues that address someone at the very start of a line: a comment opening to its addressee.
@@ -749,7 +751,7 @@ def _decode_spans(lines: list[TextLine], first: int, author_name: str | None, lo
         signs = i in signatures
         # the line over a signature ends the comment it signs, and is seldom the whole of it
         p = sigmoid(logits[i] - SIGNED_BELOW) if i + 1 in signatures else sigmoid(logits[i])
-        closer = ""  # the cue that ends the comment before this line, if one does
+        closer = ""  # the cue that ends the comment before this line (a salutation: opens this one)
         if lines[i].header:
             p, closer = max(p, 0.97), "header"
         elif lines[i].after_widget:
