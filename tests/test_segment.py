@@ -5,7 +5,7 @@ import math
 import pytest
 
 from conftest import SEED_TXT
-from threadloom.cues import LEAVE_A_COMMENT_RE
+from threadloom.cues import LEAVE_A_COMMENT_RE, is_closing_formula
 from threadloom.learned import all_weights, logit, top_reasons
 from threadloom.segment import (
     HEADING_WEIGHT,
@@ -26,7 +26,6 @@ from threadloom.segment import (
     best_cut,
     closed_by_sign_off,
     comment_spans,
-    is_closing_formula,
     is_salutation,
     signed_off,
     start_features,

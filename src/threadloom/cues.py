@@ -472,6 +472,8 @@ CLOSING_FORMULA_RE = re.compile(
     r"^\W*(?:hope (?:this|that|it) (?:helps|works|gets)|let (?:me|us) know|good luck|best of luck|"
     r"keep (?:us|me|this thread) posted|hth\b|any (?:other )?(?:thoughts|questions|ideas)\?)"
 )
+# Their first words: most lines open with none of them, and a set look-up is cheaper than the regex.
+_CLOSING_FORMULA_WORDS = frozenset({"hope", "let", "good", "best", "keep", "hth", "any"})
 # An article's closing call to action ("leave a comment below"): the comments start right after it.
 CALL_TO_ACTION_RE = re.compile(
     r"\b(?:comments? (?:below|section)|leave (?:a|me a) (?:comment|note|message)|hit me up|"
@@ -622,6 +624,12 @@ def cues_sentence_like(text: str) -> bool:
     """Ends like a sentence and has several words: prose, not code."""
     # split(None, 3): at most four pieces, four when it has four words or more
     return text.endswith((".", "!", "?")) and len(text.split(None, 3)) >= 4 and not text.endswith("...")
+
+
+def is_closing_formula(text: str) -> bool:
+    """Does the line open with a formula that closes a comment ("Hope this helps!", "Let me know
+    how it goes.", "Good luck!": CLOSING_FORMULA_RE)?"""
+    return first_word(text) in _CLOSING_FORMULA_WORDS and CLOSING_FORMULA_RE.match(text.lower()) is not None
 
 
 def is_sign_off(text: str) -> bool:

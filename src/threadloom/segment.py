@@ -473,18 +473,6 @@ def article_cut(lines: list[TextLine], layout: BlankLayout | None = None) -> tup
 # held-out threads and the seed (4 words, until 0.6.12: 4 of the 23 have 5 to 8).
 GREETING_LINE_WORDS = 8
 
-# The first words of cues.CLOSING_FORMULA_RE: most lines open with none, and a set look-up is cheap.
-_CLOSING_FORMULA_WORDS = frozenset({"hope", "let", "good", "best", "keep", "hth", "any"})
-
-
-def is_closing_formula(text: str) -> bool:
-    """Does the line open with a formula that closes a comment ("Hope this helps!", "Let me know
-    how it goes.", "Good luck!")? On the dev threads 8 of 9 such lines ended a comment."""
-    if cues.first_word(text) not in _CLOSING_FORMULA_WORDS:
-        return False
-    return cues.CLOSING_FORMULA_RE.match(text.lower()) is not None
-
-
 # Cues that address someone at the very start of a line: a comment opening to its addressee.
 OPENING_CUES = ("greeting-vocative", "opening-vocative", "at-mention")
 
@@ -515,7 +503,7 @@ def _pair_features(prev: str, cur: str, author_name: str | None) -> list[tuple[s
     if opener_class(prev) == "greeting" and len(prev.split()) <= GREETING_LINE_WORDS:  # the memo first
         feats.append(("prev_greeting_line", 1.0))
     opener = opener_class(cur)
-    if is_closing_formula(cur):
+    if cues.is_closing_formula(cur):  # on the dev threads 8 of 9 such lines ended a comment
         feats.append(("closing_formula", 1.0))
     if prev.rstrip().endswith("?") and opener in ("answer", "thanks"):
         feats.append(("question_then_answer", 1.0))
@@ -605,7 +593,7 @@ def is_salutation(text: str) -> bool:
     stripped = text.strip()
     if not stripped.endswith(",") or len(stripped.split()) > SALUTATION_WORDS or cues.is_sign_off(stripped):
         return False
-    if cues.first_word(stripped) in cues.GREETINGS:
+    if opener_class(stripped) == "greeting":
         return True
     whole = stripped[:-1].strip()
     return any(m.cue in OPENING_CUES and m.words.rstrip(",") == whole for m in cues.mentions(stripped))
