@@ -1,5 +1,6 @@
 """The evaluation scripts' own arithmetic (scripts/eval_structure.py, scripts/measure_accuracy.py,
-scripts/wrap_documents.py): what the datasheet quotes; and the fuzzer's (scripts/fuzz_pipeline.py)."""
+scripts/cv_structure.py, scripts/wrap_documents.py): what the datasheet quotes; and the fuzzer's
+(scripts/fuzz_pipeline.py)."""
 
 from __future__ import annotations
 
@@ -69,6 +70,22 @@ def test_metrics_of_hand_computed_counts() -> None:
     assert abs(m["boundary_f1"] - 2 / 3) < 1e-12
     assert (m["exact_span"], m["parent_acc"], m["author_acc"], m["name_recall"]) == (0.6, 0.25, 0.75, 0.1)
     assert m["name_precision"] == 0.0  # over no predicted names, as score.py prints it
+
+
+def test_cross_validation_pools_the_counts_and_averages_each_metric_over_the_sources_it_counts() -> None:
+    from cv_structure import summary
+
+    a = counts(b_tp=8, b_fp=2, b_fn=2, span_n=10, span_ok=6, par_n=10, par_ok=5, auth_n=20, auth_ok=10,
+               name_n=4, name_ok=2, name_pred_n=2, name_pred_ok=2)
+    b = counts(b_tp=1, b_fp=1, b_fn=1, span_n=2, span_ok=2, par_n=2, par_ok=2, auth_n=4, auth_ok=4)
+    table = summary({"big": a, "small": b})
+    assert table["big"]["parent_acc"] == 0.5 and table["small"]["parent_acc"] == 1.0
+    assert table["pooled"]["parent_acc"] == round(7 / 12, 4)  # the counts added, not the rates
+    assert table["macro"]["parent_acc"] == 0.75  # each source weighs the same
+    assert table["pooled"]["boundary_f1"] == round(2 * 9 / (2 * 9 + 3 + 3), 4)
+    # "small" names no one: its name figures are no figures, not zeros in the average
+    assert table["macro"]["name_recall"] == 0.5 and table["macro"]["name_precision"] == 1.0
+    assert table["macro"]["n_gold_comments"] == 2  # the sources averaged
 
 
 def test_percentile_interval_and_the_half_of_the_draws_rule() -> None:

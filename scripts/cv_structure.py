@@ -1,0 +1,120 @@
+#!/usr/bin/env python3
+"""Leave-one-source-out cross-validation of the whole structure inference over the bench's dev sources.
+
+Usage:
+  python scripts/cv_structure.py [--bench /work/shared/bench] [--docs DIR] [--min-conf medium]
+                                 [--oracle-spans] [--json OUT]
+
+For every dev source (the file-name prefix before "_"), all four models are trained exactly as the
+training commands train them (scripts/train_segment.py: "article" and "start";
+scripts/train_structure.py: "parent" and "author_crf"), on the other dev sources only. The
+held-back source's documents are then read by the full inference with those weights and scored by
+the bench's score.py: all six metrics, per source, pooled over the dev documents (micro) and as a
+macro average over the sources (one source holds most of the dev documents).
+
+--oracle-spans feeds the gold article cut and comment spans to the stages after segmentation, as
+eval_structure.py --oracle-spans does; only the two structure models are retrained then.
+
+scripts/cv_segment.py does the same for segmentation alone. Together they judge a change to any
+stage on blogs its models never saw, without reading the held-out sources (eval_structure.py),
+which no fold touches. Deterministic: training has no randomness.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+from pathlib import Path
+from typing import Any
+
+from eval_structure import (
+    DEFAULT_BENCH,
+    build_thread,
+    empty_acc,
+    flatten_bench,
+    infer_oracle,
+    load_module,
+    predictions,
+    source_of,
+    summarise,
+)
+from threadloom.learned import swap_weights
+from threadloom.structure import infer_structure
+from train_segment import dev_documents, train_models
+from train_structure import Doc, structure_models
+
+Document = tuple[dict[str, Any], str]
+METRICS = ("boundary_f1", "exact_span", "parent_acc", "author_acc", "name_recall", "name_precision")
+# The count each metric divides by (score.py's): a source where it is 0 has no such figure (most
+# dev sources have no reader named in its text, so no name to find).
+DENOMINATORS = {"boundary_f1": "span_n", "exact_span": "span_n", "parent_acc": "par_n",
+                "author_acc": "auth_n", "name_recall": "name_n", "name_precision": "name_pred_n"}
+
+
+def fold_models(train: list[Document], oracle_spans: bool) -> dict[str, dict[str, float]]:
+    """The weights the training commands learn from these documents: the structure models, and
+    the segmentation models too unless the spans are given."""
+    models = {} if oracle_spans else train_models(train)
+    models.update(structure_models([Doc(gold, text) for gold, text in train]))
+    return models
+
+
+def cross_validate(docs: list[Document], score: Any, min_rank: int,
+                   oracle_spans: bool = False) -> dict[str, dict[str, int]]:
+    """score.py's counters per held-back source, each scored with models trained without it."""
+    per_source: dict[str, dict[str, int]] = {}
+    for held in sorted({source_of(gold["doc"]) for gold, _ in docs}):
+        train = [d for d in docs if source_of(d[0]["doc"]) != held]
+        acc = empty_acc()
+        with swap_weights(fold_models(train, oracle_spans)):
+            for gold, text in docs:
+                if source_of(gold["doc"]) == held:
+                    thread = build_thread(text, gold["doc"])
+                    built = infer_oracle(thread, gold) if oracle_spans else infer_structure(thread)
+                    score.score_doc(gold, predictions(built), min_rank, acc)
+        per_source[held] = acc
+        print(f"  fold {held}: done", flush=True)
+    return per_source
+
+
+def summary(per_source: dict[str, dict[str, int]]) -> dict[str, dict[str, float]]:
+    """Each source's metrics, the pooled ones (every source's counts added) and the macro average
+    (each metric's mean over the sources)."""
+    rows = {source: summarise(acc) for source, acc in sorted(per_source.items())}
+    pooled = empty_acc()
+    for acc in per_source.values():
+        for key, value in acc.items():
+            pooled[key] += value
+    macro: dict[str, float] = {}
+    for metric in METRICS:  # over the sources where the metric counts anything
+        means = [rows[s][metric] for s, acc in per_source.items() if acc[DENOMINATORS[metric]]]
+        macro[metric] = round(sum(means) / len(means), 4) if means else 0.0
+    macro["n_gold_comments"] = len(rows)  # sources, in this row
+    return {**rows, "pooled": summarise(pooled), "macro": macro}
+
+
+def report(table: dict[str, dict[str, float]]) -> None:
+    print(f"{'source':14}" + "".join(f"{m:>16}" for m in METRICS) + f"{'comments':>10}")
+    for source, row in table.items():
+        print(f"{source:14}" + "".join(f"{row[m]:>16}" for m in METRICS) + f"{row['n_gold_comments']:>10}")
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--bench", type=Path, default=DEFAULT_BENCH)
+    ap.add_argument("--docs", type=Path, help="an already flattened bench folder (raw/, gold/)")
+    ap.add_argument("--min-conf", default="medium", choices=["low", "medium", "high"])
+    ap.add_argument("--oracle-spans", action="store_true",
+                    help="feed the gold cut and spans to the later stages")
+    ap.add_argument("--json", type=Path, help="also write the table here")
+    args = ap.parse_args()
+    score = load_module(args.bench / "score.py", "bench_score")
+    docs = dev_documents(args.docs or flatten_bench(args.bench))
+    table = summary(cross_validate(docs, score, score.RANK[args.min_conf], args.oracle_spans))
+    report(table)
+    if args.json:
+        args.json.write_text(json.dumps(table, indent=1) + "\n", encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()
