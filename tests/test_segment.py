@@ -516,6 +516,35 @@ MINECRAFT = [
 MINECRAFT_ARTICLE_END = 12
 
 
+# Asking for comments "in the comments" without "below" (on the dev threads each of the five such
+# invitations, all with "below", is in an article; no comment says it); talking about the comments
+# is no invitation.
+ASKS_IN_THE_COMMENTS = (
+    "Feel free to post in the comments what worked for you.",
+    "Let me know in the comments how your server runs.",
+    "Share your own setup in the comments!",
+    "Got a question? Ask away in the comments.",
+)
+MENTIONS_THE_COMMENTS = (
+    "As someone said in the comments above, the Pi 3 is too slow.",
+    "I read in the comments that Paper is faster.",
+    "Great post, and great answers in the comments.",
+)
+
+
+@pytest.mark.parametrize("text", ASKS_IN_THE_COMMENTS)
+def test_asking_for_comments_in_the_comments_is_an_invitation(text: str) -> None:
+    assert LEAVE_A_COMMENT_RE.search(text.lower())
+    asked = list(MINECRAFT)
+    asked[MINECRAFT_ARTICLE_END - 1] = text
+    assert article_cut(_lines(asked))[0] == MINECRAFT_ARTICLE_END
+
+
+@pytest.mark.parametrize("text", MENTIONS_THE_COMMENTS)
+def test_talking_about_the_comments_is_no_invitation(text: str) -> None:
+    assert not LEAVE_A_COMMENT_RE.search(text.lower())
+
+
 def test_a_line_asking_for_a_comment_ends_the_article() -> None:
     """ "Leave a comment" without "below" says the same, less surely (a comment about a comment
     form may say it): a few lines' doubt, enough to keep the article's last line in it."""

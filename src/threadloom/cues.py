@@ -486,9 +486,14 @@ CALL_TO_ACTION_RE = re.compile(
 COMMENTS_BELOW_RE = re.compile(
     r"\bcomments?(?: (?:section|form|box|area))? below\b|\bbelow in the comments\b"
 )
-# An invitation to comment without saying where ("If you get stuck, leave a comment"): an article's
-# closing line as a rule, but a comment about a blog's comment form may say it too.
-LEAVE_A_COMMENT_RE = re.compile(r"\b(?:leave|drop) (?:me |us )?(?:a )?comment\b")
+# An invitation to comment without saying where ("If you get stuck, leave a comment"), or saying
+# "in the comments" without "below" ("Feel free to post in the comments what worked for you"): an
+# article's closing line as a rule, but a comment about a blog's comment form may say it too.
+LEAVE_A_COMMENT_RE = re.compile(
+    r"\b(?:leave|drop) (?:me |us )?(?:a )?comment\b|"
+    r"\b(?:feel free to \w+|let (?:me|us) know|share|tell (?:me|us)|ask(?: away)?|sound off|chime in)\b"
+    r"[^.!?\n]{0,40}\bin the comments?\b"
+)
 _TERMINAL = tuple(".!?…)]\"'”’»:;")
 
 
