@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -51,29 +52,31 @@ DENOMINATORS = {"boundary_f1": "span_n", "exact_span": "span_n", "parent_acc": "
                 "author_acc": "auth_n", "name_recall": "name_n", "name_precision": "name_pred_n"}
 
 
-def fold_models(train: list[Document], oracle_spans: bool) -> dict[str, dict[str, float]]:
-    """The weights the training commands learn from these documents: the structure models, and
-    the segmentation models too unless the spans are given."""
+def fold_models(train: list[Document], read: list[Doc], oracle_spans: bool) -> dict[str, dict[str, float]]:
+    """The weights the training commands learn from these documents (`read`: the same, as the
+    structure trainer reads them): the structure models, and the segmentation models too unless
+    the spans are given."""
     models = {} if oracle_spans else train_models(train)
-    models.update(structure_models([Doc(gold, text) for gold, text in train]))
+    models.update(structure_models(read))
     return models
 
 
 def cross_validate(docs: list[Document], score: Any, min_rank: int,
                    oracle_spans: bool = False) -> dict[str, dict[str, int]]:
     """score.py's counters per held-back source, each scored with models trained without it."""
+    read = [Doc(gold, text) for gold, text in docs]  # once: every fold trains on most of them
     per_source: dict[str, dict[str, int]] = {}
     for held in sorted({source_of(gold["doc"]) for gold, _ in docs}):
-        train = [d for d in docs if source_of(d[0]["doc"]) != held]
+        kept = [i for i, (gold, _) in enumerate(docs) if source_of(gold["doc"]) != held]
         acc = empty_acc()
-        with swap_weights(fold_models(train, oracle_spans)):
+        with swap_weights(fold_models([docs[i] for i in kept], [read[i] for i in kept], oracle_spans)):
             for gold, text in docs:
                 if source_of(gold["doc"]) == held:
                     thread = build_thread(text, gold["doc"])
                     built = infer_oracle(thread, gold) if oracle_spans else infer_structure(thread)
                     score.score_doc(gold, predictions(built), min_rank, acc)
         per_source[held] = acc
-        print(f"  fold {held}: done", flush=True)
+        print(f"  fold {held}: done", file=sys.stderr, flush=True)
     return per_source
 
 
