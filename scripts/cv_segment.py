@@ -44,6 +44,7 @@ from train_segment import dev_documents, train_models
 
 Document = tuple[dict[str, Any], str]
 Trainer = Callable[[list[Document]], dict[str, dict[str, float]]]
+Reader = Callable[[Thread, dict[str, Any]], list[dict[str, Any]]]  # a thread and its gold -> rows
 
 
 def segmentation_scores(acc: dict[str, int]) -> tuple[float, float]:
@@ -75,15 +76,21 @@ def gold_cut_rows(thread: Thread, gold: dict[str, Any]) -> list[dict[str, Any]]:
     ]
 
 
+def inferred_rows(thread: Thread, gold: dict[str, Any]) -> list[dict[str, Any]]:
+    """Comment rows from the full inference, as a build writes them (`gold` unread)."""
+    del gold
+    return predictions(infer_structure(thread))
+
+
 def cross_validate(
     docs: list[Document],
     score: Any,
     min_rank: int,
     trainer: Trainer = train_models,
-    gold_cut: bool = False,
+    read: Reader = inferred_rows,
 ) -> dict[str, dict[str, int]]:
-    """score.py counters per held-back source, each scored with weights trained without it
-    (with gold_cut, the comment starts after the gold article cut)."""
+    """score.py counters per held-back source, each read by `read` (the full inference, or e.g.
+    gold_cut_rows: the comment starts after the gold article cut) with weights trained without it."""
     sources = sorted({source_of(gold["doc"]) for gold, _ in docs})
     per_source: dict[str, dict[str, int]] = {}
     for held in sources:
@@ -92,9 +99,7 @@ def cross_validate(
         with swap_weights(trainer(train)):
             for gold, text in docs:
                 if source_of(gold["doc"]) == held:
-                    thread = build_thread(text, gold["doc"])
-                    rows = gold_cut_rows(thread, gold) if gold_cut else predictions(infer_structure(thread))
-                    score.score_doc(gold, rows, min_rank, acc)
+                    score.score_doc(gold, read(build_thread(text, gold["doc"]), gold), min_rank, acc)
         per_source[held] = acc
     return per_source
 
@@ -132,7 +137,8 @@ def main() -> None:
     args = ap.parse_args()
     score = load_module(args.bench / "score.py", "bench_score")
     docs = dev_documents(args.docs or flatten_bench(args.bench))
-    summary = report(cross_validate(docs, score, score.RANK[args.min_conf], gold_cut=args.gold_cut))
+    summary = report(cross_validate(docs, score, score.RANK[args.min_conf],
+                                   read=gold_cut_rows if args.gold_cut else inferred_rows))
     if args.json:
         args.json.write_text(json.dumps(summary, indent=1) + "\n", encoding="utf-8")
 

@@ -24,23 +24,21 @@ from __future__ import annotations
 
 import argparse
 import json
-import sys
 from pathlib import Path
 from typing import Any
 
+from cv_segment import cross_validate as segment_folds
+from cv_segment import inferred_rows
 from eval_structure import (
     DEFAULT_BENCH,
-    build_thread,
     empty_acc,
     flatten_bench,
     infer_oracle,
     load_module,
     predictions,
-    source_of,
     summarise,
 )
-from threadloom.learned import swap_weights
-from threadloom.structure import infer_structure
+from threadloom.model import Thread
 from train_segment import dev_documents, train_models
 from train_structure import Doc, structure_models
 
@@ -61,23 +59,21 @@ def fold_models(train: list[Document], read: list[Doc], oracle_spans: bool) -> d
     return models
 
 
+def oracle_rows(thread: Thread, gold: dict[str, Any]) -> list[dict[str, Any]]:
+    """Comment rows from the stages after segmentation, fed the gold cut and spans."""
+    return predictions(infer_oracle(thread, gold))
+
+
 def cross_validate(docs: list[Document], score: Any, min_rank: int,
                    oracle_spans: bool = False) -> dict[str, dict[str, int]]:
-    """score.py's counters per held-back source, each scored with models trained without it."""
-    read = [Doc(gold, text) for gold, text in docs]  # once: every fold trains on most of them
-    per_source: dict[str, dict[str, int]] = {}
-    for held in sorted({source_of(gold["doc"]) for gold, _ in docs}):
-        kept = [i for i, (gold, _) in enumerate(docs) if source_of(gold["doc"]) != held]
-        acc = empty_acc()
-        with swap_weights(fold_models([docs[i] for i in kept], [read[i] for i in kept], oracle_spans)):
-            for gold, text in docs:
-                if source_of(gold["doc"]) == held:
-                    thread = build_thread(text, gold["doc"])
-                    built = infer_oracle(thread, gold) if oracle_spans else infer_structure(thread)
-                    score.score_doc(gold, predictions(built), min_rank, acc)
-        per_source[held] = acc
-        print(f"  fold {held}: done", file=sys.stderr, flush=True)
-    return per_source
+    """score.py's counters per held-back source, each scored with models trained without it
+    (cv_segment's folds, with every model retrained)."""
+    read = {gold["doc"]: Doc(gold, text) for gold, text in docs}  # once: every fold trains on most
+
+    def trainer(train: list[Document]) -> dict[str, dict[str, float]]:
+        return fold_models(train, [read[gold["doc"]] for gold, _ in train], oracle_spans)
+
+    return segment_folds(docs, score, min_rank, trainer, oracle_rows if oracle_spans else inferred_rows)
 
 
 def summary(per_source: dict[str, dict[str, int]]) -> dict[str, dict[str, float]]:
