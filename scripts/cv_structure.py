@@ -14,6 +14,9 @@ macro average over the sources (one source holds most of the dev documents).
 
 --oracle-spans feeds the gold article cut and comment spans to the stages after segmentation, as
 eval_structure.py --oracle-spans does; only the two structure models are retrained then.
+--trivial scores the same folds' comments (inferred, or the gold spans with --oracle-spans) each
+made top-level and a reader's: the trivial choice of parent and post author (measure_accuracy.py's
+baseline), to set the figures beside.
 
 scripts/cv_segment.py does the same for segmentation alone. Together they judge a change to any
 stage on blogs its models never saw, without reading the held-out sources (eval_structure.py),
@@ -38,6 +41,7 @@ from eval_structure import (
     predictions,
     summarise,
 )
+from measure_accuracy import as_top_level_readers
 from threadloom.model import Thread
 from train_segment import dev_documents, train_models
 from train_structure import Doc, structure_models
@@ -65,15 +69,21 @@ def oracle_rows(thread: Thread, gold: dict[str, Any]) -> list[dict[str, Any]]:
 
 
 def cross_validate(docs: list[Document], score: Any, min_rank: int,
-                   oracle_spans: bool = False) -> dict[str, dict[str, int]]:
+                   oracle_spans: bool = False, trivial: bool = False) -> dict[str, dict[str, int]]:
     """score.py's counters per held-back source, each scored with models trained without it
-    (cv_segment's folds, with every model retrained)."""
+    (cv_segment's folds, with every model retrained); `trivial`: the same comments each made
+    top-level and a reader's."""
     read = {gold["doc"]: Doc(gold, text) for gold, text in docs}  # once: every fold trains on most
 
     def trainer(train: list[Document]) -> dict[str, dict[str, float]]:
         return fold_models(train, [read[gold["doc"]] for gold, _ in train], oracle_spans)
 
-    return segment_folds(docs, score, min_rank, trainer, oracle_rows if oracle_spans else inferred_rows)
+    rows = oracle_rows if oracle_spans else inferred_rows
+
+    def trivial_rows(thread: Thread, gold: dict[str, Any]) -> list[dict[str, Any]]:
+        return as_top_level_readers(rows(thread, gold))
+
+    return segment_folds(docs, score, min_rank, trainer, trivial_rows if trivial else rows)
 
 
 def summary(per_source: dict[str, dict[str, int]]) -> dict[str, dict[str, float]]:
@@ -105,11 +115,13 @@ def main() -> None:
     ap.add_argument("--min-conf", default="medium", choices=["low", "medium", "high"])
     ap.add_argument("--oracle-spans", action="store_true",
                     help="feed the gold cut and spans to the later stages")
+    ap.add_argument("--trivial", action="store_true",
+                    help="every comment top-level and a reader's (a baseline)")
     ap.add_argument("--json", type=Path, help="also write the table here")
     args = ap.parse_args()
     score = load_module(args.bench / "score.py", "bench_score")
     docs = dev_documents(args.docs or flatten_bench(args.bench))
-    table = summary(cross_validate(docs, score, score.RANK[args.min_conf], args.oracle_spans))
+    table = summary(cross_validate(docs, score, score.RANK[args.min_conf], args.oracle_spans, args.trivial))
     report(table)
     if args.json:
         args.json.write_text(json.dumps(table, indent=1) + "\n", encoding="utf-8")

@@ -17,7 +17,13 @@ hard-wrapped at 72 columns (scripts/wrap_documents.py): the robustness of the se
 fixed-width clients; and once more with a blank line after every paragraph as well. Name
 precision over no predicted names is shown as "-" (and not recorded).
 
-Then a second table: 95% intervals for every split of at least 2 documents, by a hierarchical
+Then a table of threadloom's figures next to two trivial readings' (dev, held-out, the seed): every
+line after the true article its own top-level comment by a reader (the baseline issue 3 quotes), and
+threadloom's own comments each made top-level and a reader's (what parents and post-author flags add
+over the trivial choice). With --write it goes into DATASHEET.md between the accuracy-baselines
+markers.
+
+Then a last table: 95% intervals for every split of at least 2 documents, by a hierarchical
 percentile bootstrap (--bootstrap N draws, default 2000, 0: none): the blogs are resampled, then the
 threads within each drawn blog, because a split holds few blogs and threads of one blog are alike.
 With --write it goes into DATASHEET.md between the accuracy-intervals markers (not accuracy.json).
@@ -50,6 +56,9 @@ COUNT_KEYS = ("b_tp", "b_fp", "b_fn", "span_n", "span_ok", "par_n", "par_ok", "a
 START, END = "<!-- threadloom:accuracy:start -->", "<!-- threadloom:accuracy:end -->"
 INTERVALS_START = "<!-- threadloom:accuracy-intervals:start -->"
 INTERVALS_END = "<!-- threadloom:accuracy-intervals:end -->"
+BASELINES_START = "<!-- threadloom:accuracy-baselines:start -->"
+BASELINES_END = "<!-- threadloom:accuracy-baselines:end -->"
+BASELINE_METRICS = METRICS[:4]  # the trivial readings name no one
 BOOTSTRAP_SEED = 0  # fixed, so that the same measurements give the same intervals
 # The count each metric is a share of. A split with fewer than MIN_COUNT of them gets no interval
 # for it: resampling a handful of cases only restates them (two predicted names: 1.00-1.00).
@@ -106,6 +115,42 @@ def score_split(score: ModuleType, gold_files: list[Path], release: Path) -> dic
     }
 
 
+def one_comment_per_line(gold: dict[str, Any], raw_lines: list[str]) -> list[dict[str, Any]]:
+    """The trivial reading issue 3 measures against: every non-blank line after the true article
+    (the gold cut: a help no inference has) its own top-level comment, by a reader."""
+    first = gold["article"]["end"] + 1
+    return [{"comment_id": f"l{number}", "parent_id": None, "is_post_author": False, "speaker_name": None,
+             "raw_line_start": number, "raw_line_end": number}
+            for number in range(first, len(raw_lines) + 1) if raw_lines[number - 1].strip()]
+
+
+def as_top_level_readers(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """A release's comments as they are, each made a top-level comment by a reader and unnamed:
+    the trivial choice for parents and post authors on threadloom's own spans."""
+    return [{**row, "parent_id": None, "is_post_author": False, "speaker_name": None} for row in rows]
+
+
+BASELINES = {
+    "every line a top-level comment by a reader (true article cut)": "lines",
+    "threadloom's comments, each top-level and a reader's": "readers",
+}
+
+
+def score_baselines(score: ModuleType, gold_files: list[Path], raw: Path,
+                    release: Path) -> dict[str, dict[str, float]]:
+    """The split's metrics under each trivial reading (BASELINES), scored as score.py scores."""
+    preds = score.load_predictions(str(release))
+    totals = {kind: dict.fromkeys(COUNT_KEYS, 0) for kind in BASELINES.values()}
+    for path in gold_files:
+        gold = json.loads(path.read_text(encoding="utf-8"))
+        lines = (raw / gold["doc"]).read_text(encoding="utf-8").splitlines()
+        readings = {"lines": one_comment_per_line(gold, lines),
+                    "readers": as_top_level_readers(preds.get(gold["doc"], []))}
+        for kind, rows in readings.items():
+            score.score_doc(gold, rows, score.RANK["medium"], totals[kind])
+    return {label: metrics_of(totals[kind]) for label, kind in BASELINES.items()}
+
+
 def percentile(values: Sequence[float], q: float) -> float:
     """Linear interpolation between the closest ranks (numpy's default)."""
     ordered = sorted(values)
@@ -146,7 +191,12 @@ def bootstrap_intervals(
             for metric in METRICS}
 
 
-def measure(bench: Path, work: Path) -> dict[str, dict[str, Any]]:
+Measured = dict[str, dict[str, Any]]
+Baselines = dict[str, dict[str, dict[str, float]]]  # split -> trivial reading -> metrics
+
+
+def measure(bench: Path, work: Path) -> tuple[Measured, Baselines]:
+    """Every split's metrics, and those of the trivial readings on dev, held-out and the seed."""
     score = load_module(bench / "score.py", "bench_score")
     flat = work / "bench"
     subprocess.run([sys.executable, str(bench / "flatten.py"), str(bench / "threads.jsonl"), str(flat)],
@@ -167,7 +217,13 @@ def measure(bench: Path, work: Path) -> dict[str, dict[str, Any]]:
     for gold in seed_gold:
         name = json.loads(gold.read_text(encoding="utf-8"))["doc"]
         shutil.copy(REPO / "raw" / name, text_only / name)
-    results["seed (text only)"] = score_split(score, seed_gold, build(text_only, work / "seed-a").out)
+    seed_release = build(text_only, work / "seed-a").out
+    results["seed (text only)"] = score_split(score, seed_gold, seed_release)
+    baselines = {
+        "dev": score_baselines(score, [g for g in golds if not is_held_out(g.name)], flat / "raw", release),
+        "held-out": score_baselines(score, held_golds, flat / "raw", release),
+        "seed (text only)": score_baselines(score, seed_gold, text_only, seed_release),
+    }
     with_meta = build(REPO / "raw", work / "seed-b").out
     results["seed (with its metadata)"] = score_split(score, seed_gold, with_meta)
     # the unseen splits again, their comments hard-wrapped at 72 columns by a mail-like client;
@@ -180,7 +236,7 @@ def measure(bench: Path, work: Path) -> dict[str, dict[str, Any]]:
             release = build(wrapped / "raw", wrapped / "release").out
             wrapped_golds = sorted((wrapped / "gold").glob("*.gold.json"))
             results[f"{split}, hard-wrapped at 72{label}"] = score_split(score, wrapped_golds, release)
-    return results
+    return results, baselines
 
 
 def _undefined(m: dict[str, Any], metric: str) -> bool:
@@ -194,6 +250,17 @@ def markdown(results: dict[str, dict[str, Any]]) -> str:
     for split, m in results.items():
         values = " | ".join("-" if _undefined(m, k) else f"{m[k]:.3f}" for k in METRICS)
         rows.append(f"| {split} | {m['n_documents']} | {m['n_gold_comments']} | {values} |")
+    return "\n".join(rows)
+
+
+def baselines_markdown(results: Measured, baselines: Baselines) -> str:
+    """threadloom's figures next to the trivial readings', split by split."""
+    head = "| split | reading | " + " | ".join(BASELINE_METRICS) + " |"
+    rows = [head, "|" + "---|" * (len(BASELINE_METRICS) + 2)]
+    for split, readings in baselines.items():
+        for label, m in {"threadloom": results[split], **readings}.items():
+            cells = " | ".join(f"{m[k]:.3f}" for k in BASELINE_METRICS)
+            rows.append(f"| {split} | {label} | {cells} |")
     return "\n".join(rows)
 
 
@@ -231,9 +298,11 @@ def main() -> None:
     if args.write and args.bootstrap <= 0:
         sys.exit("--write records the intervals too: give --bootstrap N > 0 (or leave it out)")
     with tempfile.TemporaryDirectory() as tmp:
-        results = measure(args.bench, Path(tmp))
+        results, baselines = measure(args.bench, Path(tmp))
     table = markdown(results)
     print(table)
+    baseline_table = baselines_markdown(results, baselines)
+    print(f"\n{baseline_table}")
     interval_table = None
     intervals: dict[str, dict[str, tuple[float, float] | None]] = {}
     if args.bootstrap > 0:
@@ -249,6 +318,7 @@ def main() -> None:
     datasheet = REPO / "DATASHEET.md"
     text = replace_block(datasheet.read_text(encoding="utf-8"), START, END, table, str(datasheet))
     text = replace_block(text, INTERVALS_START, INTERVALS_END, str(interval_table), str(datasheet))
+    text = replace_block(text, BASELINES_START, BASELINES_END, baseline_table, str(datasheet))
     command = "python scripts/measure_accuracy.py --write (the bench score.py, --min-conf medium)"
     accuracy = {
         "about": "Measured accuracy of threadloom's structure inference, quoted by the dataset card; "

@@ -15,7 +15,14 @@ import pytest
 
 import fuzz_pipeline
 from eval_structure import build_thread, calibration, calibration_lines
-from measure_accuracy import COUNT_KEYS, bootstrap_intervals, interval, metrics_of
+from measure_accuracy import (
+    COUNT_KEYS,
+    as_top_level_readers,
+    bootstrap_intervals,
+    interval,
+    metrics_of,
+    one_comment_per_line,
+)
 from threadloom.model import Decision
 from threadloom.pipeline import process_text
 from threadloom.structure import infer_structure
@@ -86,6 +93,27 @@ def test_cross_validation_pools_the_counts_and_averages_each_metric_over_the_sou
     # "small" names no one: its name figures are no figures, not zeros in the average
     assert table["macro"]["name_recall"] == 0.5 and table["macro"]["name_precision"] == 1.0
     assert table["macro"]["n_gold_comments"] == 2  # the sources averaged
+
+
+def test_the_line_baseline_makes_each_non_blank_line_after_the_article_a_top_level_readers_comment() -> None:
+    gold = {"article": {"start": 1, "end": 2}}
+    rows = one_comment_per_line(gold, ["Title", "Body.", "", "First!", "  ", "Second,", "still second."])
+    assert [(r["raw_line_start"], r["raw_line_end"]) for r in rows] == [(4, 4), (6, 6), (7, 7)]
+    assert all(r["parent_id"] is None and r["is_post_author"] is False for r in rows)
+    assert len({r["comment_id"] for r in rows}) == 3
+
+
+def test_the_reader_baseline_keeps_the_spans_and_drops_links_flags_and_names() -> None:
+    rows = [{"comment_id": "c0", "parent_id": None, "is_post_author": False, "speaker_name": "Ann",
+             "raw_line_start": 5, "raw_line_end": 6},
+            {"comment_id": "c1", "parent_id": "c0", "is_post_author": True, "speaker_name": "Bo",
+             "raw_line_start": 7, "raw_line_end": 7}]
+    trivial = as_top_level_readers(rows)
+    assert [(r["raw_line_start"], r["raw_line_end"], r["comment_id"]) for r in trivial] == [
+        (5, 6, "c0"), (7, 7, "c1")]
+    assert all(r["parent_id"] is None and not r["is_post_author"] and r["speaker_name"] is None
+               for r in trivial)
+    assert rows[1]["parent_id"] == "c0"  # the release's rows are left as they were
 
 
 def test_percentile_interval_and_the_half_of_the_draws_rule() -> None:
