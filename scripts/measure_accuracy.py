@@ -7,7 +7,8 @@ Builds real releases (the library call behind `threadloom build`) of the flatten
 benchmark and of the seed, scores them with the benchmark's own score.py (default --min-conf
 medium, text only: no metadata sidecars for the benchmark; the seed also with its sidecar), and
 prints one Markdown table. With --write it stores the numbers in src/threadloom/accuracy.json
-(quoted by every release's card) and in DATASHEET.md between the accuracy markers.
+(quoted by every release's card, the trivial readings' too) and in DATASHEET.md between the
+accuracy markers.
 
 Splits: dev = benchmark sources used to train and tune; held-out = whole sources never used to
 train or tune (scripts/eval_structure.py, HELD_OUT_SOURCES), also one row per held-out blog; seed =
@@ -328,6 +329,11 @@ def main() -> None:
             {"split": split, "metric": metric, "value": round(m[metric], 3), "n": m["n_gold_comments"],
              **_interval_entry(intervals.get(split, {}).get(metric))}
             for split, m in results.items() for metric in METRICS if not _undefined(m, metric)
+        ],
+        "baselines": [
+            {"split": split, "reading": reading, "metric": metric, "value": round(m[metric], 3)}
+            for split, readings in baselines.items() for reading, m in readings.items()
+            for metric in BASELINE_METRICS
         ],
     }
     path = REPO / "src" / "threadloom" / "accuracy.json"

@@ -62,6 +62,16 @@ def test_accuracy_is_never_invented() -> None:
     assert "bootstrap" not in table  # no interval was measured, none is said
 
 
+def test_accuracy_sets_the_trivial_readings_beside_the_measured_figures_when_recorded() -> None:
+    measured = {"results": [{"split": "held-out", "metric": "author_acc", "value": 0.798, "n": 163}]}
+    assert "infer nothing" not in accuracy_section(measured)  # none recorded, none said
+    nobody = {"split": "held-out", "reading": "no comment is the author's"}
+    table = accuracy_section({**measured, "baselines": [{**nobody, "metric": "author_acc", "value": 0.798},
+                                                        {**nobody, "metric": "parent_acc", "value": 0.429}]})
+    assert "| split | reading | author_acc | parent_acc |" in table
+    assert "| held-out | no comment is the author's | 0.798 | 0.429 |" in table
+
+
 def test_accuracy_gives_the_measured_interval_beside_its_value() -> None:
     table = accuracy_section({"results": [{"split": "held-out", "metric": "parent", "value": 0.5, "n": 10,
                                            "interval_95": [0.38, 0.61]},

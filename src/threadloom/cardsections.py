@@ -71,7 +71,25 @@ def accuracy_section(accuracy: dict[str, Any] | None = None) -> str:
     brackets = "; in brackets, 95% bootstrap intervals over the split's blogs and threads"
     intervals = any("interval_95" in r for r in results)
     return ("Measured" + (f" with {source}" if source else "") + " (DATASHEET.md says how"
-            + (brackets if intervals else "") + "):\n\n" + "\n".join(lines))
+            + (brackets if intervals else "") + "):\n\n" + "\n".join(lines)
+            + _baselines_table(data.get("baselines") or []))
+
+
+def _baselines_table(baselines: list[dict[str, Any]]) -> str:
+    """The same metrics for readings that infer nothing, measured on the same splits (if any were
+    recorded): what the figures above are worth."""
+    if not baselines:
+        return ""
+    metrics = list(dict.fromkeys(str(b.get("metric", "")) for b in baselines))
+    rows: dict[tuple[str, str], dict[str, Any]] = {}
+    for b in baselines:
+        row = rows.setdefault((str(b.get("split", "")), str(b.get("reading", ""))), {})
+        row[str(b.get("metric", ""))] = b.get("value")
+    lines = ["| split | reading | " + " | ".join(metrics) + " |", "|---|---|" + "---|" * len(metrics)]
+    lines += [f"| {split} | {reading} | " + " | ".join(str(row.get(m, "-")) for m in metrics) + " |"
+              for (split, reading), row in rows.items()]
+    return ("\n\nThe same splits read by readings that infer nothing (DATASHEET.md, \"Against a reading "
+            "that infers nothing\"):\n\n" + "\n".join(lines))
 
 
 def _with_interval(result: dict[str, Any]) -> str:
