@@ -96,13 +96,16 @@ def test_rewriting_rows_unchanged_keeps_the_release_valid(copy: Path) -> None:
 RELEASE_1_0_0 = Path(__file__).parent / "data" / "release_schema_1_0_0"
 
 
-def test_a_release_of_an_earlier_schema_version_is_valid(small_release: Path) -> None:
+def test_a_release_of_an_earlier_schema_version_is_valid() -> None:
     """Releases made before a minor schema version stay valid: their files have the columns of
     the version they declare, and their rows lack only the columns added since."""
     assert json.loads((RELEASE_1_0_0 / MANIFEST).read_text(encoding="utf-8"))["schema_version"] == "1.0.0"
     report = validate_release(RELEASE_1_0_0)
     assert report.problems == []
-    assert report.counts == validate_release(small_release).counts
+    # every row of every config was read (the files' own row counts)
+    rows = {config: pq.read_metadata(RELEASE_1_0_0 / parquet_path(config)).num_rows
+            for config in ("threads", "comments", "speakers")}
+    assert report.counts == rows and all(rows.values())
 
 
 def test_a_release_missing_a_column_of_its_schema_version_is_reported(copy: Path) -> None:

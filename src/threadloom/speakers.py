@@ -169,14 +169,19 @@ def own_features(f: Facts, author: str | None) -> Features:
 
 
 def context_features(prev: Facts | None, nxt: Facts | None, author: str | None) -> Features:
-    """Cues in the neighbours: answers follow questions, readers thank the author after answers."""
+    """Cues in the neighbours: answers follow questions, readers thank the author after answers.
+    A question is one of two kinds: put to "you" (more second-person words than first-person ones)
+    or to the author by name, or asked about the asker's own case ("How do I...?"). The dev
+    threads' author answers the second kind more surely; readers arguing among themselves ask the
+    first of each other ("Why are you so afraid...?")."""
     feats: Features = {}
     if prev is None:
         feats["first_comment"] = 1.0
     else:
+        to_author = bool(author and author in prev.addressed())
         if prev.asks:
-            feats["prev_asks"] = 1.0
-        if author and author in prev.addressed():
+            feats["prev_asks_you" if prev.you_share > 0.5 or to_author else "prev_asks_other"] = 1.0
+        if to_author:
             feats["prev_addresses_author"] = 1.0
         if prev.praises_post or prev.phrases & READER_PHRASES:
             feats["prev_reader_cues"] = 1.0
