@@ -32,26 +32,13 @@ from typing import Any
 
 from cv_segment import cross_validate as segment_folds
 from cv_segment import inferred_rows
-from eval_structure import (
-    DEFAULT_BENCH,
-    empty_acc,
-    flatten_bench,
-    infer_oracle,
-    load_module,
-    predictions,
-    summarise,
-)
-from measure_accuracy import as_top_level_readers
+from eval_structure import DEFAULT_BENCH, flatten_bench, infer_oracle, load_module, predictions, summarise
+from measure_accuracy import DENOMINATORS, METRICS, as_top_level_readers, sum_counts
 from threadloom.model import Thread
 from train_segment import dev_documents, train_models
 from train_structure import Doc, structure_models
 
 Document = tuple[dict[str, Any], str]
-METRICS = ("boundary_f1", "exact_span", "parent_acc", "author_acc", "name_recall", "name_precision")
-# The count each metric divides by (score.py's): a source where it is 0 has no such figure (most
-# dev sources have no reader named in its text, so no name to find).
-DENOMINATORS = {"boundary_f1": "span_n", "exact_span": "span_n", "parent_acc": "par_n",
-                "author_acc": "auth_n", "name_recall": "name_n", "name_precision": "name_pred_n"}
 
 
 def fold_models(train: list[Document], read: list[Doc], oracle_spans: bool) -> dict[str, dict[str, float]]:
@@ -90,12 +77,11 @@ def summary(per_source: dict[str, dict[str, int]]) -> dict[str, dict[str, float]
     """Each source's metrics, the pooled ones (every source's counts added) and the macro average
     (each metric's mean over the sources)."""
     rows = {source: summarise(acc) for source, acc in sorted(per_source.items())}
-    pooled = empty_acc()
-    for acc in per_source.values():
-        for key, value in acc.items():
-            pooled[key] += value
+    pooled = sum_counts(per_source.values())
     macro: dict[str, float] = {}
-    for metric in METRICS:  # over the sources where the metric counts anything
+    # over the sources where the metric counts anything (DENOMINATORS: most dev sources name no
+    # reader in their text, so have no name to find)
+    for metric in METRICS:
         means = [rows[s][metric] for s, acc in per_source.items() if acc[DENOMINATORS[metric]]]
         macro[metric] = round(sum(means) / len(means), 4) if means else 0.0
     macro["n_gold_comments"] = len(rows)  # sources, in this row

@@ -96,10 +96,13 @@ def sum_counts(docs: Iterable[Mapping[str, int]]) -> Counts:
     return total
 
 
-def score_split(score: ModuleType, gold_files: list[Path], release: Path) -> dict[str, Any]:
+Predictions = dict[str, list[dict[str, Any]]]  # a release's comment rows by document (score.py's)
+
+
+def score_split(score: ModuleType, gold_files: list[Path], preds: Predictions) -> dict[str, Any]:
     """The split's metrics from its summed counts, and each document's counts grouped by blog
-    (the bootstrap's input: documents of one blog are not independent of each other)."""
-    preds = score.load_predictions(str(release))
+    (the bootstrap's input: documents of one blog are not independent of each other). `preds`:
+    the release read once by score.py's load_predictions (a datasets load each time)."""
     groups: dict[str, list[Counts]] = {}
     for path in gold_files:
         gold = json.loads(path.read_text(encoding="utf-8"))
@@ -131,25 +134,22 @@ def as_top_level_readers(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return [{**row, "parent_id": None, "is_post_author": False, "speaker_name": None} for row in rows]
 
 
-BASELINES = {
-    "every line a top-level comment by a reader (true article cut)": "lines",
-    "threadloom's comments, each top-level and a reader's": "readers",
-}
+LINES_READING = "every line a top-level comment by a reader (true article cut)"
+READERS_READING = "threadloom's comments, each top-level and a reader's"
 
 
 def score_baselines(score: ModuleType, gold_files: list[Path], raw: Path,
-                    release: Path) -> dict[str, dict[str, float]]:
-    """The split's metrics under each trivial reading (BASELINES), scored as score.py scores."""
-    preds = score.load_predictions(str(release))
-    totals = {kind: dict.fromkeys(COUNT_KEYS, 0) for kind in BASELINES.values()}
+                    preds: Predictions) -> dict[str, dict[str, float]]:
+    """The split's metrics under each trivial reading, scored as score.py scores (`raw`: the
+    documents' folder; `preds`: the release's rows, as score_split takes them)."""
+    totals = {reading: dict.fromkeys(COUNT_KEYS, 0) for reading in (LINES_READING, READERS_READING)}
     for path in gold_files:
         gold = json.loads(path.read_text(encoding="utf-8"))
         lines = (raw / gold["doc"]).read_text(encoding="utf-8").splitlines()
-        readings = {"lines": one_comment_per_line(gold, lines),
-                    "readers": as_top_level_readers(preds.get(gold["doc"], []))}
-        for kind, rows in readings.items():
-            score.score_doc(gold, rows, score.RANK["medium"], totals[kind])
-    return {label: metrics_of(totals[kind]) for label, kind in BASELINES.items()}
+        score.score_doc(gold, one_comment_per_line(gold, lines), score.RANK["medium"], totals[LINES_READING])
+        score.score_doc(gold, as_top_level_readers(preds.get(gold["doc"], [])), score.RANK["medium"],
+                        totals[READERS_READING])
+    return {reading: metrics_of(counts) for reading, counts in totals.items()}
 
 
 def percentile(values: Sequence[float], q: float) -> float:
@@ -202,30 +202,31 @@ def measure(bench: Path, work: Path) -> tuple[Measured, Baselines]:
     flat = work / "bench"
     subprocess.run([sys.executable, str(bench / "flatten.py"), str(bench / "threads.jsonl"), str(flat)],
                    check=True, capture_output=True)
-    release = build(flat / "raw", work / "bench-release").out
+    preds = score.load_predictions(str(build(flat / "raw", work / "bench-release").out))
     golds = sorted((flat / "gold").glob("*.gold.json"))
+    dev_golds = [g for g in golds if not is_held_out(g.name)]
     held_golds = [g for g in golds if is_held_out(g.name)]
     results = {
-        "dev": score_split(score, [g for g in golds if not is_held_out(g.name)], release),
-        "held-out": score_split(score, held_golds, release),
+        "dev": score_split(score, dev_golds, preds),
+        "held-out": score_split(score, held_golds, preds),
     }
     for source in sorted({source_of(g.name) for g in held_golds}):  # how much one blog differs from another
         of_source = [g for g in held_golds if source_of(g.name) == source]
-        results[f"held-out: {source}"] = score_split(score, of_source, release)
+        results[f"held-out: {source}"] = score_split(score, of_source, preds)
     seed_gold = sorted((REPO / "tests" / "data" / "seed_gold").glob("*.gold.json"))
     text_only = work / "seed-raw"
     text_only.mkdir()
     for gold in seed_gold:
         name = json.loads(gold.read_text(encoding="utf-8"))["doc"]
         shutil.copy(REPO / "raw" / name, text_only / name)
-    seed_release = build(text_only, work / "seed-a").out
-    results["seed (text only)"] = score_split(score, seed_gold, seed_release)
+    seed_preds = score.load_predictions(str(build(text_only, work / "seed-a").out))
+    results["seed (text only)"] = score_split(score, seed_gold, seed_preds)
     baselines = {
-        "dev": score_baselines(score, [g for g in golds if not is_held_out(g.name)], flat / "raw", release),
-        "held-out": score_baselines(score, held_golds, flat / "raw", release),
-        "seed (text only)": score_baselines(score, seed_gold, text_only, seed_release),
+        "dev": score_baselines(score, dev_golds, flat / "raw", preds),
+        "held-out": score_baselines(score, held_golds, flat / "raw", preds),
+        "seed (text only)": score_baselines(score, seed_gold, text_only, seed_preds),
     }
-    with_meta = build(REPO / "raw", work / "seed-b").out
+    with_meta = score.load_predictions(str(build(REPO / "raw", work / "seed-b").out))
     results["seed (with its metadata)"] = score_split(score, seed_gold, with_meta)
     # the unseen splits again, their comments hard-wrapped at 72 columns by a mail-like client;
     # then also with a blank line after every paragraph, as plain-text archives lay them out
@@ -234,9 +235,9 @@ def measure(bench: Path, work: Path) -> tuple[Measured, Baselines]:
         for split, gold_files, raw in unseen:
             wrapped = work / f"wrapped-{len(results)}"
             wrap_folder(gold_files, raw, wrapped, width=72, whole_page=False, blank_between=blank_between)
-            release = build(wrapped / "raw", wrapped / "release").out
+            wrapped_preds = score.load_predictions(str(build(wrapped / "raw", wrapped / "release").out))
             wrapped_golds = sorted((wrapped / "gold").glob("*.gold.json"))
-            results[f"{split}, hard-wrapped at 72{label}"] = score_split(score, wrapped_golds, release)
+            results[f"{split}, hard-wrapped at 72{label}"] = score_split(score, wrapped_golds, wrapped_preds)
     return results, baselines
 
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable
 from importlib import resources
 from typing import Any
 
@@ -59,14 +60,7 @@ def accuracy_section(accuracy: dict[str, Any] | None = None) -> str:
     if not results:
         return ("The measured accuracy is not recorded in this build's package; DATASHEET.md, "
                 "\"Preprocessing, cleaning, labeling\", gives the numbers and how they were measured.")
-    metrics = list(dict.fromkeys(str(r.get("metric", "")) for r in results))
-    by_split: dict[str, dict[str, Any]] = {}
-    for r in results:
-        row = by_split.setdefault(str(r.get("split", "")), {"n": r.get("n", "")})
-        row[str(r.get("metric", ""))] = _with_interval(r)
-    lines = ["| split | gold comments | " + " | ".join(metrics) + " |", "|---|---|" + "---|" * len(metrics)]
-    lines += [f"| {split} | {row['n']} | " + " | ".join(str(row.get(m, "-")) for m in metrics) + " |"
-              for split, row in by_split.items()]
+    lines = _metric_table(("split", "gold comments"), results, ("split", "n"), _with_interval)
     source = data.get("measured_with", "")
     brackets = "; in brackets, 95% bootstrap intervals over the split's blogs and threads"
     intervals = any("interval_95" in r for r in results)
@@ -80,16 +74,24 @@ def _baselines_table(baselines: list[dict[str, Any]]) -> str:
     recorded): what the figures above are worth."""
     if not baselines:
         return ""
-    metrics = list(dict.fromkeys(str(b.get("metric", "")) for b in baselines))
-    rows: dict[tuple[str, str], dict[str, Any]] = {}
-    for b in baselines:
-        row = rows.setdefault((str(b.get("split", "")), str(b.get("reading", ""))), {})
-        row[str(b.get("metric", ""))] = b.get("value")
-    lines = ["| split | reading | " + " | ".join(metrics) + " |", "|---|---|" + "---|" * len(metrics)]
-    lines += [f"| {split} | {reading} | " + " | ".join(str(row.get(m, "-")) for m in metrics) + " |"
-              for (split, reading), row in rows.items()]
+    lines = _metric_table(("split", "reading"), baselines, ("split", "reading"), lambda b: b.get("value"))
     return ("\n\nThe same splits read by readings that infer nothing (DATASHEET.md, \"Against a reading "
             "that infers nothing\"):\n\n" + "\n".join(lines))
+
+
+def _metric_table(columns: tuple[str, ...], records: list[dict[str, Any]], fields: tuple[str, ...],
+                  value: Callable[[dict[str, Any]], Any]) -> list[str]:
+    """accuracy.json's records (one metric's value each) as a Markdown table: a row per distinct
+    value of `fields` (headed `columns`), then a column per metric in the records' first order ("-"
+    where a row has none); `value` gives a record's cell."""
+    metrics = list(dict.fromkeys(str(r.get("metric", "")) for r in records))
+    rows: dict[tuple[str, ...], dict[str, Any]] = {}
+    for r in records:
+        rows.setdefault(tuple(str(r.get(f, "")) for f in fields), {})[str(r.get("metric", ""))] = value(r)
+    lines = ["| " + " | ".join((*columns, *metrics)) + " |", "|" + "---|" * (len(columns) + len(metrics))]
+    lines += ["| " + " | ".join((*key, *(str(row.get(m, "-")) for m in metrics))) + " |"
+              for key, row in rows.items()]
+    return lines
 
 
 def _with_interval(result: dict[str, Any]) -> str:
