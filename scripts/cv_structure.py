@@ -3,7 +3,7 @@
 
 Usage:
   python scripts/cv_structure.py [--bench /work/shared/bench] [--docs DIR] [--min-conf medium]
-                                 [--oracle-spans] [--json OUT]
+                                 [--oracle-spans] [--oracle-authors] [--trivial] [--json OUT]
 
 For every dev source (the file-name prefix before "_"), all four models are trained exactly as the
 training commands train them (scripts/train_segment.py: "article" and "start";
@@ -14,6 +14,8 @@ macro average over the sources (one source holds most of the dev documents).
 
 --oracle-spans feeds the gold article cut and comment spans to the stages after segmentation, as
 eval_structure.py --oracle-spans does; only the two structure models are retrained then.
+--oracle-authors also feeds the gold post-author flags (implies --oracle-spans): what the parent
+model and the speakers lose to the author model's errors on blogs it never saw.
 --trivial scores the same folds' comments (inferred, or the gold spans with --oracle-spans) each
 made top-level and a reader's: the trivial choice of parent and post author (measure_accuracy.py's
 baseline), to set the figures beside.
@@ -55,17 +57,23 @@ def oracle_rows(thread: Thread, gold: dict[str, Any]) -> list[dict[str, Any]]:
     return predictions(infer_oracle(thread, gold))
 
 
-def cross_validate(docs: list[Document], score: Any, min_rank: int,
-                   oracle_spans: bool = False, trivial: bool = False) -> dict[str, dict[str, int]]:
+def oracle_author_rows(thread: Thread, gold: dict[str, Any]) -> list[dict[str, Any]]:
+    """Comment rows from the stages after the post-author flags, fed the gold spans and flags."""
+    return predictions(infer_oracle(thread, gold, gold_authors=True))
+
+
+def cross_validate(docs: list[Document], score: Any, min_rank: int, oracle_spans: bool = False,
+                   trivial: bool = False, oracle_authors: bool = False) -> dict[str, dict[str, int]]:
     """score.py's counters per held-back source, each scored with models trained without it
     (cv_segment's folds, with every model retrained); `trivial`: the same comments each made
-    top-level and a reader's."""
+    top-level and a reader's; `oracle_authors`: the gold spans and post-author flags given."""
     read = {gold["doc"]: Doc(gold, text) for gold, text in docs}  # once: every fold trains on most
+    oracle_spans = oracle_spans or oracle_authors
 
     def trainer(train: list[Document]) -> dict[str, dict[str, float]]:
         return fold_models(train, [read[gold["doc"]] for gold, _ in train], oracle_spans)
 
-    rows = oracle_rows if oracle_spans else inferred_rows
+    rows = oracle_author_rows if oracle_authors else oracle_rows if oracle_spans else inferred_rows
 
     def trivial_rows(thread: Thread, gold: dict[str, Any]) -> list[dict[str, Any]]:
         return as_top_level_readers(rows(thread, gold))
@@ -101,13 +109,16 @@ def main() -> None:
     ap.add_argument("--min-conf", default="medium", choices=["low", "medium", "high"])
     ap.add_argument("--oracle-spans", action="store_true",
                     help="feed the gold cut and spans to the later stages")
+    ap.add_argument("--oracle-authors", action="store_true",
+                    help="the gold post-author flags too (implies --oracle-spans)")
     ap.add_argument("--trivial", action="store_true",
                     help="every comment top-level and a reader's (a baseline)")
     ap.add_argument("--json", type=Path, help="also write the table here")
     args = ap.parse_args()
     score = load_module(args.bench / "score.py", "bench_score")
     docs = dev_documents(args.docs or flatten_bench(args.bench))
-    table = summary(cross_validate(docs, score, score.RANK[args.min_conf], args.oracle_spans, args.trivial))
+    table = summary(cross_validate(docs, score, score.RANK[args.min_conf], args.oracle_spans, args.trivial,
+                                   args.oracle_authors))
     report(table)
     if args.json:
         args.json.write_text(json.dumps(table, indent=1) + "\n", encoding="utf-8")

@@ -3,7 +3,8 @@
 
 Usage:
   python scripts/eval_structure.py [--bench /work/shared/bench] [--docs DIR] [--min-conf medium]
-                                   [--calibration] [--timing] [--oracle-spans] [--per-source]
+                                   [--calibration] [--timing] [--oracle-spans] [--oracle-authors]
+                                   [--per-source]
                                    [--split-all NAME] [--gold DIR] [--raw DIR] [--with-meta]
 
 DIR holds raw/NAME.txt and gold/NAME.gold.json (as written by the bench's flatten.py); without
@@ -12,7 +13,8 @@ at the two folders separately (e.g. the seed: --gold tests/data/seed_gold --raw 
 the bench's own: this script imports score.py and calls its score_doc on every document.
 
 --oracle-spans feeds the gold article cut and gold comment spans to the stages after segmentation
-(post author, parents, speakers), to measure them without segmentation errors.
+(post author, parents, speakers), to measure them without segmentation errors; --oracle-authors
+also the gold post-author flags, to measure parents and speakers without the author model's errors.
 --split-all NAME scores every document as one split called NAME (no dev/held-out division).
 --with-meta passes raw/NAME.meta.json (when present) as the thread's metadata; default text-only.
 
@@ -81,11 +83,17 @@ def build_thread(text: str, source_file: str, metadata: dict[str, Any] | None = 
     return inference_view(repaired_thread(text, source_file, metadata, thread_id=source_file))
 
 
-def infer_oracle(thread: Thread, gold: dict[str, Any]) -> Thread:
-    """The stages after segmentation, fed the gold article cut and comment spans."""
+def infer_oracle(thread: Thread, gold: dict[str, Any], gold_authors: bool = False) -> Thread:
+    """The stages after segmentation, fed the gold article cut and comment spans; with
+    `gold_authors`, the gold post-author flags too (what the parents and speakers lose to the
+    author model's errors)."""
     oracle = Decision(1.0, ("oracle: gold span",))
     spans = [Span(g["start"], g["end"], oracle) for g in gold["comments"]]
-    return structure_from_spans(thread, gold["article"]["end"], oracle, spans)
+    flags = None
+    if gold_authors:
+        told = Decision(1.0, ("oracle: gold post-author flag",))
+        flags = [(bool(g["is_post_author"]), told) for g in gold["comments"]]
+    return structure_from_spans(thread, gold["article"]["end"], oracle, spans, flags=flags)
 
 
 def predictions(thread: Thread) -> list[dict[str, Any]]:
@@ -232,6 +240,8 @@ def main() -> None:
     ap.add_argument("--per-doc", action="store_true")
     ap.add_argument("--per-source", action="store_true")
     ap.add_argument("--oracle-spans", action="store_true")
+    ap.add_argument("--oracle-authors", action="store_true",
+                    help="the gold post-author flags too (implies --oracle-spans)")
     ap.add_argument("--split-all", metavar="NAME")
     ap.add_argument("--gold", type=Path)
     ap.add_argument("--raw", type=Path)
@@ -258,7 +268,10 @@ def main() -> None:
         )
         thread = build_thread(text, gold["doc"], meta)
         t0 = time.perf_counter()
-        built = infer_oracle(thread, gold) if args.oracle_spans else infer_structure(thread)
+        if args.oracle_spans or args.oracle_authors:
+            built = infer_oracle(thread, gold, gold_authors=args.oracle_authors)
+        else:
+            built = infer_structure(thread)
         infer_seconds += time.perf_counter() - t0
         right = parent_right(built, gold)
         row = per_source.setdefault(source_of(gold["doc"]), [0, 0])

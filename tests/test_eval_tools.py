@@ -14,7 +14,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "scripts"))
 import pytest
 
 import fuzz_pipeline
-from eval_structure import build_thread, calibration, calibration_lines
+from eval_structure import build_thread, calibration, calibration_lines, infer_oracle
 from measure_accuracy import (
     COUNT_KEYS,
     as_top_level_readers,
@@ -210,6 +210,39 @@ def test_training_reads_a_document_as_a_build_does() -> None:
     inferred = infer_structure(thread)
     assert [(c.raw_line_start, c.raw_line_end, c.parent, c.is_post_author) for c in inferred.comments] == [
         (c.raw_line_start, c.raw_line_end, c.parent, c.is_post_author) for c in built.comments]
+
+
+ORACLE_TEXT = ("A post about bridges.\nThe trail reopens on Saturday.\n"
+               "Great post! Is the car park open again?\nIt is, since Monday.\nThanks for the answer!\n")
+ORACLE_GOLD = {"article": {"start": 1, "end": 2}, "comments": [
+    {"start": 3, "end": 3, "parent": None, "is_post_author": False},
+    {"start": 4, "end": 4, "parent": 3, "is_post_author": True},
+    {"start": 5, "end": 5, "parent": 4, "is_post_author": False},
+]}
+
+
+@pytest.mark.parametrize("flags", [(False, True, False), (True, False, True), (False, False, False)])
+def test_the_oracle_ladder_feeds_the_post_author_flags_it_is_given(flags: tuple[bool, ...]) -> None:
+    """--oracle-authors: the stages after the author model read the flags given, whatever the
+    model would say; the spans are the gold ones either way."""
+    gold = {**ORACLE_GOLD, "comments": [{**c, "is_post_author": f} for c, f in
+                                        zip(ORACLE_GOLD["comments"], flags, strict=True)]}
+    thread = build_thread(ORACLE_TEXT, "t.txt")
+    told = infer_oracle(thread, gold, gold_authors=True)
+    assert tuple(c.is_post_author for c in told.comments) == flags
+    assert all(c.post_author_decision.evidence == ("oracle: gold post-author flag",) for c in told.comments)
+    assert [(c.raw_line_start, c.raw_line_end) for c in told.comments] == [(3, 3), (4, 4), (5, 5)]
+    assert [c.raw_line_start for c in infer_oracle(thread, gold).comments] == [3, 4, 5]
+
+
+def test_post_author_flags_must_match_the_comments() -> None:
+    from threadloom.segment import Span
+    from threadloom.structure import structure_from_spans
+
+    gold = Decision(1.0, ("gold",))
+    spans = [Span(3, 3, gold), Span(4, 5, gold)]
+    with pytest.raises(ValueError, match="3 post-author flags for 2 comments"):
+        structure_from_spans(build_thread(ORACLE_TEXT, "t.txt"), 2, gold, spans, flags=[(False, gold)] * 3)
 
 
 def test_speaker_turn_splits_are_tallied_as_boundaries_and_as_turns() -> None:

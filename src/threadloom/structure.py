@@ -195,15 +195,21 @@ def structure_from_spans(
     author: AuthorName | None = None,
     facts: list[Facts] | None = None,
     under: list[list[str]] | None = None,
+    flags: list[tuple[bool, Decision]] | None = None,
 ) -> Thread:
     """Post author, parents and speakers for comments whose spans are already known (`facts`:
-    those of their texts, and `under`: the furniture under their words, when the caller has them)."""
+    those of their texts, and `under`: the furniture under their words, when the caller has them;
+    `flags`: each comment's post-author flag, when known: an evaluation gives the true ones to
+    measure the later stages without the author model's errors)."""
     if facts is None:
         facts = [comment_facts(thread.span_text(s.start, s.end)) for s in spans]
     if author is None:
         article_lines = [line.text for line in thread.lines[:article_end] if line.text.strip()]
         author = learn_author_name([f.text for f in facts], metadata_author(thread), article_lines)
-    flags = author_flags(facts, author.name, author.stated)
+    if flags is None:
+        flags = author_flags(facts, author.name, author.stated)
+    elif len(flags) != len(spans):
+        raise ValueError(f"{len(flags)} post-author flags for {len(spans)} comments")
     is_author = [flag for flag, _ in flags]
     author = named_by_headers(author, facts, flags)
     parents = _with_author_doubt(
