@@ -26,6 +26,7 @@ from threadloom.segment import (
     best_cut,
     closed_by_sign_off,
     comment_spans,
+    is_closing_line,
     is_salutation,
     signed_off,
     start_features,
@@ -146,6 +147,12 @@ CLOSING_LINES = [  # (a comment then the next, where the first comment ends and 
      "signature: 'Marta' closes the comment before"),
     (["Best", "We prune ours in late winter and they do fine."], (3, 4, 4),
      "sign-off: 'Best' closes the comment before"),
+    (["You could also prune right after the first flush of flowers.", "Hope this helps!",
+      "That worked, thank you so much for the quick answer."], (4, 5, 5),
+     "closing: 'Hope this helps!' closes the comment before"),
+    (["Water them well in the first summer.", "Let me know how it goes and if the frost gets them.",
+      "Mine came back twice as full after a hard prune in March."], (4, 5, 5),
+     "closing: 'Let me know how it goes and if the frost' closes the comment before"),
 ]
 
 
@@ -218,6 +225,29 @@ def test_a_short_greeting_line_opens_the_comment_the_next_line_goes_on_with() ->
     assert ("prev_greeting_line", 1.0) in _pair_features(greeting, body, None)
     spans = comment_spans(_lines(["Great guide, it fixed the delay on my laptop.", greeting, body]), 0)
     assert [(s.start, s.end) for s in spans] == [(1, 1), (2, 3)]
+
+
+CLOSING_LINE_CASES = [  # (line, a short closing formula that ends its comment)
+    ("Hope this helps!", True),
+    ("Let me know if you have any other questions!", True),
+    ("Any thoughts?", True),
+    ("Good luck and let us know how it worked for you!", True),
+    ("Let me know how your new stylus goes. " + "Mine has been fine so far, though the tip wears "
+     "down faster than I expected and the replacement ones are hard to find in the shops here.", False),
+    ("I hope this helps someone else.", False),  # not a formula at the line's start
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), CLOSING_LINE_CASES)
+def test_a_short_closing_formula_is_a_closing_line(text: str, expected: bool) -> None:
+    assert is_closing_line(text) is expected
+
+
+def test_a_sign_off_under_a_closing_line_stays_in_the_comment() -> None:
+    texts = ["Great guide, the photos make every step clear.", "Prune right after the first flush.",
+             "Hope this helps!", "Cheers,", "Mike"]
+    spans = comment_spans(_lines(texts), 0)
+    assert spans[-1].end == 5 and not {4, 5} & {s.start for s in spans}
 
 
 SIGN_OFF_CASES = [  # (line before, line, ends the comment before it)
