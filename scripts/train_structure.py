@@ -30,8 +30,8 @@ from pathlib import Path
 from typing import Any
 
 from eval_structure import DEFAULT_BENCH, build_thread, flatten_bench, is_held_out, source_of
+from threadloom.authorship import CEILING_PREFIX, CEILINGS, RULES, crf_features
 from threadloom.authorship import MODEL as CRF_MODEL
-from threadloom.authorship import RULES, crf_features
 from threadloom.chain import TRANSITIONS, emissions, marginals_from, transition_scores
 from threadloom.facts import Facts, comment_facts
 from threadloom.learned import WEIGHTS_FILE, Features, sigmoid
@@ -213,6 +213,7 @@ def structure_models(docs: list[Doc], choices: list[Choice] | None = None) -> di
     vocab = crf_vocabulary(docs)
     seqs = [(crf_features(d.facts, d.author, vocab), [int(x) for x in d.flags]) for d in docs]
     author_crf = fit_crf(seqs, fixed={rule: rule_weight(seqs, rule) for rule in RULES})
+    author_crf.update({CEILING_PREFIX + rule: rule_weight(seqs, rule) for rule in CEILINGS})
     if choices is None:
         choices = [c for d in docs for c in parent_choices(d)]
     parent = fit_softmax(choices)

@@ -332,3 +332,38 @@ def test_every_rule_feature_keeps_the_weight_its_dev_precision_gives_it() -> Non
     from threadloom.learned import all_weights
 
     assert all(all_weights()["author_crf"][rule] >= 1.0 for rule in RULES)
+
+
+def test_every_ceiling_rule_keeps_the_cap_its_dev_counts_give_it() -> None:
+    """A comment addressing the author by name is a reader's: the shipped cap is the smoothed
+    log-odds of that on dev, strongly against the author."""
+    from threadloom.authorship import CEILING_PREFIX, CEILINGS
+    from threadloom.learned import all_weights
+
+    assert all(all_weights()["author_crf"][CEILING_PREFIX + rule] <= -3.0 for rule in CEILINGS)
+
+
+CEILING_WEIGHTS = {"ceiling:addresses_author": -4.3, "acknowledges": 3.0}
+
+
+@pytest.mark.parametrize(("emission", "feats", "expected"), [
+    (2.0, {"addresses_author": 1.0}, -4.3),  # the author's other cues cannot lift it
+    (-6.0, {"addresses_author": 1.0}, -6.0),  # a cap, not a floor
+    (2.0, {"bias": 1.0}, 2.0),  # no rule: the emission as summed
+    (-1.0, {"addresses_author": 1.0, "acknowledges": 1.0}, 3.0),  # a floor rule wins over the cap
+])
+def test_a_ceiling_rule_caps_the_emission_unless_a_floor_rule_holds(
+        emission: float, feats: dict[str, float], expected: float) -> None:
+    from threadloom.authorship import floored
+
+    assert floored(emission, feats, CEILING_WEIGHTS) == expected
+
+
+def test_a_comment_addressing_the_author_by_name_is_a_readers() -> None:
+    """An answer-shaped comment under a question is the author's, but not when it addresses the
+    author by name (none of the 73 dev comments that do is the author's: CEILINGS)."""
+    question = "Mike, does this work on a Pi 3? I could not get the audio going."
+    answer = "Yes it does: you need the firmware update from last month, then a reboot."
+    assert author_flags(facts(question, answer), "Mike")[1][0] is True  # the author answering
+    flags = author_flags(facts(question, "Mike, " + answer[0].lower() + answer[1:]), "Mike")
+    assert flags[1][0] is False and "addresses_author" in flags[1][1].evidence[0]

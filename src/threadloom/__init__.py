@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-__version__ = "0.6.15"
+__version__ = "0.6.16"
 
 from .errors import ThreadloomError
 from .model import Comment, Decision, Line, Repair, Speaker, Thread
