@@ -229,11 +229,11 @@ def test_a_short_greeting_line_opens_the_comment_the_next_line_goes_on_with() ->
 
 CLOSING_LINE_CASES = [  # (line, a short closing formula that ends its comment)
     ("Hope this helps!", True),
-    ("Let me know if you have any other questions!", True),
+    ("Let me know if anything else comes up!", True),
     ("Any thoughts?", True),
-    ("Good luck and let us know how it worked for you!", True),
-    ("Let me know how your new stylus goes. " + "Mine has been fine so far, though the tip wears "
-     "down faster than I expected and the replacement ones are hard to find in the shops here.", False),
+    ("Good luck, and let us know how the repair turns out!", True),
+    ("Let me know how your new pump works out. Ours ran well for a month, then it started to rattle "
+     "at night and the seller would not take it back, so we took it apart and fixed it ourselves.", False),
     ("I hope this helps someone else.", False),  # not a formula at the line's start
 ]
 
