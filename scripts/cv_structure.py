@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import argparse
 import json
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -52,14 +53,10 @@ def fold_models(train: list[Document], read: list[Doc], oracle_spans: bool) -> d
     return models
 
 
-def oracle_rows(thread: Thread, gold: dict[str, Any]) -> list[dict[str, Any]]:
-    """Comment rows from the stages after segmentation, fed the gold cut and spans."""
-    return predictions(infer_oracle(thread, gold))
-
-
-def oracle_author_rows(thread: Thread, gold: dict[str, Any]) -> list[dict[str, Any]]:
-    """Comment rows from the stages after the post-author flags, fed the gold spans and flags."""
-    return predictions(infer_oracle(thread, gold, gold_authors=True))
+def oracle_rows(thread: Thread, gold: dict[str, Any], gold_authors: bool = False) -> list[dict[str, Any]]:
+    """Comment rows from the stages after segmentation, fed the gold cut and spans (and, with
+    `gold_authors`, the gold post-author flags)."""
+    return predictions(infer_oracle(thread, gold, gold_authors))
 
 
 def cross_validate(docs: list[Document], score: Any, min_rank: int, oracle_spans: bool = False,
@@ -73,7 +70,7 @@ def cross_validate(docs: list[Document], score: Any, min_rank: int, oracle_spans
     def trainer(train: list[Document]) -> dict[str, dict[str, float]]:
         return fold_models(train, [read[gold["doc"]] for gold, _ in train], oracle_spans)
 
-    rows = oracle_author_rows if oracle_authors else oracle_rows if oracle_spans else inferred_rows
+    rows = partial(oracle_rows, gold_authors=oracle_authors) if oracle_spans else inferred_rows
 
     def trivial_rows(thread: Thread, gold: dict[str, Any]) -> list[dict[str, Any]]:
         return as_top_level_readers(rows(thread, gold))

@@ -60,6 +60,7 @@ INTERVALS_END = "<!-- threadloom:accuracy-intervals:end -->"
 BASELINES_START = "<!-- threadloom:accuracy-baselines:start -->"
 BASELINES_END = "<!-- threadloom:accuracy-baselines:end -->"
 BASELINE_METRICS = METRICS[:4]  # the trivial readings name no one
+MIN_CONF = "medium"  # score.py's --min-conf: the confidence of gold labels that counts
 BOOTSTRAP_SEED = 0  # fixed, so that the same measurements give the same intervals
 # The count each metric is a share of. A split with fewer than MIN_COUNT of them gets no interval
 # for it: resampling a handful of cases only restates them (two predicted names: 1.00-1.00).
@@ -107,7 +108,7 @@ def score_split(score: ModuleType, gold_files: list[Path], preds: Predictions) -
     for path in gold_files:
         gold = json.loads(path.read_text(encoding="utf-8"))
         acc = dict.fromkeys(COUNT_KEYS, 0)
-        score.score_doc(gold, preds.get(gold["doc"], []), score.RANK["medium"], acc)
+        score.score_doc(gold, preds.get(gold["doc"], []), score.RANK[MIN_CONF], acc)
         groups.setdefault(source_of(path.name), []).append(acc)
     total = sum_counts(doc for docs in groups.values() for doc in docs)
     return {
@@ -146,8 +147,8 @@ def score_baselines(score: ModuleType, gold_files: list[Path], raw: Path,
     for path in gold_files:
         gold = json.loads(path.read_text(encoding="utf-8"))
         lines = (raw / gold["doc"]).read_text(encoding="utf-8").splitlines()
-        score.score_doc(gold, one_comment_per_line(gold, lines), score.RANK["medium"], totals[LINES_READING])
-        score.score_doc(gold, as_top_level_readers(preds.get(gold["doc"], [])), score.RANK["medium"],
+        score.score_doc(gold, one_comment_per_line(gold, lines), score.RANK[MIN_CONF], totals[LINES_READING])
+        score.score_doc(gold, as_top_level_readers(preds.get(gold["doc"], [])), score.RANK[MIN_CONF],
                         totals[READERS_READING])
     return {reading: metrics_of(counts) for reading, counts in totals.items()}
 

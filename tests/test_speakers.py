@@ -354,9 +354,9 @@ CEILING_WEIGHTS = {"ceiling:addresses_author": -4.3, "acknowledges": 3.0}
 ])
 def test_a_ceiling_rule_caps_the_emission_unless_a_floor_rule_holds(
         emission: float, feats: dict[str, float], expected: float) -> None:
-    from threadloom.authorship import floored
+    from threadloom.authorship import bounded
 
-    assert floored(emission, feats, CEILING_WEIGHTS) == expected
+    assert bounded(emission, feats, CEILING_WEIGHTS) == expected
 
 
 def test_a_comment_addressing_the_author_by_name_is_a_readers() -> None:

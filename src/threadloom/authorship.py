@@ -5,9 +5,10 @@ plus the cues below and common conversational words learned on the dev sources),
 linear-chain CRF (chain.py) with learned transitions (authors answer readers, rarely write twice
 in a row) gives each comment's marginal probability of being the author's, using the whole thread.
 Some cues bound an emission rather than add to it: a comment that opens by thanking a reader by name,
-or acknowledges one ("Glad you liked it"), is the author's at least as often as that rule holds
-(`floored`, `RULES`); a comment header's name, once a
-byline or metadata says which name is the author's, settles it (`by_header`). Comments whose
+or acknowledges one ("Glad you liked it"), is the author's at least as often as that rule holds;
+one addressing the author by name is the author's at most as often as such comments were on the
+dev threads (`bounded`, `RULES`, `CEILINGS`). A comment header's name, once a byline or metadata
+says which name is the author's, settles it (`by_header`). Comments whose
 headers give the same name are one writer's: they are decided together (`one_writer_per_name`).
 """
 
@@ -140,7 +141,7 @@ def author_flags(facts: list[Facts], author_name: str | None, stated: bool = Fal
     weights = all_weights().get(MODEL, {})
     terms = [_terms(weights, f) for f in feats]
     on_headers = author_on_headers(facts, author) if stated else None
-    emissions = [by_header(floored(sum(t), f, weights), fact, on_headers)
+    emissions = [by_header(bounded(sum(t), f, weights), fact, on_headers)
                  for t, f, fact in zip(terms, feats, facts, strict=True)]
     probs = singles_from(emissions, transition_scores(weights))
     writers = one_writer_per_name(probs, facts)
@@ -234,9 +235,10 @@ RULES = (OPENS_THANKING_OTHER, ACKNOWLEDGES)
 # CEILING_PREFIX + its name (scripts/train_structure.py).
 CEILINGS = ("addresses_author",)
 CEILING_PREFIX = "ceiling:"
+_CEILING_KEYS = tuple((rule, CEILING_PREFIX + rule) for rule in CEILINGS)  # (feature, its cap's weight)
 
 
-def floored(emission: float, feats: Features, weights: dict[str, float]) -> float:
+def bounded(emission: float, feats: Features, weights: dict[str, float]) -> float:
     """A comment's emission (the weighted sum of its features, chain.emissions), never below a
     rule's own log-odds when the comment has that rule feature (`RULES`): the rule holds that often
     on the dev threads whatever else the comment says, so its other cues (short, says "very",
@@ -246,9 +248,9 @@ def floored(emission: float, feats: Features, weights: dict[str, float]) -> floa
     floors = [weights.get(rule, 0.0) for rule in RULES if rule in feats]
     if floors:
         return max(emission, *floors)
-    for rule in CEILINGS:
+    for rule, cap in _CEILING_KEYS:
         if rule in feats:
-            emission = min(emission, weights.get(CEILING_PREFIX + rule, emission))
+            emission = min(emission, weights.get(cap, emission))
     return emission
 
 

@@ -621,8 +621,8 @@ AFTER_CLOSING_P = 0.92
 
 def is_closing_line(text: str) -> bool:
     """A short line that closes a comment with a closing formula (cues.is_closing_formula)."""
-    stripped = text.strip()
-    return len(stripped.split()) <= CLOSING_LINE_WORDS and cues.is_closing_formula(stripped)
+    stripped = text.strip()  # the formula's first-word look-up first: most lines hold none
+    return cues.is_closing_formula(stripped) and len(stripped.split()) <= CLOSING_LINE_WORDS
 
 
 def closed_by_formula(prev: str, cur: str) -> bool:
