@@ -9,7 +9,7 @@ Updates the "article" (does this line read like a comment rather than article pr
 other models (scripts/train_structure.py writes those). Each is an L2-regularised logistic
 regression fitted by full-batch AdaGrad in pure Python with a fixed order and no randomness, so the
 output is reproducible (the article model weighs every document the same: `train_models`).
-Features come from the functions inference uses (segment.py), on the gold article cut and gold
+Features come from the functions inference uses (article.py, segment.py), on the gold article cut and gold
 comment starts.
 """
 
@@ -22,7 +22,8 @@ from pathlib import Path
 from typing import Any
 
 from eval_structure import DEFAULT_BENCH, build_thread, flatten_bench, is_held_out
-from threadloom.segment import article_features, start_features
+from threadloom.article import article_features
+from threadloom.segment import start_features
 from threadloom.speakers import learn_author_name
 from threadloom.structure import text_lines
 from train_structure import OUT, Example, fit

@@ -4,6 +4,7 @@ that validate, identical output whatever the workers or engine, summaries and er
 from __future__ import annotations
 
 import gzip
+import hashlib
 import itertools
 import json
 import os
@@ -506,6 +507,52 @@ def test_a_plain_jsonl_file_read_in_byte_ranges_gives_every_record_once(tmp_path
         assert units[0].start == 0 and units[-1].stop == path.stat().st_size
         assert all(a.stop == b.start for a, b in itertools.pairwise(units))
         assert _documents(reader, units) == whole, split
+
+
+@pytest.mark.parametrize("suffix", [".jsonl.gz", ".jsonl.zst"])
+def test_a_compressed_jsonl_file_read_in_shares_gives_every_record_once(tmp_path: Path, suffix: str) -> None:
+    """A compressed file is cut in at most MAX_COMPRESSED_SHARES shares of its decompressed bytes
+    (the last to the end, whatever the size estimate): the shares' records are the whole file's,
+    each once, named by their uncompressed offsets."""
+    import zstandard
+
+    from threadloom.crawl.steps import MAX_COMPRESSED_SHARES, CrawlReader, read_units
+
+    lines = [json.dumps({"text": f"page {i} " + "é" * (i * 7 % 50)}) for i in range(60)]
+    lines[7], lines[19] = "", "{not json"
+    data = ("\n".join(lines) + "\n").encode()
+    path = tmp_path / f"pages{suffix}"
+    packed = gzip.compress(data) if suffix.endswith(".gz") else zstandard.ZstdCompressor().compress(data)
+    path.write_bytes(packed)
+    reader = CrawlReader([str(path)])
+    whole = _documents(reader, read_units([str(path)], split_bytes=10**9))
+    assert len(whole) == 59 and len(read_units([str(path)], split_bytes=10**9)) == 1
+    for split in (1, 97, 301):
+        units = read_units([str(path)], split_bytes=split)
+        assert 2 <= len(units) <= MAX_COMPRESSED_SHARES and units[-1].stop is None
+        assert all(a.stop == b.start for a, b in itertools.pairwise(units))
+        assert _documents(reader, units) == whole, split
+
+
+def test_a_damaged_gz_file_read_in_shares_reports_its_damage_once(tmp_path: Path) -> None:
+    """The records before the damage are read once each, and only the share holding the damage
+    says so: the shares after it stop at it silently."""
+    from threadloom.crawl.steps import CrawlReader, read_units
+
+    lines = [json.dumps({"text": f"page {i} " + hashlib.sha256(str(i).encode()).hexdigest() * (i % 5),
+                         "id": f"p{i}"}) for i in range(200)]
+    packed = gzip.compress(("\n".join(lines) + "\n").encode(), mtime=0)
+    path = tmp_path / "pages.jsonl.gz"
+    path.write_bytes(packed[: len(packed) * 2 // 3])
+    reader = CrawlReader([str(path)])
+    whole = _documents(reader, read_units([str(path)], split_bytes=10**9))
+    units = read_units([str(path)], split_bytes=1)
+    assert len(units) > 1
+    shared = _documents(reader, units)
+    damaged = [doc for doc in shared if doc[1] == " "]
+    assert len(damaged) == 1
+    assert [doc for doc in shared if doc[1] != " "] == [doc for doc in whole if doc[1] != " "]
+    assert 0 < len(shared) - 1 < len(lines)
 
 
 def test_a_parquet_file_read_in_row_group_ranges_gives_every_record_once(tmp_path: Path) -> None:

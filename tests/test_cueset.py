@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from threadloom import cues
 from threadloom.cueset import CueSet, re2_pattern
-from threadloom.segment import _LINE_REGEXES, _WORDING_CUES
+from threadloom.linecues import _LINE_REGEXES, _WORDING_CUES
 from threads import ROSES
 
 REPO = Path(__file__).resolve().parents[1]
@@ -81,7 +81,7 @@ def test_re2_and_re_find_the_same_cues_on_generated_lines(line: str) -> None:
 
 
 def test_line_cues_use_the_shared_set() -> None:
-    """segment.line_cues searches the wording cues and the call to action with one CueSet."""
+    """linecues.line_cues searches the wording cues and the call to action with one CueSet."""
     assert _LINE_REGEXES.names == tuple(name for name, _ in NAMED)
     assert _LINE_REGEXES.matching("great post, thanks for sharing! let me know :)") == frozenset(
         {"praise_post", "reader", "has_i", "author_self", "emoticon", "call_to_action"}

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from threadloom import cues, segment
+from threadloom import cues, linecues
 from threadloom.crawl.records import process_record
 from threadloom.memo import _LINE_MEMOS
 from threadloom.pipeline import process_text
@@ -13,7 +13,7 @@ TEXT = "\n".join(ROSES)
 
 def test_a_processed_document_leaves_no_line_in_the_memos() -> None:
     first = process_text(TEXT, "roses.txt")
-    assert {segment.line_cues, segment.opener_class, cues.is_code, cues.content_words} <= set(_LINE_MEMOS)
+    assert {linecues.line_cues, linecues.opener_class, cues.is_code, cues.content_words} <= set(_LINE_MEMOS)
     assert all(memo.cache_info().currsize == 0 for memo in _LINE_MEMOS)
     assert process_text(TEXT, "roses.txt") == first
 

@@ -3,7 +3,7 @@ a counted heading over the comment section ("14 Comments"), a byline under the t
 Nora Lind"), a widget's "Reply" under each comment, a header over each ("Paul says:", "March 3,
 2013 at 10:14 am"). Each says where a comment ends or begins, or who wrote it; none is taken for
 anyone's words, and every line stays in the span it belongs to; the page's reply form ("Leave a
-Reply", "Name *") says nothing. (The article cut under a heading: test_segment.py; the byline's
+Reply", "Name *") says nothing. (The article cut under a heading: test_article.py; the byline's
 name: test_speakers.py.)"""
 
 from __future__ import annotations

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from threadloom.segment import TextLine, _comment_likeness, article_cut, best_cut
+from threadloom.article import _comment_likeness, article_cut, best_cut
 from threadloom.triage import (
     _OPENER_WORDS,
     OPENER_RE,
@@ -17,7 +17,7 @@ from threadloom.triage import (
     prefix_tree_regex,
     triage_text,
 )
-from threads import ROSES, ROSES_ARTICLE_END
+from threads import ROSES, ROSES_ARTICLE_END, text_lines_of
 
 ARTICLE = "\n".join(ROSES[:ROSES_ARTICLE_END])
 THREAD = "\n".join(ROSES)
@@ -113,9 +113,9 @@ PAGES = [
 
 @pytest.mark.parametrize("lines", PAGES)
 def test_stage_two_is_the_structure_article_cut_and_likeness(lines: list[str]) -> None:
-    """Triage's stage 2 is segment.best_cut (whose exactness tests/test_segment.py checks against
+    """Triage's stage 2 is article.best_cut (whose exactness tests/test_article.py checks against
     the exhaustive definition) and _comment_likeness, computed without feature dicts."""
-    text_lines = [TextLine(n, line) for n, line in enumerate(lines, 1)]
+    text_lines = text_lines_of(lines)
     first, decision = article_cut(text_lines)
     expected = [_comment_likeness(text_lines, i) for i in range(len(text_lines))]
     assert best_cut(lines) == (first, decision.confidence, expected)

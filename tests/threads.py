@@ -6,6 +6,7 @@ from __future__ import annotations
 import hashlib
 
 from threadloom.model import Line, Thread
+from threadloom.segment import TextLine
 
 # A how-to article about pruning roses, then comments: praise to the author (Nora), a question,
 # the author's answer, the asker's thanks, and a signed comment.
@@ -36,6 +37,11 @@ def make_thread(lines: list[str], metadata: dict[str, str] | None = None) -> Thr
     raw = "\n".join(lines)
     sha = hashlib.sha256(raw.encode("utf-8")).hexdigest()
     return Thread("t/1", "t_1.txt", sha, raw, tuple(built), metadata=dict(metadata or {}))
+
+
+def text_lines_of(texts: list[str]) -> list[TextLine]:
+    """The lines inference reads, one per text, numbered from 1 (no wrapping, no furniture)."""
+    return [TextLine(i, t) for i, t in enumerate(texts, start=1)]
 
 # A longer thread whose comments run to several sentences, so that wrapping them at a fixed width
 # (tests/test_unwrap.py) gives many full lines: a sourdough article by Ada, then comments.

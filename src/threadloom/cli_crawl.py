@@ -74,10 +74,10 @@ def _report(summary: dict[str, Any], text: str, out: Path | None, as_json: bool,
               help="Folder for the shards (default: OUT.work beside the release; shared on a cluster).")
 @click.option("--workers", type=int, default=1, show_default=True, help="Tasks run at the same time.")
 @click.option("--tasks", type=int, default=None,
-              help="Tasks in all (default: min(read units, 4 x workers); see --split-mb).")
+              help="Tasks in all (default: min(read units, 8 x workers); see --split-mb).")
 @click.option("--split-mb", type=click.FloatRange(min=1), default=64.0, show_default=True,
-              help="Plain JSONL and Parquet files are read in shares of about this size, so a few big "
-                   "files still keep every worker busy.")
+              help="JSONL (compressed: up to 4 shares) and Parquet files are read in shares of about "
+                   "this size, so a few big files still keep every worker busy.")
 @click.option("--executor", type=click.Choice(["local", "ray", "slurm"]), default="local", show_default=True)
 @click.option("--text-column", default="text", show_default=True, help="Column holding the page text.")
 @click.option("--id-column", default="id", show_default=True, help="Column holding the record id.")

@@ -425,6 +425,8 @@ _CLOSING_WORDS = ("post", "article", "stuff", "work", "job", "on", "guide", "tut
 CLOSING_VOCATIVE_RE = re.compile(r"(?:,|\b(?:" + "|".join(_CLOSING_WORDS) + r"))\s(" + NAME_RE + r")\s*[.!?]")
 # How far before its name a match starts at most: the longest word, then one space.
 _CLOSING_LEAD = max(map(len, _CLOSING_WORDS)) + 1
+# What may lead a signature: "-Joe", "~ Ann", "— Marta".
+DASHES = frozenset("-–—~")
 # A signature line: "-Joe", "— Joe Smith", "Joe" or "Joe, engineer at X".
 SIGNATURE_RE = re.compile(r"^(?:[-–—~]+\s*)?(" + NAME_RE + r")(?:\s" + NAME_RE + r")?(?:,\s.{0,60})?$")
 # Code: a symbol anywhere, or a shape at the line's start (split in two: a search for the first

@@ -1,6 +1,6 @@
 """Several cue regexes over one line in one pass: which of them match.
 
-The line cues (segment.line_cues) search every line of a document with a handful of regexes,
+The line cues (linecues.line_cues) search every line of a document with a handful of regexes,
 each a scan of the line by Python's `re` (~2 us each). google-re2's `Set`, when installed (the
 `fast` extra), runs them all as one automaton: ~1 us for the lot. RE2 differs from `re` in ways
 that matter only outside printable ASCII (its `\\b`, `\\w` and `\\s` are ASCII-only, and it has

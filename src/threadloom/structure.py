@@ -11,6 +11,7 @@ from bisect import bisect_right
 from dataclasses import replace
 
 from . import bounds, cues, furniture, unwrap
+from .article import article_cut
 from .authorship import author_flags
 from .blank_lines import BlankLayout
 from .dates import comment_dates
@@ -21,7 +22,6 @@ from .replies import CommentView, infer_parents
 from .segment import (
     Span,
     TextLine,
-    article_cut,
     comment_spans,
     furniture_opens_each,
     section_layout,

@@ -7,7 +7,7 @@ before the full pipeline. It has two stages:
    newline, then tries the opener words) for lines that open the way comments open ("Thanks ...",
    "Great post ...", "Hi ...", "@name"); a page with fewer than `min_openers` such lines is skipped
    at once, one with `strong_openers` or more is a thread;
-2. for the few in between, the structure stage's own article cut (`segment.best_cut`): a page is
+2. for the few in between, the structure stage's own article cut (`article.best_cut`): a page is
    a thread when at least `min_comment_lines` lines follow the cut and they read, on average, like
    comments (`min_comment_likeness`). An article alone puts its cut on its last line or two. A
    comment section ends the page, so the cut is sought among the last `window_lines` lines (and
@@ -38,8 +38,8 @@ from dataclasses import dataclass
 from typing import NamedTuple
 
 from . import cues, furniture
+from .article import best_cut
 from .bounds import viewed_texts
-from .segment import best_cut
 from .unwrap import blank_line_breaks, line_kind, paragraphs, wrap_width
 
 _OPENER_WORDS = sorted(

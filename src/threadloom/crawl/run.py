@@ -161,6 +161,11 @@ def terminal_progress(totals: dict[str, float]) -> None:
     sys.stderr.flush()
 
 
+# Tasks per worker, by default: a worker that is free takes the next task, so the smaller the tasks
+# the less time one worker spends alone on the last of them while the others idle.
+TASKS_PER_WORKER = 8
+
+
 def check_plan(work: Path, plan: dict[str, Any]) -> None:
     """Record what a run reads and how it splits the work (work/plan.json); a resumed run must
     read the same files the same way, or its finished tasks and the new ones would not add up
@@ -219,11 +224,12 @@ def crawl(inputs: Sequence[Path], out: Path | None, *, work: Path | None = None,
     from .steps import read_units
 
     units = read_units(files, split_bytes)  # planned once here, not in every task
-    n_tasks = tasks or min(len(units), 4 * workers)
+    n_tasks = tasks or min(len(units), TASKS_PER_WORKER * workers)
     sizes = [os.path.getsize(f) for f in files]
     check_work_format(work)
     check_plan(work, {"work_format": WORK_FORMAT, "files": files, "sizes": sizes, "tasks": n_tasks,
-                      "split_bytes": split_bytes, "columns": list(columns), "triage": list(triage),
+                      "split_bytes": split_bytes, "units": [[u.path, u.start, u.stop] for u in units],
+                      "columns": list(columns), "triage": list(triage),
                       "keep_article_only": keep_article_only})
     pipeline = build_pipeline(files, work, columns=columns, triage=triage,
                               keep_article_only=keep_article_only, quiet=quiet, split_bytes=split_bytes,
