@@ -534,6 +534,25 @@ def test_a_compressed_jsonl_file_read_in_shares_gives_every_record_once(tmp_path
         assert _documents(reader, units) == whole, split
 
 
+def test_a_compressed_files_size_is_read_from_its_own_header(tmp_path: Path) -> None:
+    """A .gz file's trailer and a .zst frame's header give the decompressed size the shares are
+    cut by; without one (a streamed zstd frame, or no frame at all) it is guessed from the size."""
+    import zstandard
+
+    from threadloom.crawl.steps import estimated_text_bytes
+
+    data = b'{"text": "page"}\n' * 5000
+    sizes = {}
+    for name, packed in [("a.jsonl.gz", gzip.compress(data)),
+                         ("b.jsonl.zst", zstandard.ZstdCompressor().compress(data)),
+                         ("c.jsonl.zst", zstandard.ZstdCompressor(write_content_size=False).compress(data)),
+                         ("d.jsonl.zst", b"not a zstd frame")]:
+        (tmp_path / name).write_bytes(packed)
+        sizes[name] = (estimated_text_bytes(str(tmp_path / name)), 4 * len(packed))
+    assert sizes["a.jsonl.gz"][0] == sizes["b.jsonl.zst"][0] == len(data)
+    assert all(estimate == guess for estimate, guess in (sizes["c.jsonl.zst"], sizes["d.jsonl.zst"]))
+
+
 def test_a_damaged_gz_file_read_in_shares_reports_its_damage_once(tmp_path: Path) -> None:
     """The records before the damage are read once each, and only the share holding the damage
     says so: the shares after it stop at it silently."""

@@ -105,16 +105,39 @@ def quiet_task_logs() -> Iterator[None]:
 
 
 def estimated_text_bytes(path: str) -> int:
-    """About how many bytes of records a crawl file holds, to balance tasks: a .gz file's own
-    trailer (its uncompressed size, modulo 4 GiB; of a file of many gzip members, as WET's, only
-    the last member's, which reads too small), else the size on disk, times 4 if compressed."""
+    """About how many bytes of records a crawl file holds, to balance tasks and cut shares: a .gz
+    file's own trailer (its uncompressed size, modulo 4 GiB; of a file of many gzip members, as
+    WET's, only the last member's, which reads too small), a .zst file's first frame header (the
+    size it declares, as the zstd tool writes it; of a file of many frames, the first one's),
+    else the size on disk, times 4 if compressed."""
     size = os.path.getsize(path)
     if path.endswith(".gz") and size >= 18:
         with open(path, "rb") as handle:
             handle.seek(-4, os.SEEK_END)
             isize = int.from_bytes(handle.read(4), "little")
         return isize if isize >= size else 4 * size  # a wrapped trailer (> 4 GiB) or a last member's
-    return 4 * size if path.endswith((".zst", ".parquet")) else size
+    if path.endswith(".zst"):
+        declared = _zstd_declared_size(path)
+        return declared if declared >= size else 4 * size
+    return 4 * size if path.endswith(".parquet") else size
+
+
+ZSTD_FRAME_HEADER_MAX = 18  # bytes: a zstd frame header is at most this long
+
+
+def _zstd_declared_size(path: str) -> int:
+    """The decompressed size a .zst file's first frame declares, or -1 (none declared, or no zstd
+    frame: reading the file will say what is wrong with it)."""
+    try:
+        import zstandard
+    except ImportError:  # pragma: no cover - zstandard comes with the crawl extra
+        return -1
+    with open(path, "rb") as handle:
+        head = handle.read(ZSTD_FRAME_HEADER_MAX)
+    try:
+        return int(zstandard.frame_content_size(head))
+    except zstandard.ZstdError:
+        return -1
 
 
 def balanced_assignment(sizes: list[int], tasks: int) -> list[list[int]]:
