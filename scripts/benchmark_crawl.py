@@ -335,7 +335,7 @@ def main() -> None:
     parser.add_argument("--mojibake-share", type=float, default=0.05, help="share of pages with mojibake")
     parser.add_argument("--files", type=int, default=8, help="crawl shard files")
     parser.add_argument("--tasks", type=int, default=None,
-                        help="tasks per run (default: the crawl's own, min(files, 4 x workers))")
+                        help="tasks per run (default: the crawl's own, min(read units, 8 x workers))")
     parser.add_argument("--repeat", type=int, default=2,
                         help="1- and 2-worker runs, alternated, this many times each (the best is reported)")
     parser.add_argument("--ftfy-sample-mb", type=float, default=50.0)
