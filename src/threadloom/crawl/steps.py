@@ -219,7 +219,7 @@ def read_units(files: list[str], split_bytes: int = DEFAULT_SPLIT_BYTES) -> list
 def _compressed_units(path: str, split_bytes: int) -> list[ReadUnit]:
     """Shares of about split_bytes of a compressed JSONL file's records, at most
     MAX_COMPRESSED_SHARES, cut by its estimated decompressed size; the last one reads to the end
-    whatever the estimate (a .zst file's is a guess)."""
+    whatever the estimate (a guess when the file does not say: `estimated_text_bytes`)."""
     size = estimated_text_bytes(path)
     parts = min(MAX_COMPRESSED_SHARES, max(1, math.ceil(size / split_bytes)))
     starts = [size * k // parts for k in range(parts)]
