@@ -6,12 +6,15 @@ Usage: python scripts/benchmark.py [DOC.txt | DIR ...] [--repeat N]
 Defaults to raw/ plus, when present, the bench threads flattened into a temporary folder.
 Reports, over the same text: ftfy.fix_text (default config, whole document), threadloom's
 encoding repair, its structure inference, the whole per-document pipeline, and the seed's full
-build (release folder written) — each as MB/s and as a ratio to ftfy alone.
+build (release folder written) — each as MB/s and as a ratio to ftfy alone: the best run's of
+each stage, and the ratio within each round (every stage runs once a round, in turn), whose
+median is what the machine's drift moves least.
 """
 
 from __future__ import annotations
 
 import argparse
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -48,14 +51,19 @@ def clear_caches() -> None:
                     value.cache_clear()  # per-line memos; loaded weights (maxsize 1) stay loaded
 
 
-def best_of(repeat: int, work: Callable[[], object]) -> float:
-    times = []
+def timed_rounds(repeat: int, stages: dict[str, Callable[[], object]]) -> dict[str, list[float]]:
+    """Each stage's seconds in `repeat` rounds, every stage once per round, in turn (caches
+    cleared before each run). A VM's speed drifts, by a fifth within an hour here: it moves the
+    stages of one round alike, so the ratios within a round compare like with like, where bests
+    taken minutes apart may not."""
+    times: dict[str, list[float]] = {name: [] for name in stages}
     for _ in range(repeat):
-        clear_caches()
-        start = time.perf_counter()
-        work()
-        times.append(time.perf_counter() - start)
-    return min(times)
+        for name, work in stages.items():
+            clear_caches()
+            start = time.perf_counter()
+            work()
+            times[name].append(time.perf_counter() - start)
+    return times
 
 
 def main() -> None:
@@ -79,21 +87,24 @@ def main() -> None:
         for text, lines in repaired:
             infer_structure(Thread("b", "b.txt", "0" * 64, text, lines))
 
-    timings = {
-        "ftfy.fix_text alone": best_of(args.repeat, lambda: [ftfy.fix_text(t) for t in texts]),
-        "threadloom repair": best_of(args.repeat, lambda: [repair_text(t) for t in texts]),
-        "threadloom structure": best_of(args.repeat, structure_only),
-        "threadloom pipeline (repair + structure)":
-            best_of(args.repeat, lambda: [process_text(t, "b.txt") for t in texts]),
-    }
-    base = timings["ftfy.fix_text alone"]
-    print(f"{len(texts)} documents, {megabytes:.2f} MB, best of {args.repeat}")
-    print(f"{'stage':44} {'seconds':>8} {'MB/s':>8} {'time vs ftfy':>13}")
-    for name, seconds in timings.items():
-        print(f"{name:44} {seconds:8.3f} {megabytes / seconds:8.2f} {seconds / base:12.2f}x")
+    times = timed_rounds(args.repeat, {
+        "ftfy.fix_text alone": lambda: [ftfy.fix_text(t) for t in texts],
+        "threadloom repair": lambda: [repair_text(t) for t in texts],
+        "threadloom structure": structure_only,
+        "threadloom pipeline (repair + structure)": lambda: [process_text(t, "b.txt") for t in texts],
+    })
+    base = times["ftfy.fix_text alone"]
+    print(f"{len(texts)} documents, {megabytes:.2f} MB, {args.repeat} rounds (every stage once a round)")
+    print(f"{'stage':44} {'best s':>8} {'MB/s':>8} {'best vs best':>13} {'per round: median (range)':>27}")
+    for name, seconds in times.items():
+        best = min(seconds)
+        ratios = sorted(s / b for s, b in zip(seconds, base, strict=True))
+        spread = f"{statistics.median(ratios):.2f}x ({ratios[0]:.2f}-{ratios[-1]:.2f})"
+        print(f"{name:44} {best:8.3f} {megabytes / best:8.2f} {best / min(base):12.2f}x {spread:>27}")
     with tempfile.TemporaryDirectory() as tmp:
-        seconds = best_of(args.repeat, lambda: build(REPO / "raw", Path(tmp) / "r", force=True))
-    print(f"full build of raw/ (release written, after imports): {seconds:.3f} s")
+        release = Path(tmp) / "r"
+        builds = timed_rounds(args.repeat, {"build": lambda: build(REPO / "raw", release, force=True)})
+    print(f"full build of raw/ (release written, after imports): {min(builds['build']):.3f} s (best)")
 
 
 if __name__ == "__main__":
