@@ -428,7 +428,8 @@ _CLOSING_LEAD = max(map(len, _CLOSING_WORDS)) + 1
 # What may lead a signature: "-Joe", "~ Ann", "— Marta".
 DASHES = frozenset("-–—~")
 # A signature line: "-Joe", "— Joe Smith", "Joe" or "Joe, engineer at X".
-SIGNATURE_RE = re.compile(r"^(?:[-–—~]+\s*)?(" + NAME_RE + r")(?:\s" + NAME_RE + r")?(?:,\s.{0,60})?$")
+SIGNATURE_RE = re.compile(r"^(?:[" + re.escape("".join(sorted(DASHES))) + r"]+\s*)?(" + NAME_RE + r")(?:\s"
+                          + NAME_RE + r")?(?:,\s.{0,60})?$")
 # Code: a symbol anywhere, or a shape at the line's start (split in two: a search for the first
 # kind can skip to the symbols, a match for the second looks at one position only).
 _CODE_CHARS = r"[{}<>;=$`|\\]"

@@ -10,7 +10,6 @@ counts what it did in datatrove's stats. Needs the `crawl` extra.
 from __future__ import annotations
 
 import io
-import itertools
 import json
 import math
 import os
@@ -204,11 +203,11 @@ def read_units(files: list[str], split_bytes: int = DEFAULT_SPLIT_BYTES) -> list
     for path in files:
         if path.endswith(PLAIN_JSONL_SUFFIXES):
             size = os.path.getsize(path)
-            parts = max(1, math.ceil(size / split_bytes))
-            bounds = [size * k // parts for k in range(parts + 1)]
-            units += [ReadUnit(path, a, b, b - a) for a, b in itertools.pairwise(bounds)]
-        elif path.endswith(COMPRESSED_JSONL_SUFFIXES):
-            units += _compressed_units(path, split_bytes)
+            units += _byte_ranges(path, size, max(1, math.ceil(size / split_bytes)), exact=True)
+        elif path.endswith(COMPRESSED_JSONL_SUFFIXES):  # cut by its estimated decompressed size
+            size = estimated_text_bytes(path)
+            parts = min(MAX_COMPRESSED_SHARES, max(1, math.ceil(size / split_bytes)))
+            units += _byte_ranges(path, size, parts, exact=False)
         elif path.endswith(PARQUET_SUFFIXES):
             units += _parquet_units(path, split_bytes)
         else:
@@ -216,14 +215,12 @@ def read_units(files: list[str], split_bytes: int = DEFAULT_SPLIT_BYTES) -> list
     return units
 
 
-def _compressed_units(path: str, split_bytes: int) -> list[ReadUnit]:
-    """Shares of about split_bytes of a compressed JSONL file's records, at most
-    MAX_COMPRESSED_SHARES, cut by its estimated decompressed size; the last one reads to the end
-    whatever the estimate (a guess when the file does not say: `estimated_text_bytes`)."""
-    size = estimated_text_bytes(path)
-    parts = min(MAX_COMPRESSED_SHARES, max(1, math.ceil(size / split_bytes)))
-    starts = [size * k // parts for k in range(parts)]
-    stops: list[int | None] = [*starts[1:], None]
+def _byte_ranges(path: str, size: int, parts: int, exact: bool) -> list[ReadUnit]:
+    """`parts` consecutive byte ranges of a JSONL file of `size` bytes, of about equal size; the
+    last ends at `size` when it is `exact`, else at the file's end whatever the estimate (a
+    compressed file's size is its header's word, or a guess: `estimated_text_bytes`)."""
+    bounds = [size * k // parts for k in range(parts + 1)]
+    starts, stops = bounds[:-1], [*bounds[1:-1], size if exact else None]
     return [ReadUnit(path, a, b, (size if b is None else b) - a) for a, b in zip(starts, stops, strict=True)]
 
 
@@ -250,7 +247,8 @@ SKIP_CHUNK = 1024 * 1024  # 16 MiB at a time raised a worker's peak memory by ~3
 
 
 def _skip(stream: Any, size: int) -> None:
-    """Read and drop the next `size` bytes of a decompressing stream (or fewer, at its end)."""
+    """Read and drop the next `size` bytes of a decompressing stream (or fewer, at its end): the
+    zstd stream cannot seek."""
     while size > 0:
         chunk = stream.read(min(size, SKIP_CHUNK))
         if not chunk:
