@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from threadloom.cues import is_closing_formula
+from threadloom.cues import is_closing_formula, is_postscript
 from threadloom.learned import all_weights, logit, top_reasons
 from threadloom.segment import (
+    CLOSING_LINE_WORDS,
     _pair_features,
     _start_reasons,
     closed_by_sign_off,
@@ -64,6 +65,9 @@ CLOSING_LINES = [  # (a comment then the next, where the first comment ends and 
     (["Water them well in the first summer.", "Let me know how it goes and if the frost gets them.",
       "Mine came back twice as full after a hard prune in March."], (4, 5, 5),
      "closing: 'Let me know how it goes and if the frost' closes the comment before"),
+    (["Does the same cut work for shrub roses?", "P.S. The photo of the shears in step two is upside down.",
+      "Yes, the same cut works for shrubs."], (4, 5, 5),
+     "closing: 'P.S. The photo of the shears in step two' closes the comment before"),
 ]
 
 
@@ -152,6 +156,34 @@ CLOSING_LINE_CASES = [  # (line, a short closing formula that ends its comment)
 @pytest.mark.parametrize(("text", "expected"), CLOSING_LINE_CASES)
 def test_a_short_closing_formula_is_a_closing_line(text: str, expected: bool) -> None:
     assert is_closing_line(text) is expected
+
+
+POSTSCRIPT_CASES = [  # (line, does it open as a postscript?)
+    ("P.S. The link in step two is broken.", True), ("PS: I'm not paid by the vendor.", True),
+    ("PS Another idea would be a second pump.", True), ("P.P.S. and thanks for the photos!", True),
+    ("p.s. it works on the older model too", True), ("ps: just started, more soon", True),
+    ("PS, the shop also sells the seals.", True),
+    ("PS C:\\Users\\ann> .\\install.ps1", False),  # PowerShell's prompt, in pasted code
+    ("PS4 owners will want the other cable.", False), ("PSA: the firmware bricks the router.", False),
+    ("Ps. 23 is read at the service.", False), ("PSU and cables are in the box.", False),
+    ("Pasted the log below.", False),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), POSTSCRIPT_CASES)
+def test_a_postscript_is_found_at_the_start_of_a_line(text: str, expected: bool) -> None:
+    assert is_postscript(text) is expected
+
+
+def test_a_postscript_of_any_length_goes_on_with_the_comment_above_and_ends_it() -> None:
+    """A P.S. is written after the letter it adds to: on the dev and held-out threads all 5 such
+    lines went on with the comment above and were its last line."""
+    long_ps = "P.S. " + " ".join(["The seals from the hardware store fit as well, and they cost less."] * 4)
+    assert len(long_ps.split()) > CLOSING_LINE_WORDS and is_closing_line(long_ps)
+    texts = ["Great guide, the photos make every step clear.", "Why does the pump rattle after a week?",
+             long_ps, "It rattles when the intake sits too close to the bottom."]
+    spans = comment_spans(text_lines_of(texts), 0)
+    assert [(s.start, s.end) for s in spans] == [(1, 1), (2, 3), (4, 4)]
 
 
 def test_a_sign_off_under_a_closing_line_stays_in_the_comment() -> None:

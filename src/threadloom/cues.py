@@ -477,6 +477,9 @@ CLOSING_FORMULA_RE = re.compile(
 )
 # Their first words: most lines open with none of them, and a set look-up is cheaper than the regex.
 _CLOSING_FORMULA_WORDS = frozenset({"hope", "let", "good", "best", "keep", "hth", "any"})
+# A postscript ("P.S.", "PS:", "P.P.S."): written after the letter it adds to, so it goes on with the
+# comment above and ends it. Not PowerShell's prompt ("PS C:\>"), a "PS4" or a "PSA".
+POSTSCRIPT_RE = re.compile(r"(?:[Pp]\.\s?)?[Pp]\.\s?[Ss]\.|P?PS(?::|,|\s+(?![A-Z]:\\)(?=\w))|p?ps:")
 # An article's closing call to action ("leave a comment below"): the comments start right after it.
 CALL_TO_ACTION_RE = re.compile(
     r"\b(?:comments? (?:below|section)|leave (?:a|me a) (?:comment|note|message)|hit me up|"
@@ -632,6 +635,11 @@ def cues_sentence_like(text: str) -> bool:
     """Ends like a sentence and has several words: prose, not code."""
     # split(None, 3): at most four pieces, four when it has four words or more
     return text.endswith((".", "!", "?")) and len(text.split(None, 3)) >= 4 and not text.endswith("...")
+
+
+def is_postscript(text: str) -> bool:
+    """Does the line open as a postscript ("P.S. ...", "PS: ...")? (POSTSCRIPT_RE)"""
+    return POSTSCRIPT_RE.match(text.lstrip(" \t*_(")) is not None
 
 
 def is_closing_formula(text: str) -> bool:
