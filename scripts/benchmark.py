@@ -14,6 +14,8 @@ median is what the machine's drift moves least.
 from __future__ import annotations
 
 import argparse
+import atexit
+import shutil
 import statistics
 import subprocess
 import sys
@@ -74,6 +76,7 @@ def main() -> None:
     paths = args.paths or [str(REPO / "raw")]
     if not args.paths and (BENCH / "flatten.py").exists():
         tmp = tempfile.mkdtemp(prefix="tl-bench-")
+        atexit.register(shutil.rmtree, tmp, True)
         subprocess.run([sys.executable, str(BENCH / "flatten.py"), str(BENCH / "threads.jsonl"), tmp],
                        check=True, capture_output=True)
         paths.append(str(Path(tmp) / "raw"))

@@ -26,8 +26,10 @@ Held-out split, by whole source (the file-name prefix before "_", i.e. the threa
 from __future__ import annotations
 
 import argparse
+import atexit
 import importlib.util
 import json
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -68,6 +70,7 @@ def load_module(path: Path, name: str) -> ModuleType:
 
 def flatten_bench(bench: Path) -> Path:
     out = Path(tempfile.mkdtemp(prefix="threadloom-eval-"))
+    atexit.register(shutil.rmtree, out, True)  # the caller reads it until the process ends
     subprocess.run(
         [sys.executable, str(bench / "flatten.py"), str(bench / "threads.jsonl"), str(out)],
         check=True,

@@ -301,7 +301,11 @@ def main() -> None:
     if args.write and args.bootstrap <= 0:
         sys.exit("--write records the intervals too: give --bootstrap N > 0 (or leave it out)")
     with tempfile.TemporaryDirectory() as tmp:
-        results, baselines = measure(args.bench, Path(tmp))
+        tempfile.tempdir = tmp  # score.py makes a cache folder for each release it reads and keeps it
+        try:
+            results, baselines = measure(args.bench, Path(tmp))
+        finally:
+            tempfile.tempdir = None
     table = markdown(results)
     print(table)
     baseline_table = baselines_markdown(results, baselines)
