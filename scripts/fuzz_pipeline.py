@@ -149,6 +149,8 @@ def main() -> None:
                 print(f"{name}: {why or f'{took:.1f} s'}")
     print(f"fuzz_pipeline: {tried} documents from {len(texts)}, {failed} failed, {slow} slower than "
           f"{args.slow} s (seed {args.seed}, {args.seconds:.0f} s)")
+    if args.keep is None and not any(keep.iterdir()):
+        keep.rmdir()  # a folder of its own that nothing failed into
 
 
 if __name__ == "__main__":
