@@ -60,6 +60,23 @@ JOIN_CASES = [
     # in a wrapped document a short line is not carried on, even in lower case (a config block)
     ("dn: cn=default,ou=policies,dc=example,dc=com", "dn: cn=default,ou=policies,dc=example,dc=com",
      "objectClass: top", 72, False),
+    # before a word longer than the band, a line stopping mid-sentence is full short of it by that word
+    ("a", "The starter needs a warm spot, a little patience and a very",
+     "straightforward routine of feeding.", 72, True),
+    # ... but not one that ends a sentence, nor one less than half full (a link on a line of its own)
+    ("a", "The starter needs a warm spot and a bit of patience, sure.", "Straightforward enough for anyone.",
+     72, False),
+    ("a", "See the recipe at", "https://example.com/a-long-path-to-the-sourdough-recipe-page", 72, False),
+    # after a finished sentence, a line addressing someone opens the next comment, though the word
+    # would not have fitted; a plain "Thank you for ..." goes on (a comment's last sentence says it)
+    ("a", "Proof it overnight in the fridge, then bake it early in the morning.",
+     "Thanks, Rick. The fridge trick works.", 72, False),
+    ("a", "Proof it overnight in the fridge, then bake it early in the morning.",
+     "Hello all, a question about rye.", 72, False),
+    ("a", "Proof it overnight in the fridge, then bake it early in the morning.",
+     "@rick the fridge trick works.", 72, False),
+    ("a", "Proof it overnight in the fridge, then bake it early in the morning.",
+     "Thank you for the tip about the fridge.", 72, True),
     # no width found: only a line stopping mid-sentence, carried on in lower case, joins
     ("I tried this last weekend and the bushes looked much tidier, but the",
      "I tried this last weekend and the bushes looked much tidier, but the",

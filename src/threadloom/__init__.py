@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-__version__ = "0.6.17"
+__version__ = "0.6.18"
 
 from .errors import ThreadloomError
 from .model import Comment, Decision, Line, Repair, Speaker, Thread

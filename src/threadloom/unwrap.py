@@ -13,7 +13,10 @@ The signs, from the text alone:
   lists of short sentences and a phrase repeated are not evidence of one);
 - where a width is found, a line that fills it (and is not shaped like code) goes on into the
   next when the next one's first word would not have fitted, whatever the punctuation, or when
-  it stops mid-sentence and the next carries on in lower case (`joins`);
+  it stops mid-sentence and the next carries on in lower case (`joins`). A line fills the width
+  when it ends within `BAND` of it, or, stopping mid-sentence, short of it by a longer next word
+  ("understanding."); and a finished sentence does not go on into a line that addresses someone
+  ("Thanks, Rick.", "@joe"): that line opens the next comment;
 - where none is found, only that last sign joins lines, and only in a comment's `text`: the
   segmentation weighs it itself (`is_hard_wrap`, the start model's `hard_wrap` feature);
 - a blank line ends a paragraph, in a document whose blank lines say something: one that also
@@ -26,7 +29,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
-from .cues import ends_sentence, has_code_shape, is_code
+from .cues import ends_sentence, first_word, has_code_shape, is_code, mentions, opener_lexicon
 from .furniture import is_separator_line
 
 MIN_WIDTH, MAX_WIDTH = 50, 100  # widths clients wrap at (72 and 80 are the common ones)
@@ -96,11 +99,32 @@ def joins(paragraph: str, last_line: str, following: str, width: int | None) -> 
     if width is None:
         return is_hard_wrap(paragraph, following)
     # In a wrapped document only a full line goes on: a short one (a config line, a paragraph's
-    # last line) ends where its writer ended it.
-    if not width - BAND < len(last_line) <= width or has_code_shape(last_line) or has_code_shape(following):
+    # last line) ends where its writer ended it. Full: within BAND of the width, or, before a word
+    # longer than that ("understanding.", a link), short of it by that word, more than half full
+    # and stopping mid-sentence.
+    next_word = following.split(None, 1)[0]
+    n = len(last_line)
+    full = width - BAND < n <= width or (
+        width - 1 - len(next_word) < n <= width and n > width // 2 and not ends_sentence(last_line))
+    if not full or has_code_shape(last_line) or has_code_shape(following):
         return False
-    first_word = following.split(None, 1)[0]
-    return is_hard_wrap(paragraph, following) or len(last_line) + 1 + len(first_word) > width
+    if ends_sentence(last_line) and _opens_a_reply(following):
+        return False  # "... think." then "Thanks, Rick.": the next comment, not the rest of this one
+    return is_hard_wrap(paragraph, following) or n + 1 + len(next_word) > width
+
+
+# How a line that answers someone opens: someone addressed by name ("Thanks, Rick.", "Rick, ...",
+# "@joe"). A plain "Thank you for ..." is not one: a comment's last sentence often says it.
+_ADDRESSING_CUES = ("thanks-vocative", "greeting-vocative", "opening-vocative", "at-mention")
+
+
+def _opens_a_reply(line: str) -> bool:
+    """Does `line` open as a reply to someone ("Thanks, Rick.", "Hi Ann,", "Hello all!", "@joe",
+    "Rick, ...")? After a finished sentence such a line starts a comment of its own, though the
+    line above filled the width."""
+    if line.startswith("@") or opener_lexicon(first_word(line)) == "greeting":
+        return True
+    return any(m.cue in _ADDRESSING_CUES for m in mentions(line[:80]))
 
 
 def line_kind(read: str, raw: str) -> bool | None:
