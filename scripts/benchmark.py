@@ -14,10 +14,7 @@ median is what the machine's drift moves least.
 from __future__ import annotations
 
 import argparse
-import atexit
-import shutil
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -26,13 +23,13 @@ from pathlib import Path
 
 import ftfy
 
+from eval_structure import DEFAULT_BENCH, flatten_bench
 from threadloom.api import build
 from threadloom.pipeline import process_text
 from threadloom.repair import repair_text
 from threadloom.structure import infer_structure
 
 REPO = Path(__file__).resolve().parents[1]
-BENCH = REPO.parent / "shared" / "bench"
 
 
 def documents(paths: list[str]) -> list[str]:
@@ -74,12 +71,8 @@ def main() -> None:
     ap.add_argument("--repeat", type=int, default=3)
     args = ap.parse_args()
     paths = args.paths or [str(REPO / "raw")]
-    if not args.paths and (BENCH / "flatten.py").exists():
-        tmp = tempfile.mkdtemp(prefix="tl-bench-")
-        atexit.register(shutil.rmtree, tmp, True)
-        subprocess.run([sys.executable, str(BENCH / "flatten.py"), str(BENCH / "threads.jsonl"), tmp],
-                       check=True, capture_output=True)
-        paths.append(str(Path(tmp) / "raw"))
+    if not args.paths and (DEFAULT_BENCH / "flatten.py").exists():
+        paths.append(str(flatten_bench(DEFAULT_BENCH) / "raw"))  # removed when the script exits
     texts = documents(paths)
     megabytes = sum(len(t.encode("utf-8")) for t in texts) / 1e6
     repaired = [(t, repair_text(t)) for t in texts]

@@ -21,6 +21,7 @@ from functools import lru_cache
 from typing import NamedTuple
 
 from .chain import singles_from, transition_scores
+from .cues import ANSWERING_CUES
 from .facts import Facts
 from .learned import Features, all_weights, sigmoid, strongest, weights_generation
 from .model import Decision
@@ -38,7 +39,6 @@ ANSWER_OPEN = frozenset(
 SITE_RE = re.compile(r"https?://|www\.|\.com\b|\.io\b|\bmy (?:site|blog)\b")
 # Every match of SITE_RE holds one of these: most comments hold none, and `in` is far cheaper.
 SITE_HINTS = ("http", "www.", ".com", ".io", "my site", "my blog")
-PARENT_CUES = ("thanks-vocative", "greeting-vocative", "opening-vocative", "at-mention")
 
 
 @lru_cache(maxsize=1)
@@ -75,7 +75,7 @@ def thread_features(facts: list[Facts], j: int, author: str | None, counts: Coun
             continue
         if counts[m.name] >= 3:
             out["addr_common_name"] = 1.0
-        elif counts[m.name] == 1 and m.cue in PARENT_CUES:
+        elif counts[m.name] == 1 and m.cue in ANSWERING_CUES:
             out["addr_rare_name"] = 1.0
     if prev is not None:
         if prev.asks and f.first_word in ANSWER_OPEN:

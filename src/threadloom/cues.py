@@ -516,6 +516,11 @@ class Mention:
     words: str
 
 
+# The cues that address the one a comment answers, strong enough to name the parent's writer:
+# "Thanks, Rick", "Hi Ann,", "Rick, ...", "@joe" (a closing vocative may name a third person).
+ANSWERING_CUES = ("thanks-vocative", "greeting-vocative", "opening-vocative", "at-mention")
+
+
 # A word of WORD_RE as `words` gives it, found in lower-cased text: it opens with a letter, so
 # strip(".'’-") only takes what follows its last letter, which this leaves out.
 _LOWER_WORD_RE = re.compile(r"[a-z](?:[a-z'’.-]*[a-z])?")

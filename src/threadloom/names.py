@@ -15,11 +15,10 @@ import re
 import string
 from dataclasses import dataclass
 
+from .cues import ANSWERING_CUES
 from .facts import Facts
 from .model import Decision
 
-# Cues strong enough to name the parent's writer; a closing vocative may name a third person.
-PARENT_NAMING_CUES = ("thanks-vocative", "greeting-vocative", "opening-vocative", "at-mention")
 SIGNATURE_CONF = 0.9
 HEADER_CONF = 0.97  # the name a comment's header line gives ("Paul says:"), where a crawl kept it
 AUTHOR_ADDRESS_CONF = 0.9  # the author thanking or greeting the reader they answer
@@ -178,7 +177,7 @@ def _name_claims(
         if parent is None or parent != j - 1 or authors[parent]:
             continue
         for mention in f.mentions:
-            if mention.cue not in PARENT_NAMING_CUES or mention.name == author_name:
+            if mention.cue not in ANSWERING_CUES or mention.name == author_name:
                 continue
             confidence = AUTHOR_ADDRESS_CONF if authors[j] else READER_ADDRESS_CONF
             if confidence < MIN_CLAIM:

@@ -29,7 +29,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
-from .cues import ends_sentence, first_word, has_code_shape, is_code, mentions, opener_lexicon
+from .cues import ANSWERING_CUES, ends_sentence, first_word, has_code_shape, is_code, mentions, opener_lexicon
 from .furniture import is_separator_line
 
 MIN_WIDTH, MAX_WIDTH = 50, 100  # widths clients wrap at (72 and 80 are the common ones)
@@ -104,27 +104,24 @@ def joins(paragraph: str, last_line: str, following: str, width: int | None) -> 
     # and stopping mid-sentence.
     next_word = following.split(None, 1)[0]
     n = len(last_line)
+    finished = ends_sentence(last_line)
     full = width - BAND < n <= width or (
-        width - 1 - len(next_word) < n <= width and n > width // 2 and not ends_sentence(last_line))
+        width - 1 - len(next_word) < n <= width and n > width // 2 and not finished)
     if not full or has_code_shape(last_line) or has_code_shape(following):
         return False
-    if ends_sentence(last_line) and _opens_a_reply(following):
+    if finished and _opens_a_reply(following):
         return False  # "... think." then "Thanks, Rick.": the next comment, not the rest of this one
     return is_hard_wrap(paragraph, following) or n + 1 + len(next_word) > width
-
-
-# How a line that answers someone opens: someone addressed by name ("Thanks, Rick.", "Rick, ...",
-# "@joe"). A plain "Thank you for ..." is not one: a comment's last sentence often says it.
-_ADDRESSING_CUES = ("thanks-vocative", "greeting-vocative", "opening-vocative", "at-mention")
 
 
 def _opens_a_reply(line: str) -> bool:
     """Does `line` open as a reply to someone ("Thanks, Rick.", "Hi Ann,", "Hello all!", "@joe",
     "Rick, ...")? After a finished sentence such a line starts a comment of its own, though the
-    line above filled the width."""
+    line above filled the width. A plain "Thank you for ..." is not one: a comment's last sentence
+    often says it."""
     if line.startswith("@") or opener_lexicon(first_word(line)) == "greeting":
         return True
-    return any(m.cue in _ADDRESSING_CUES for m in mentions(line[:80]))
+    return any(m.cue in ANSWERING_CUES for m in mentions(line[:80]))
 
 
 def line_kind(read: str, raw: str) -> bool | None:
