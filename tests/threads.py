@@ -43,6 +43,7 @@ def text_lines_of(texts: list[str]) -> list[TextLine]:
     """The lines inference reads, one per text, numbered from 1 (no wrapping, no furniture)."""
     return [TextLine(i, t) for i, t in enumerate(texts, start=1)]
 
+
 # A longer thread whose comments run to several sentences, so that wrapping them at a fixed width
 # (tests/test_unwrap.py) gives many full lines: a sourdough article by Ada, then comments.
 BREAD = [
